@@ -1,0 +1,14 @@
+/*
+ * log.h - one line per event to the file Log.File (or stderr).
+ * Never log ID numbers, passwords, session ids or payment secrets.
+ */
+#ifndef TUCAI_LOG_H
+#define TUCAI_LOG_H
+
+void	 log_open(const char *prog);
+void	 log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	 log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Logs an error under a fresh incident id, copied to id (17 bytes). */
+void	 log_incident(char id[17], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,902 @@
+/*
+ * web.c - FastCGI + ClearSilver request core (see web.h).
+ *
+ * ClearSilver's CGI kit parses the query, cookies and multipart uploads;
+ * this file owns everything else: routing, field validation, sessions,
+ * CSRF, rendering and the single response exit with its security headers.
+ * One request at a time per process (the CGI kit keeps global state).
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ClearSilver.h>
+#include <fcgiapp.h>
+#include <sodium.h>
+
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "valid.h"
+#include "web.h"
+
+/* Sessions and throttling counters: the core's own statements. */
+enum stmt {
+	STMT_SESS_GET,
+	STMT_SESS_TOUCH,
+	STMT_SESS_NEW,
+	STMT_SESS_SAVE,
+	STMT_SESS_ROTATE,
+	STMT_SESS_END,
+	STMT_THROTTLE_ADD,
+	STMT_THROTTLE_GET,
+	STMT__MAX
+};
+
+static const char *const stmts[STMT__MAX] = {
+	/* STMT_SESS_GET */
+	"SELECT csrf, user_id, task_id, student_id, flags FROM session "
+	"WHERE skey = ? AND kind = ? "
+	"AND seen_at > UTC_TIMESTAMP() - INTERVAL ? MINUTE",
+	/* STMT_SESS_TOUCH */
+	"UPDATE session SET seen_at = UTC_TIMESTAMP() WHERE skey = ? "
+	"AND seen_at < UTC_TIMESTAMP() - INTERVAL 30 SECOND",
+	/* STMT_SESS_NEW */
+	"INSERT INTO session (skey, kind, csrf) VALUES (?, ?, ?)",
+	/* STMT_SESS_SAVE */
+	"UPDATE session SET user_id = ?, task_id = ?, student_id = ?, "
+	"flags = ?, seen_at = UTC_TIMESTAMP() WHERE skey = ?",
+	/* STMT_SESS_ROTATE */
+	"UPDATE session SET skey = ?, csrf = ? WHERE skey = ?",
+	/* STMT_SESS_END */
+	"DELETE FROM session WHERE skey = ?",
+	/* STMT_THROTTLE_ADD */
+	"INSERT INTO throttle (k, window_start, n) VALUES (?, "
+	"FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?), ?) "
+	"ON DUPLICATE KEY UPDATE n = n + VALUES(n)",
+	/* STMT_THROTTLE_GET */
+	"SELECT n FROM throttle WHERE k = ? AND "
+	"window_start = FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?)",
+};
+_Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
+
+static struct db_set set = DB_SET("web", stmts);
+
+static const char *const default_csp =
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
+    "script-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
+/* --- FastCGI callbacks for cgiwrap_init_emu() ------------------------- */
+
+static int
+cb_read(void *data, char *buf, int len)
+{
+
+	return FCGX_GetStr(buf, len, ((FCGX_Request *)data)->in);
+}
+
+static int
+cb_writef(void *data, const char *fmt, va_list ap)
+{
+
+	/* ClearSilver treats any non-zero return as an error. */
+	return FCGX_VFPrintF(((FCGX_Request *)data)->out, fmt, ap) < 0 ? -1 : 0;
+}
+
+static int
+cb_write(void *data, const char *buf, int len)
+{
+
+	return FCGX_PutStr(buf, len, ((FCGX_Request *)data)->out);
+}
+
+static char *
+cb_getenv(void *data, const char *name)
+{
+	char	*v = FCGX_GetParam(name, ((FCGX_Request *)data)->envp);
+
+	return v ? strdup(v) : NULL;	/* ClearSilver frees it */
+}
+
+static int
+cb_putenv(void *data, const char *k, const char *v)
+{
+
+	return -1;
+}
+
+static int
+cb_iterenv(void *data, int n, char **k, char **v)
+{
+	char	**env = ((FCGX_Request *)data)->envp;
+	char	 *eq;
+	int	  i;
+
+	*k = *v = NULL;
+	for (i = 0; env[i] != NULL && i < n; i++)
+		continue;
+	if (env[i] == NULL || (eq = strchr(env[i], '=')) == NULL)
+		return 0;
+	*k = strndup(env[i], (size_t)(eq - env[i]));
+	*v = strdup(eq + 1);
+	return 0;
+}
+
+static const char *
+param(struct req *r, const char *name)
+{
+
+	return FCGX_GetParam(name, ((FCGX_Request *)r->fx)->envp);
+}
+
+/* --- values -------------------------------------------------------- */
+
+static int
+field_index(const struct req *r, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->page->nfields; i++)
+		if (strcmp(r->page->fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+long long
+web_int(struct req *r, const char *name)
+{
+	int	 i = field_index(r, name);
+
+	if (i < 0)
+		abort();	/* a handler asked for an undeclared field */
+	return r->v[i].set ? r->v[i].i : 0;
+}
+
+const char *
+web_str(struct req *r, const char *name)
+{
+	int	 i = field_index(r, name);
+
+	if (i < 0)
+		abort();
+	return r->v[i].set ? r->v[i].s : NULL;
+}
+
+FILE *
+web_file(struct req *r, const char *name)
+{
+	int	 i = field_index(r, name);
+
+	if (i < 0)
+		abort();
+	return r->v[i].set ? r->v[i].fp : NULL;
+}
+
+int
+web_has(struct req *r, const char *name)
+{
+	int	 i = field_index(r, name);
+
+	if (i < 0)
+		abort();
+	return r->v[i].set;
+}
+
+int
+web_slurp(FILE *fp, size_t max, unsigned char **buf, size_t *len)
+{
+	struct stat	 st;
+	size_t		 n;
+
+	*buf = NULL;
+	*len = 0;
+	if (fp == NULL || fstat(fileno(fp), &st) != 0)
+		return 500;
+	if ((size_t)st.st_size > max)
+		return 413;
+	if ((*buf = malloc((size_t)st.st_size + 1)) == NULL)
+		return 500;
+	rewind(fp);
+	n = fread(*buf, 1, (size_t)st.st_size, fp);
+	if (n != (size_t)st.st_size) {
+		free(*buf);
+		*buf = NULL;
+		return 500;
+	}
+	*len = n;
+	return 0;
+}
+
+void
+web_set(struct req *r, const char *key, const char *val)
+{
+
+	hdf_set_value(r->hdf, key, val);
+}
+
+void
+web_setf(struct req *r, const char *key, const char *fmt, ...)
+{
+	char	 buf[1024];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	hdf_set_value(r->hdf, key, buf);
+}
+
+int
+web_redirect(struct req *r, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(r->location, sizeof(r->location), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(r->location))
+		abort();
+	return 303;
+}
+
+int
+web_fail(struct req *r, int status, const char *msg)
+{
+
+	r->status = status;
+	r->err = msg;
+	return status;
+}
+
+int
+web_page(struct req *r, const char *tmpl)
+{
+
+	r->tmpl = tmpl;
+	return r->status ? r->status : 200;
+}
+
+int
+web_dberr(int rc)
+{
+
+	return (rc == DB_ERR && db_lost()) ? 503 : 500;
+}
+
+/* --- sessions ------------------------------------------------------ */
+
+static void
+set_cookie(struct req *r, const char *token, int expire)
+{
+	int	 secure = conf_int("Site.SecureCookies", 0) != 0;
+
+	snprintf(r->setcookie, sizeof(r->setcookie),
+	    "%s=%s; Path=%s; HttpOnly; SameSite=Lax%s%s", r->app->cookie,
+	    expire ? "" : token, r->app->cookie_path, secure ? "; Secure" : "",
+	    expire ? "; Max-Age=0" : "");
+}
+
+static void
+make_token(char hex[65], unsigned char key[32])
+{
+	unsigned char	 raw[32];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(hex, 65, raw, sizeof(raw));
+	crypto_hash_sha256(key, (unsigned char *)hex, 64);
+}
+
+static void
+make_csrf(char out[44])
+{
+	unsigned char	 raw[32];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(out, 44, raw, sizeof(raw),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+static long long
+idle_minutes(const struct req *r)
+{
+
+	return r->app->kind == SESS_ADMIN ?
+	    conf_int("Session.IdleMinutes", 30) :
+	    conf_int("Session.StudentIdleMinutes", 120);
+}
+
+/* Load the session named by the cookie.  0 (valid or not), or DB_ERR. */
+static int
+sess_load(struct req *r)
+{
+	char		 key[128];
+	const char	*tok;
+	int		 rc;
+
+	snprintf(key, sizeof(key), "Cookie.%s", r->app->cookie);
+	tok = hdf_get_value(r->hdf, key, NULL);
+	if (tok == NULL || strlen(tok) != 64)
+		return 0;
+	crypto_hash_sha256(r->s.key, (const unsigned char *)tok, 64);
+	rc = db_one(&set, STMT_SESS_GET, "bii", "siiii",
+	    (const char *)r->s.key, (size_t)32, (long long)r->app->kind,
+	    idle_minutes(r),
+	    r->s.csrf, sizeof(r->s.csrf), &r->s.user_id, &r->s.task_id,
+	    &r->s.student_id, &r->s.flags);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return 0;
+	r->s.valid = 1;
+	if ((rc = db_exec(&set, STMT_SESS_TOUCH, "b",
+	    (const char *)r->s.key, (size_t)32)) < 0)
+		return rc;
+	return 0;
+}
+
+int
+sess_need(struct req *r)
+{
+	char	 hex[65];
+	int	 rc;
+
+	if (r->s.valid)
+		return 0;
+	memset(&r->s, 0, sizeof(r->s));
+	make_token(hex, r->s.key);
+	make_csrf(r->s.csrf);
+	rc = db_exec(&set, STMT_SESS_NEW, "bis", (const char *)r->s.key,
+	    (size_t)32, (long long)r->app->kind, r->s.csrf);
+	if (rc < 0)
+		return rc;
+	r->s.valid = 1;
+	set_cookie(r, hex, 0);
+	hdf_set_value(r->hdf, "CSRF", r->s.csrf);
+	return 0;
+}
+
+int
+sess_save(struct req *r)
+{
+	int	 rc;
+
+	if (!r->s.valid && (rc = sess_need(r)) < 0)
+		return rc;
+	rc = db_exec(&set, STMT_SESS_SAVE, "iiiib", r->s.user_id,
+	    r->s.task_id, r->s.student_id, r->s.flags,
+	    (const char *)r->s.key, (size_t)32);
+	return rc < 0 ? rc : 0;
+}
+
+int
+sess_rotate(struct req *r)
+{
+	unsigned char	 nkey[32];
+	char		 hex[65], csrf[44];
+	int		 rc;
+
+	if (!r->s.valid)
+		return sess_need(r);
+	make_token(hex, nkey);
+	make_csrf(csrf);
+	rc = db_exec(&set, STMT_SESS_ROTATE, "bsb", (const char *)nkey,
+	    (size_t)32, csrf, (const char *)r->s.key, (size_t)32);
+	if (rc < 0)
+		return rc;
+	memcpy(r->s.key, nkey, sizeof(nkey));
+	memcpy(r->s.csrf, csrf, sizeof(csrf));
+	set_cookie(r, hex, 0);
+	hdf_set_value(r->hdf, "CSRF", r->s.csrf);
+	return 0;
+}
+
+void
+sess_end(struct req *r)
+{
+
+	if (r->s.valid)
+		(void)db_exec(&set, STMT_SESS_END, "b",
+		    (const char *)r->s.key, (size_t)32);
+	memset(&r->s, 0, sizeof(r->s));
+	set_cookie(r, "", 1);
+}
+
+int
+web_throttle(const char *key, int limit, int window_s, int count)
+{
+	long long	 n = 0;
+	int		 rc;
+
+	if (count > 0 && (rc = db_exec(&set, STMT_THROTTLE_ADD, "siii", key,
+	    (long long)window_s, (long long)window_s, (long long)count)) < 0)
+		return rc;
+	rc = db_one(&set, STMT_THROTTLE_GET, "sii", "i", key,
+	    (long long)window_s, (long long)window_s, &n);
+	if (rc < 0)
+		return rc;
+	return n >= limit ? 1 : 0;
+}
+
+/* --- output -------------------------------------------------------- */
+
+static const char *
+reason(int status)
+{
+
+	switch (status) {
+	case 200: return "OK";
+	case 303: return "See Other";
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Entity";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return "Internal Server Error";
+	}
+}
+
+static const char *
+title(int status)
+{
+
+	switch (status) {
+	case 400: return "请求无效";
+	case 403: return "无权访问";
+	case 404: return "页面不存在";
+	case 405: return "不支持的请求方式";
+	case 409: return "操作冲突";
+	case 413: return "文件过大";
+	case 415: return "文件类型不支持";
+	case 422: return "提交的信息有误";
+	case 429: return "操作过于频繁";
+	case 503: return "系统繁忙";
+	default: return "系统错误";
+	}
+}
+
+static void
+headers(struct req *r, int status, const char *ctype)
+{
+	FCGX_Stream	*out = ((FCGX_Request *)r->fx)->out;
+
+	FCGX_FPrintF(out, "Status: %d %s\r\n", status, reason(status));
+	if (ctype != NULL)
+		FCGX_FPrintF(out, "Content-Type: %s\r\n", ctype);
+	FCGX_FPrintF(out, "Content-Security-Policy: %s\r\n",
+	    r->app->csp ? r->app->csp : default_csp);
+	FCGX_PutS("X-Content-Type-Options: nosniff\r\n"
+	    "X-Frame-Options: DENY\r\n"
+	    "Referrer-Policy: same-origin\r\n"
+	    "Permissions-Policy: geolocation=(), microphone=()\r\n", out);
+	if (r->page == NULL || !(r->page->flags & PG_PUBLIC_CACHE))
+		FCGX_PutS("Cache-Control: no-store\r\n", out);
+	if (r->setcookie[0] != '\0')
+		FCGX_FPrintF(out, "Set-Cookie: %s\r\n", r->setcookie);
+	if (status == 303)
+		FCGX_FPrintF(out, "Location: %s\r\n", r->location);
+	if (r->filename[0] != '\0')
+		/* RFC 6266/5987: UTF-8 name, percent-encoded. */
+		FCGX_FPrintF(out, "Content-Disposition: attachment; "
+		    "filename=\"download\"; filename*=UTF-8''%s\r\n", r->filename);
+}
+
+static NEOERR *
+render_cb(void *ctx, char *s)
+{
+
+	return string_append((STRING *)ctx, s);
+}
+
+/* Render a template to a string.  Returns 0, or -1 (logged). */
+static int
+render(struct req *r, const char *tmpl, STRING *out)
+{
+	CSPARSE	*cs = NULL;
+	NEOERR	*err;
+	STRING	 e;
+	char	 id[17];
+
+	string_init(out);
+	if ((err = cs_init(&cs, r->hdf)) == STATUS_OK &&
+	    (err = cgi_register_strfuncs(cs)) == STATUS_OK &&
+	    (err = cs_parse_file(cs, tmpl)) == STATUS_OK)
+		err = cs_render(cs, out, render_cb);
+	cs_destroy(&cs);
+	if (err == STATUS_OK)
+		return 0;
+	string_init(&e);
+	nerr_error_string(err, &e);
+	log_incident(id, "template %s: %s", tmpl, e.buf ? e.buf : "?");
+	string_clear(&e);
+	nerr_ignore(&err);
+	string_clear(out);
+	hdf_set_value(r->hdf, "Error.Incident", id);
+	return -1;
+}
+
+/* The one exit: every response goes out through here. */
+static void
+respond(struct req *r, int status)
+{
+	FCGX_Stream	*out = ((FCGX_Request *)r->fx)->out;
+	STRING		 body;
+	char		 id[17];
+
+	if (r->streamed)
+		return;
+	if (status == 303) {
+		headers(r, 303, NULL);
+		FCGX_PutS("\r\n", out);
+		return;
+	}
+	if (r->body != NULL && status == 200) {
+		headers(r, 200, r->ctype);
+		FCGX_FPrintF(out, "Content-Length: %zu\r\n\r\n", r->bodylen);
+		FCGX_PutStr((const char *)r->body, (int)r->bodylen, out);
+		return;
+	}
+	if (status >= 500 && hdf_get_value(r->hdf, "Error.Incident", NULL) == NULL) {
+		log_incident(id, "%s %s -> %d", r->app->name,
+		    r->page ? r->page->path : "-", status);
+		hdf_set_value(r->hdf, "Error.Incident", id);
+	}
+	if (r->tmpl != NULL && status < 500 && status != 403 && status != 404) {
+		if (r->err != NULL)
+			hdf_set_value(r->hdf, "Page.Error", r->err);
+		if (render(r, r->tmpl, &body) == 0) {
+			headers(r, status, "text/html; charset=utf-8");
+			FCGX_FPrintF(out, "Content-Length: %d\r\n\r\n", body.len);
+			FCGX_PutStr(body.buf, body.len, out);
+			string_clear(&body);
+			return;
+		}
+		status = 500;
+	}
+	/* Error page. */
+	if (status == 200)
+		status = 500;
+	hdf_set_int_value(r->hdf, "Error.Status", status);
+	hdf_set_value(r->hdf, "Error.Title", title(status));
+	if (r->err != NULL)
+		hdf_set_value(r->hdf, "Error.Message", r->err);
+	if (r->app->kind == SESS_ADMIN)
+		hdf_set_value(r->hdf, "Error.Admin", "1");
+	if (render(r, "error.cs", &body) == 0) {
+		headers(r, status, "text/html; charset=utf-8");
+		FCGX_FPrintF(out, "Content-Length: %d\r\n\r\n", body.len);
+		FCGX_PutStr(body.buf, body.len, out);
+		string_clear(&body);
+		return;
+	}
+	headers(r, status, "text/plain; charset=utf-8");
+	FCGX_FPrintF(out, "\r\n%d %s\n", status, title(status));
+}
+
+void
+web_stream_begin(struct req *r, const char *ctype, const char *filename)
+{
+	FCGX_Stream	*out = ((FCGX_Request *)r->fx)->out;
+	char		*esc = NULL;
+
+	if (filename != NULL && cgi_url_escape(filename, &esc) == STATUS_OK &&
+	    esc != NULL)
+		snprintf(r->filename, sizeof(r->filename), "%s", esc);
+	free(esc);
+	headers(r, 200, ctype);
+	FCGX_PutS("\r\n", out);
+	r->streamed = 1;
+}
+
+int
+web_write(struct req *r, const void *buf, size_t len)
+{
+	FCGX_Stream	*out = ((FCGX_Request *)r->fx)->out;
+
+	return FCGX_PutStr(buf, (int)len, out) == (int)len ? 0 : -1;
+}
+
+/* --- request handling ------------------------------------------------ */
+
+/* Match path against pattern; '#' matches a decimal id.  1 if matched. */
+static int
+match(const char *pat, const char *path, long long id[2])
+{
+	int		 n = 0;
+	long long	 v;
+
+	while (*pat != '\0') {
+		if (*pat == '#') {
+			if (!isdigit((unsigned char)*path) || *path == '0')
+				return 0;
+			for (v = 0; isdigit((unsigned char)*path); path++) {
+				if (v > 1000000000000LL)
+					return 0;
+				v = v * 10 + (*path - '0');
+			}
+			if (n < 2)
+				id[n++] = v;
+			pat++;
+			continue;
+		}
+		if (*pat++ != *path++)
+			return 0;
+	}
+	return *path == '\0';
+}
+
+/*
+ * Check every Query.* key against the page's fields: unknown keys and
+ * repeated keys are refused (400).  Then validate each declared field.
+ * Returns 0, 400, 413 or 422 (with r->err set).
+ */
+static int
+check_fields(struct req *r)
+{
+	HDF			*q, *c;
+	const struct field	*f;
+	const char		*name, *msg;
+	char			*v;
+	size_t			 i;
+	int			 k;
+	struct stat		 st;
+	static char		 errbuf[256];
+
+	q = hdf_get_obj(r->hdf, "Query");
+	for (c = q ? hdf_obj_child(q) : NULL; c != NULL; c = hdf_obj_next(c)) {
+		name = hdf_obj_name(c);
+		if (strcmp(name, "csrf") == 0 && r->method == M_POST)
+			k = -2;
+		else if ((k = field_index(r, name)) < 0) {
+			log_info("%s %s: unknown parameter refused",
+			    r->app->name, r->page->path);
+			return 400;
+		}
+		if (hdf_obj_child(c) != NULL &&
+		    (k < 0 || r->page->fields[k].type != FT_FILE ||
+		    hdf_get_obj(c, "0") != NULL)) {
+			log_info("%s %s: repeated parameter refused",
+			    r->app->name, r->page->path);
+			return 400;
+		}
+	}
+	for (i = 0; i < r->page->nfields && i < WEB_MAXFIELDS; i++) {
+		f = &r->page->fields[i];
+		memset(&r->v[i], 0, sizeof(r->v[i]));
+		c = q ? hdf_get_obj(q, f->name) : NULL;
+		if (f->type == FT_FILE) {
+			FILE *fp = r->method == M_POST ?
+			    cgi_filehandle(r->cgi, f->name) : NULL;
+			if (fp == NULL || fstat(fileno(fp), &st) != 0 ||
+			    st.st_size == 0) {
+				if (f->flags & F_REQ) {
+					snprintf(errbuf, sizeof(errbuf),
+					    "请选择要上传的%s", f->label ? f->label : "文件");
+					r->err = errbuf;
+					return 422;
+				}
+				continue;
+			}
+			if (f->max > 0 && (size_t)st.st_size > f->max)
+				return 413;
+			r->v[i].set = 1;
+			r->v[i].fp = fp;
+			r->v[i].i = st.st_size;
+			continue;
+		}
+		if (c == NULL || (v = hdf_obj_value(c)) == NULL) {
+			if (f->flags & F_REQ) {
+				snprintf(errbuf, sizeof(errbuf), "请填写%s",
+				    f->label ? f->label : f->name);
+				r->err = errbuf;
+				return 422;
+			}
+			continue;
+		}
+		if ((msg = valid_field(f, v, &r->v[i])) != NULL) {
+			snprintf(errbuf, sizeof(errbuf), "%s：%s",
+			    f->label ? f->label : f->name, msg);
+			r->err = errbuf;
+			return 422;
+		}
+	}
+	return 0;
+}
+
+static int
+allowed_ctype(const char *ct)
+{
+
+	if (ct == NULL)
+		return 1;	/* empty POST body */
+	return strncmp(ct, "application/x-www-form-urlencoded", 33) == 0 ||
+	    strncmp(ct, "multipart/form-data", 19) == 0;
+}
+
+static int
+dispatch(struct req *r)
+{
+	const char	*m, *ct, *csrf;
+	const char	*cl;
+	size_t		 i;
+	int		 rc, pathmatch = 0;
+	long long	 maxbody;
+	NEOERR		*err;
+
+	/* method */
+	if ((m = param(r, "REQUEST_METHOD")) == NULL)
+		return 400;
+	if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0)
+		r->method = M_GET;
+	else if (strcmp(m, "POST") == 0)
+		r->method = M_POST;
+	else
+		return 405;
+
+	/* route */
+	if ((r->path = param(r, "PATH_INFO")) == NULL || *r->path == '\0')
+		r->path = param(r, "DOCUMENT_URI");
+	if (r->path == NULL)
+		return 404;
+	for (i = 0; i < r->app->npages; i++) {
+		if (!match(r->app->pages[i].path, r->path, r->id))
+			continue;
+		pathmatch = 1;
+		if (r->app->pages[i].methods & r->method) {
+			r->page = &r->app->pages[i];
+			break;
+		}
+	}
+	if (r->page == NULL)
+		return pathmatch ? 405 : 404;
+
+	/* content type and size, before anything is read */
+	ct = param(r, "CONTENT_TYPE");
+	if (r->method == M_POST && !allowed_ctype(ct))
+		return 415;
+	maxbody = conf_int("Upload.MaxBytes", 10485760) + 65536;
+	if ((cl = param(r, "CONTENT_LENGTH")) != NULL && atoll(cl) > maxbody)
+		return 413;
+
+	if ((err = cgi_parse(r->cgi)) != STATUS_OK) {
+		char id[17];
+		STRING s;
+		string_init(&s);
+		nerr_error_string(err, &s);
+		nerr_ignore(&err);
+		if (r->method == M_POST && ct != NULL &&
+		    strncmp(ct, "multipart/", 10) == 0) {
+			/* Temp folder unwritable or full, or a broken body. */
+			log_incident(id, "cgi_parse: %s", s.buf ? s.buf : "?");
+			hdf_set_value(r->hdf, "Error.Incident", id);
+			string_clear(&s);
+			return 500;
+		}
+		string_clear(&s);
+		return 400;
+	}
+
+	/* session */
+	if ((rc = sess_load(r)) < 0)
+		return web_dberr(rc);
+	if (r->s.valid)
+		hdf_set_value(r->hdf, "CSRF", r->s.csrf);
+	if (r->app->load_user != NULL && r->s.valid && r->s.user_id > 0)
+		if ((rc = r->app->load_user(r)) != 0)
+			return rc;
+	if (((r->page->flags & PG_SESSION) && !r->s.valid) ||
+	    (r->page->roles != 0 && r->s.user_id == 0))
+		return web_redirect(r, "%s", r->app->login);
+	if (r->page->roles != 0 && !(r->page->roles & r->s.role)) {
+		log_info("%s %s: role %d refused", r->app->name, r->path,
+		    r->s.role);
+		return 403;
+	}
+	if ((r->page->flags & PG_FORM) && (rc = sess_need(r)) < 0)
+		return web_dberr(rc);
+
+	/* CSRF */
+	if (r->method == M_POST && !(r->page->flags & PG_NOCSRF)) {
+		csrf = hdf_get_value(r->hdf, "Query.csrf", NULL);
+		if (!r->s.valid || csrf == NULL || strlen(csrf) != 43 ||
+		    sodium_memcmp(csrf, r->s.csrf, 43) != 0) {
+			log_info("%s %s: CSRF check failed", r->app->name,
+			    r->path);
+			r->err = "页面已过期，请返回上一页刷新后重试。";
+			return 403;
+		}
+	}
+
+	/* fields */
+	if ((rc = check_fields(r)) != 0) {
+		if (rc != 422 || r->method != M_POST)
+			return rc;
+		/* Show the form again with the message. */
+		r->status = 422;
+		r->method = M_GET;
+		memset(r->v, 0, sizeof(r->v));
+	}
+	return r->page->fn(r);
+}
+
+static void
+handle(const struct app *app, FCGX_Request *fx)
+{
+	struct req	 r;
+	HDF		*hdf = NULL;
+	CGI		*cgi = NULL;
+	NEOERR		*err;
+	const char	*ra;
+	int		 status;
+
+	memset(&r, 0, sizeof(r));
+	r.app = app;
+	r.fx = fx;
+	cgiwrap_init_emu(fx, cb_read, cb_writef, cb_write, cb_getenv,
+	    cb_putenv, cb_iterenv);
+	if ((err = hdf_init(&hdf)) != STATUS_OK) {
+		nerr_ignore(&err);
+		return;
+	}
+	hdf_set_value(hdf, "Config.VarEscapeMode", "html");
+	hdf_set_value(hdf, "Config.TimeFooter", "0");
+	hdf_set_value(hdf, "Config.Upload.TmpDir", conf_str("Paths.Tmp", "/tmp"));
+	hdf_set_value(hdf, "hdf.loadpaths.0",
+	    conf_str("Paths.Templates", PKGDATADIR "/templates"));
+	hdf_set_value(hdf, "Support.Phone", conf_str("Support.Phone", ""));
+	hdf_set_value(hdf, "Support.Email", conf_str("Support.Email", ""));
+	if ((err = cgi_init(&cgi, hdf)) != STATUS_OK) {
+		/* cgi_init destroyed the HDF. */
+		nerr_ignore(&err);
+		FCGX_PutS("Status: 500 Internal Server Error\r\n"
+		    "Content-Type: text/plain\r\n\r\n500\n", fx->out);
+		return;
+	}
+	r.cgi = cgi;
+	r.hdf = cgi->hdf;
+	if ((ra = FCGX_GetParam("REMOTE_ADDR", fx->envp)) != NULL)
+		snprintf(r.client, sizeof(r.client), "%s", ra);
+	status = dispatch(&r);
+	if (status == WEB_STREAMED)
+		r.streamed = 1;
+	respond(&r, status);
+	free(r.body);
+	cgi_destroy(&cgi);
+}
+
+int
+web_main(const struct app *app)
+{
+	FCGX_Request	 fx;
+
+	if (conf_load() != 0)
+		return 1;
+	log_open(app->name);
+	if (sodium_init() < 0)
+		return 1;
+	if (app->init != NULL)
+		app->init();
+	(void)db_open();	/* a later request retries */
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fx, 0, 0) != 0)
+		return 1;
+	log_info("started");
+	while (FCGX_Accept_r(&fx) >= 0) {
+		handle(app, &fx);
+		FCGX_Finish_r(&fx);
+	}
+	db_close();
+	return 0;
+}

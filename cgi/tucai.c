@@ -1,0 +1,563 @@
+/*
+ * tucai.c - the operator's command line (CONTRACT section 2).
+ *
+ * Exit 0 on success, 1 when the operation is refused (message on stderr,
+ * nothing half-done), 2 on bad usage.  Acts on the instance whose
+ * configuration $TUCAI_CONF names.
+ */
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "audit.h"
+#include "booking.h"
+#include "config.h"
+#include "db.h"
+#include "idnum.h"
+#include "log.h"
+#include "roster.h"
+#include "student_db.h"
+#include "util.h"
+#include "valid.h"
+
+enum stmt {
+	STMT_MIG_TABLE,
+	STMT_MIG_HAVE,
+	STMT_MIG_ADD,
+	STMT_SCHOOL_ADD,
+	STMT_SCHOOL_ID,
+	STMT_USER_ADD,
+	STMT_TASK_ADD,
+	STMT_TASK_GET,
+	STMT_SLOT_ADD,
+	STMT__MAX
+};
+
+static const char *const stmts[STMT__MAX] = {
+	/* STMT_MIG_TABLE */
+	"CREATE TABLE IF NOT EXISTS schema_migration ("
+	"version INT UNSIGNED NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL,"
+	" applied_at DATETIME NOT NULL DEFAULT UTC_TIMESTAMP()) ENGINE=InnoDB "
+	"DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
+	/* STMT_MIG_HAVE */
+	"SELECT version FROM schema_migration WHERE version = ?",
+	/* STMT_MIG_ADD */
+	"INSERT INTO schema_migration (version, name) VALUES (?, ?)",
+	/* STMT_SCHOOL_ADD */
+	"INSERT INTO school (code, name) VALUES (?, ?)",
+	/* STMT_SCHOOL_ID */
+	"SELECT id FROM school WHERE code = ?",
+	/* STMT_USER_ADD */
+	"INSERT INTO user (username, pw_hash, role, school_id) "
+	"VALUES (?, ?, ?, NULLIF(?, 0))",
+	/* STMT_TASK_ADD */
+	"INSERT INTO task (code, school_id, title, first_day, last_day, "
+	"fee_fen, notice, require_id_photo) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	/* STMT_TASK_GET */
+	"SELECT id, first_day, last_day FROM task WHERE code = ?",
+	/* STMT_SLOT_ADD */
+	"INSERT INTO slot (task_id, starts_at, ends_at, capacity) "
+	"VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id",
+};
+_Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
+
+static struct db_set set = DB_SET("cli", stmts);
+
+static const struct actor cli_actor = { 0, "tucai-cli" };
+
+static const char *const default_notice =
+    "1. 请按预约时间携带本人身份证到采集现场，出示预约二维码或学信网采集码。\n"
+    "2. 本次支付为预支付，即时冻结卡内余额，在采集完成后完成扣款。\n"
+    "3. 在学校安排的集中采集时间内都可以采集。\n"
+    "4. 超过学校集中采集时间且没有完成采集的订单，将统一取消并退款，"
+    "费用在 3 个工作日内原路返回。";
+
+static int
+usage(void)
+{
+
+	fputs("usage: tucai migrate\n"
+	    "       tucai school add CODE NAME\n"
+	    "       tucai user add USERNAME --role operator|teacher|staff "
+	    "[--school CODE]   (password on stdin)\n"
+	    "       tucai task add CODE --school CODE --title TITLE --from DATE "
+	    "--to DATE --fee YUAN [--require-id-photo] [--notice TEXT]\n"
+	    "       tucai slots add TASKCODE --date DATE --from HH:MM --to HH:MM "
+	    "--every MINUTES --capacity N\n"
+	    "       tucai roster import TASKCODE FILE.csv\n"
+	    "       tucai task close TASKCODE\n"
+	    "       tucai sweep\n", stderr);
+	return 2;
+}
+
+static int
+refuse(const char *msg)
+{
+
+	fprintf(stderr, "tucai: %s\n", msg);
+	return 1;
+}
+
+static int
+dbfail(int rc)
+{
+
+	if (rc == DB_DUP)
+		return refuse("already exists");
+	return refuse(db_lost() ? "database unavailable" : "database error "
+	    "(see the log)");
+}
+
+/* --- migrate ---------------------------------------------------------- */
+
+static int
+sql_file(const struct dirent *d)
+{
+	size_t	 n = strlen(d->d_name);
+
+	return n > 8 && d->d_name[0] >= '0' && d->d_name[0] <= '9' &&
+	    strcmp(d->d_name + n - 4, ".sql") == 0;
+}
+
+static int
+read_file(const char *path, char **buf, size_t *len, size_t max)
+{
+	FILE	*fp;
+	long	 sz;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return -1;
+	if (fseek(fp, 0, SEEK_END) != 0 || (sz = ftell(fp)) < 0 ||
+	    (size_t)sz > max || fseek(fp, 0, SEEK_SET) != 0) {
+		fclose(fp);
+		errno = EFBIG;
+		return -1;
+	}
+	if ((*buf = malloc((size_t)sz + 1)) == NULL ||
+	    fread(*buf, 1, (size_t)sz, fp) != (size_t)sz) {
+		free(*buf);
+		fclose(fp);
+		return -1;
+	}
+	(*buf)[sz] = '\0';
+	*len = (size_t)sz;
+	fclose(fp);
+	return 0;
+}
+
+static int
+cmd_migrate(int argc, char **argv)
+{
+	struct dirent	**list;
+	const char	*dir = conf_str("Paths.Schema", PKGDATADIR "/schema");
+	char		 path[4096], err[512], *sql;
+	size_t		 len;
+	long long	 v, have;
+	int		 n, i, rc, applied = 0, status = 0;
+
+	if (argc != 1)
+		return usage();
+	if ((rc = db_exec(&set, STMT_MIG_TABLE, "")) < 0)
+		return dbfail(rc);
+	if ((n = scandir(dir, &list, sql_file, alphasort)) < 0)
+		return refuse("cannot read the schema folder");
+	for (i = 0; i < n; i++) {
+		if (status != 0)
+			goto next;
+		v = strtoll(list[i]->d_name, NULL, 10);
+		if ((rc = db_one(&set, STMT_MIG_HAVE, "i", "i", v, &have)) < 0) {
+			status = dbfail(rc);
+			goto next;
+		}
+		if (rc == 1)
+			goto next;
+		snprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name);
+		if (read_file(path, &sql, &len, 1 << 20) != 0) {
+			fprintf(stderr, "tucai: %s: %s\n", path, strerror(errno));
+			status = 1;
+			goto next;
+		}
+		rc = db_script(sql, err, sizeof(err));
+		free(sql);
+		if (rc != 0) {
+			fprintf(stderr, "tucai: %s: %s\n", list[i]->d_name, err);
+			status = 1;
+			goto next;
+		}
+		if ((rc = db_exec(&set, STMT_MIG_ADD, "is", v,
+		    list[i]->d_name)) < 0) {
+			status = dbfail(rc);
+			goto next;
+		}
+		printf("applied %s\n", list[i]->d_name);
+		applied++;
+next:
+		free(list[i]);
+	}
+	free(list);
+	if (status == 0)
+		printf("schema up to date (%d applied)\n", applied);
+	return status;
+}
+
+/* --- school, user, task, slots ---------------------------------------- */
+
+static int
+school_id(const char *code, long long *id)
+{
+	int	 rc;
+
+	if ((rc = db_one(&set, STMT_SCHOOL_ID, "s", "i", code, id)) < 0)
+		return dbfail(rc);
+	if (rc == 0) {
+		fprintf(stderr, "tucai: no school with code %s\n", code);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+check_code(const char *code, size_t max)
+{
+	size_t	 i;
+
+	if (*code == '\0' || strlen(code) > max)
+		return -1;
+	for (i = 0; code[i] != '\0'; i++)
+		if (!((code[i] >= '0' && code[i] <= '9') ||
+		    (code[i] >= 'A' && code[i] <= 'Z') ||
+		    (code[i] >= 'a' && code[i] <= 'z') ||
+		    code[i] == '-' || code[i] == '_'))
+			return -1;
+	return 0;
+}
+
+static int
+cmd_school(int argc, char **argv)
+{
+	int	 rc;
+
+	if (argc != 4 || strcmp(argv[1], "add") != 0)
+		return usage();
+	if (check_code(argv[2], 16) != 0)
+		return refuse("school code: letters and digits, at most 16");
+	if (strlen(argv[3]) == 0 || strlen(argv[3]) > 300)
+		return refuse("school name: 1 to 100 characters");
+	if ((rc = db_exec(&set, STMT_SCHOOL_ADD, "ss", argv[2], argv[3])) < 0)
+		return dbfail(rc);
+	printf("school %s added\n", argv[2]);
+	return 0;
+}
+
+static int
+cmd_user(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "role", required_argument, NULL, 'r' },
+		{ "school", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*role = NULL, *school = NULL, *name;
+	char		 pw[256], hash[crypto_pwhash_STRBYTES];
+	long long	 sid = 0;
+	size_t		 n;
+	int		 c, rc;
+
+	if (argc < 3 || strcmp(argv[1], "add") != 0)
+		return usage();
+	name = argv[2];
+	optind = 3;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (c) {
+		case 'r': role = optarg; break;
+		case 's': school = optarg; break;
+		default: return usage();
+		}
+	if (optind != argc || role == NULL)
+		return usage();
+	if (strcmp(role, "operator") && strcmp(role, "teacher") &&
+	    strcmp(role, "staff"))
+		return usage();
+	if (check_code(name, 64) != 0)
+		return refuse("username: letters, digits, '-' and '_'");
+	if (strcmp(role, "teacher") == 0 && school == NULL)
+		return refuse("a teacher needs --school");
+	if (school != NULL && (rc = school_id(school, &sid)) != 0)
+		return rc;
+	if (fgets(pw, sizeof(pw), stdin) == NULL)
+		return refuse("password expected on standard input");
+	n = strcspn(pw, "\r\n");
+	pw[n] = '\0';
+	if (n < 8)
+		return refuse("password: at least 8 characters");
+	if (crypto_pwhash_str(hash, pw, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return refuse("out of memory hashing the password");
+	sodium_memzero(pw, sizeof(pw));
+	if ((rc = db_exec(&set, STMT_USER_ADD, "sssi", name, hash, role,
+	    sid)) < 0)
+		return dbfail(rc);
+	printf("user %s added (%s)\n", name, role);
+	return 0;
+}
+
+static int
+task_get(const char *code, long long *id, char first[11], char last[11])
+{
+	int	 rc;
+
+	rc = db_one(&set, STMT_TASK_GET, "s", "iss", code, id, first,
+	    (size_t)11, last, (size_t)11);
+	if (rc < 0)
+		return dbfail(rc);
+	if (rc == 0) {
+		fprintf(stderr, "tucai: no task with code %s\n", code);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+cmd_task_add(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "school", required_argument, NULL, 's' },
+		{ "title", required_argument, NULL, 't' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 'u' },
+		{ "fee", required_argument, NULL, 'e' },
+		{ "notice", required_argument, NULL, 'n' },
+		{ "require-id-photo", no_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*school = NULL, *title = NULL, *from = NULL, *to = NULL;
+	const char	*fee = NULL, *notice = default_notice, *code;
+	long long	 sid, fen;
+	int		 c, rc, idphoto = 0, y, m, d;
+
+	if (argc < 3)
+		return usage();
+	code = argv[2];
+	optind = 3;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (c) {
+		case 's': school = optarg; break;
+		case 't': title = optarg; break;
+		case 'f': from = optarg; break;
+		case 'u': to = optarg; break;
+		case 'e': fee = optarg; break;
+		case 'n': notice = optarg; break;
+		case 'i': idphoto = 1; break;
+		default: return usage();
+		}
+	if (optind != argc || !school || !title || !from || !to || !fee)
+		return usage();
+	if (check_code(code, 32) != 0)
+		return refuse("task code: letters and digits, at most 32");
+	if (valid_date(from, &y, &m, &d) || valid_date(to, &y, &m, &d))
+		return refuse("dates are YYYY-MM-DD");
+	if (strcmp(to, from) < 0)
+		return refuse("--to is before --from");
+	if (valid_money(fee, &fen) != 0)
+		return refuse("--fee is an amount in yuan, e.g. 40 or 35.50");
+	if (*title == '\0' || strlen(title) > 600)
+		return refuse("--title: 1 to 200 characters");
+	if ((rc = school_id(school, &sid)) != 0)
+		return rc;
+	if ((rc = db_exec(&set, STMT_TASK_ADD, "sisssisi", code, sid, title,
+	    from, to, fen, notice, (long long)idphoto)) < 0)
+		return dbfail(rc);
+	printf("task %s added\n", code);
+	return 0;
+}
+
+static int
+cmd_slots(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "date", required_argument, NULL, 'd' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 't' },
+		{ "every", required_argument, NULL, 'e' },
+		{ "capacity", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*date = NULL, *from = NULL, *to = NULL;
+	char		 first[11], last[11], a[6], b[6], sa[20], sb[20];
+	long long	 tid, every = 0, cap = 0;
+	int		 c, rc, h1, m1, h2, m2, t, added = 0, total = 0;
+
+	if (argc < 3 || strcmp(argv[1], "add") != 0)
+		return usage();
+	optind = 3;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		switch (c) {
+		case 'd': date = optarg; break;
+		case 'f': from = optarg; break;
+		case 't': to = optarg; break;
+		case 'e': every = strtoll(optarg, NULL, 10); break;
+		case 'c': cap = strtoll(optarg, NULL, 10); break;
+		default: return usage();
+		}
+	if (optind != argc || !date || !from || !to)
+		return usage();
+	if (every < 5 || every > 720)
+		return refuse("--every: 5 to 720 minutes");
+	if (cap < 1 || cap > 10000)
+		return refuse("--capacity: 1 to 10000");
+	if (valid_time(from, &h1, &m1) || valid_time(to, &h2, &m2))
+		return refuse("times are HH:MM");
+	if (h2 * 60 + m2 <= h1 * 60 + m1)
+		return refuse("--to must be after --from");
+	if ((rc = task_get(argv[2], &tid, first, last)) != 0)
+		return rc;
+	if (strlen(date) != 10 || util_local_to_utc(date, "00:00", sa) != 0)
+		return refuse("dates are YYYY-MM-DD");
+	if (strcmp(date, first) < 0 || strcmp(date, last) > 0)
+		return refuse("the date is outside the task's window");
+	if ((rc = db_begin()) < 0)
+		return dbfail(rc);
+	for (t = h1 * 60 + m1; t + every <= h2 * 60 + m2; t += (int)every) {
+		snprintf(a, sizeof(a), "%02d:%02d", t / 60, t % 60);
+		snprintf(b, sizeof(b), "%02d:%02d", (t + (int)every) / 60,
+		    (t + (int)every) % 60);
+		util_local_to_utc(date, a, sa);
+		util_local_to_utc(date, b, sb);
+		rc = db_exec(&set, STMT_SLOT_ADD, "issi", tid, sa, sb, cap);
+		if (rc < 0) {
+			db_rollback();
+			return dbfail(rc);
+		}
+		added += rc == 1;
+		total++;
+	}
+	if ((rc = db_commit()) < 0)
+		return dbfail(rc);
+	printf("added %d slots on %s (%d already there)\n", added, date,
+	    total - added);
+	return 0;
+}
+
+/* --- roster ------------------------------------------------------------ */
+
+static int
+cmd_roster(int argc, char **argv)
+{
+	struct roster	 ro;
+	char		 first[11], last[11], err[256], *buf;
+	size_t		 len, i;
+	long long	 tid;
+	int		 rc, ins, upd;
+
+	if (argc != 4 || strcmp(argv[1], "import") != 0)
+		return usage();
+	if ((rc = task_get(argv[2], &tid, first, last)) != 0)
+		return rc;
+	if (read_file(argv[3], &buf, &len, 20 << 20) != 0) {
+		fprintf(stderr, "tucai: %s: %s\n", argv[3], strerror(errno));
+		return 1;
+	}
+	rc = roster_parse(buf, len, &ro, err, sizeof(err));
+	free(buf);
+	if (rc != 0)
+		return refuse(err);
+	for (i = 0; i < ro.nrejects; i++)
+		fprintf(stderr, "line %d: %s\n", ro.rejects[i].line,
+		    ro.rejects[i].reason);
+	if ((rc = roster_store(tid, &ro, &cli_actor, &ins, &upd)) != 0) {
+		roster_free(&ro);
+		return dbfail(rc);
+	}
+	printf("imported %zu, rejected %zu\n", ro.nrows, ro.nrejects);
+	if (upd > 0)
+		printf("(%d new, %d updated, %zu unchanged)\n", ins, upd,
+		    ro.nrows - (size_t)ins - (size_t)upd);
+	roster_free(&ro);
+	return 0;
+}
+
+/* --- close-out and housekeeping ------------------------------------- */
+
+static int
+cmd_task(int argc, char **argv)
+{
+	struct close_counts	 cc;
+	long long		 tid;
+	char			 first[11], last[11];
+	int			 rc;
+
+	if (argc >= 2 && strcmp(argv[1], "add") == 0)
+		return cmd_task_add(argc, argv);
+	if (argc != 3 || strcmp(argv[1], "close") != 0)
+		return usage();
+	if ((rc = task_get(argv[2], &tid, first, last)) != 0)
+		return rc;
+	if ((rc = booking_close_task(tid, &cli_actor, &cc)) != 0)
+		return rc == 1 ? refuse("payment provider unavailable; run again")
+		    : dbfail(rc);
+	printf("task %s closed: %d cancelled, %d holds released, "
+	    "%d collected untouched\n", argv[2], cc.cancelled, cc.voided,
+	    cc.collected);
+	return 0;
+}
+
+static int
+cmd_sweep(int argc, char **argv)
+{
+	struct sweep_counts	 sc;
+	int			 rc;
+
+	if (argc != 1)
+		return usage();
+	if ((rc = booking_sweep(&sc)) != 0)
+		return dbfail(rc);
+	printf("expired %d unpaid holds, lapsed %d payments, removed %d "
+	    "sessions\n", sc.expired, sc.lapsed, sc.sessions);
+	return 0;
+}
+
+static const struct cmd {
+	const char	*name;
+	int		(*fn)(int, char **);
+} cmds[] = {
+	{ "migrate", cmd_migrate },
+	{ "school", cmd_school },
+	{ "user", cmd_user },
+	{ "task", cmd_task },
+	{ "slots", cmd_slots },
+	{ "roster", cmd_roster },
+	{ "sweep", cmd_sweep },
+};
+
+int
+main(int argc, char *argv[])
+{
+	size_t	 i;
+	int	 rc;
+
+	if (argc < 2)
+		return usage();
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			break;
+	if (i == sizeof(cmds) / sizeof(cmds[0]))
+		return usage();
+	if (conf_load() != 0)
+		return 1;
+	log_open("tucai");
+	if (sodium_init() < 0)
+		return 1;
+	if (db_open() != 0)
+		return refuse("cannot connect to the database");
+	rc = cmds[i].fn(argc - 1, argv + 1);
+	db_close();
+	return rc;
+}
