@@ -2,6 +2,7 @@
  * admin.c - the admin dashboard and site station (admin.fcgi).
  * (Being built: see issue 4 and 5.)
  */
+#include "site.h"
 #include "web.h"
 
 static int
@@ -26,11 +27,14 @@ static const struct app app = {
 	.login = "/admin/login",
 	.pages = pages,
 	.npages = sizeof(pages) / sizeof(pages[0]),
+	.more = site_pages,
 };
 
 int
 main(void)
 {
+	struct app	 a = app;
 
-	return web_main(&app);
+	a.nmore = site_npages;	/* not a constant expression */
+	return web_main(&a);
 }

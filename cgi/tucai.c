@@ -391,7 +391,7 @@ cmd_slots(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*date = NULL, *from = NULL, *to = NULL;
-	char		 first[11], last[11], a[6], b[6], sa[20], sb[20];
+	char		 first[11], last[11], a[16], b[16], sa[20], sb[20];
 	long long	 tid, every = 0, cap = 0;
 	int		 c, rc, h1, m1, h2, m2, t, added = 0, total = 0;
 

@@ -18,6 +18,59 @@ struct sweep_counts {
 	int	 sessions;	/* idle sessions removed */
 };
 
+/* Outcomes of booking_take() and booking_change() besides 0 and db.h codes. */
+#define BK_FULL		1	/* the slot has no seat left -> 409 */
+#define BK_BADSLOT	2	/* not a future slot of this open task -> 422 */
+#define BK_ACTIVE	3	/* the student already has an active booking */
+#define BK_STATE	4	/* the booking is not held/booked any more */
+
+/*
+ * Take a seat on slot_id of task_id for a student, in one transaction: a
+ * conditional UPDATE of the slot (booked < capacity, future, task open),
+ * then the booking row: 'held' until now + Booking.HoldMinutes, or
+ * 'booked' at once when the task is free (fee 0).  A fresh 128-bit token
+ * is the 预约二维码 payload.  Returns 0 with *booking_id, BK_FULL,
+ * BK_BADSLOT, BK_ACTIVE (the unique key booking_active refused a second
+ * active booking: nothing changed), or a db.h error code.
+ */
+int	 booking_take(long long task_id, long long student_id,
+	    long long slot_id, long long *booking_id);
+
+/*
+ * Move a held or booked booking to another slot of its task, atomically:
+ * the new seat is taken before the old one is given back, in one
+ * transaction.  Returns 0 (also when new_slot is the current one),
+ * BK_FULL or BK_BADSLOT (booking unchanged), BK_STATE, or a db.h code.
+ */
+int	 booking_change(long long booking_id, long long new_slot_id);
+
+/*
+ * The student's active booking (held, booked, checked_in or collected).
+ * Returns 1 with *booking_id and state (a static string), 0 when none,
+ * or a db.h error code.
+ */
+int	 booking_active(long long student_id, long long *booking_id,
+	    char state[16]);
+
+/*
+ * The payment of a held booking was authorised: held -> booked (clears the
+ * seat hold's expiry).  Returns 0 when booked now or already, 1 when the
+ * booking is no longer held (expired or cancelled: the caller releases the
+ * payment), or a db.h error code.  Called by pay.c.
+ */
+int	 booking_paid(long long booking_id);
+
+/*
+ * Cancel an active booking that is held or booked: the seat is given back
+ * and the payment hold released exactly once (a conditional UPDATE on the
+ * state, so two clicks or two tabs do it once).  Returns 0 cancelled now,
+ * 1 not cancellable (already cancelled, checked in or collected), or a
+ * db.h error code.  The booking is cancelled first and its hold released
+ * after; when the provider fails the release, booking_sweep() retries it.
+ */
+int	 booking_cancel(long long booking_id, const char *reason,
+	    const struct actor *);
+
 /*
  * Close a task whose window is over: cancel every uncollected booking and
  * release its hold, exactly once even when run twice at once or again after

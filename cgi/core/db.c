@@ -77,7 +77,7 @@ db_open(void)
 	const char	*init =
 	    "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,"
 	    "NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO',"
-	    " SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
+	    " tx_isolation = 'READ-COMMITTED'";
 
 	if (conn != NULL)
 		return 0;

@@ -682,7 +682,7 @@ check_fields(struct req *r)
 			    cgi_filehandle(r->cgi, f->name) : NULL;
 			if (fp == NULL || fstat(fileno(fp), &st) != 0 ||
 			    st.st_size == 0) {
-				if (f->flags & F_REQ) {
+				if ((f->flags & F_REQ) && r->method == M_POST) {
 					snprintf(errbuf, sizeof(errbuf),
 					    "请选择要上传的%s", f->label ? f->label : "文件");
 					r->err = errbuf;
@@ -698,7 +698,9 @@ check_fields(struct req *r)
 			continue;
 		}
 		if (c == NULL || (v = hdf_obj_value(c)) == NULL) {
-			if (f->flags & F_REQ) {
+			/* Required means required in a POST; a GET shows
+			 * the empty form. */
+			if ((f->flags & F_REQ) && r->method == M_POST) {
 				snprintf(errbuf, sizeof(errbuf), "请填写%s",
 				    f->label ? f->label : f->name);
 				r->err = errbuf;
@@ -706,6 +708,8 @@ check_fields(struct req *r)
 			}
 			continue;
 		}
+		if (*v == '\0' && r->method == M_GET)
+			continue;
 		if ((msg = valid_field(f, v, &r->v[i])) != NULL) {
 			snprintf(errbuf, sizeof(errbuf), "%s：%s",
 			    f->label ? f->label : f->name, msg);
@@ -751,12 +755,14 @@ dispatch(struct req *r)
 		r->path = param(r, "DOCUMENT_URI");
 	if (r->path == NULL)
 		return 404;
-	for (i = 0; i < r->app->npages; i++) {
-		if (!match(r->app->pages[i].path, r->path, r->id))
+	for (i = 0; i < r->app->npages + r->app->nmore; i++) {
+		const struct page *pg = i < r->app->npages ?
+		    &r->app->pages[i] : &r->app->more[i - r->app->npages];
+		if (!match(pg->path, r->path, r->id))
 			continue;
 		pathmatch = 1;
-		if (r->app->pages[i].methods & r->method) {
-			r->page = &r->app->pages[i];
+		if (pg->methods & r->method) {
+			r->page = pg;
 			break;
 		}
 	}

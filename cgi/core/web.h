@@ -85,6 +85,8 @@ struct app {
 	const char		*login;		/* where PG_SESSION/roles send strangers */
 	const struct page	*pages;
 	size_t			 npages;
+	const struct page	*more;		/* a second table (site station) */
+	size_t			 nmore;
 	void			(*init)(void);	/* once per process, may be NULL */
 	/* Admin: load the session's user (role, school); 0 ok, 403 disabled,
 	 * 503 database.  NULL for apps without logins. */
