@@ -190,6 +190,13 @@ web_has(struct req *r, const char *name)
 	return r->v[i].set;
 }
 
+const char *
+web_header(struct req *r, const char *cgi_name)
+{
+
+	return param(r, cgi_name);
+}
+
 int
 web_slurp(FILE *fp, size_t max, unsigned char **buf, size_t *len)
 {
@@ -795,8 +802,9 @@ dispatch(struct req *r)
 		return 400;
 	}
 
-	/* session */
-	if ((rc = sess_load(r)) < 0)
+	/* session (public pages never touch it: they answer without the
+	 * database) */
+	if (!(r->page->flags & PG_PUBLIC_CACHE) && (rc = sess_load(r)) < 0)
 		return web_dberr(rc);
 	if (r->s.valid)
 		hdf_set_value(r->hdf, "CSRF", r->s.csrf);

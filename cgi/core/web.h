@@ -52,7 +52,7 @@ struct fval {
 #define PG_SESSION	0x0002	/* needs an existing session (else 303 to app->start) */
 #define PG_NOCSRF	0x0004	/* POST authenticated otherwise (signed notification) */
 #define PG_RAW		0x0008	/* body is not HTML (PNG, CSV, ZIP) */
-#define PG_PUBLIC_CACHE	0x0010	/* not personal: may be cached */
+#define PG_PUBLIC_CACHE	0x0010	/* not personal: may be cached; no session */
 
 /* roles (admin) */
 #define R_OPERATOR	0x01
@@ -142,6 +142,9 @@ long long	 web_int(struct req *, const char *name);
 const char	*web_str(struct req *, const char *name);	/* NULL if not set */
 FILE		*web_file(struct req *, const char *name);
 int		 web_has(struct req *, const char *name);
+/* A request header by its CGI name ("HTTP_X_TUCAI_SIGNATURE"), or NULL.
+ * Points into the request; valid until the response. */
+const char	*web_header(struct req *, const char *cgi_name);
 
 /* Read an uploaded file into memory (at most max bytes).  Returns 0, or
  * 413 when it is larger, or 500. */

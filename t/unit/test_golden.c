@@ -1,0 +1,138 @@
+/*
+ * test_golden.c - templates rendered from fixture HDF files and compared
+ * with .gold files (t/golden/NAME.hdf -> NAME.gold).  The fixtures carry
+ * hostile strings; besides the byte-for-byte comparison, no rendering may
+ * contain them unescaped.  TUCAI_GOLDEN_UPDATE=1 rewrites the .gold files
+ * (review the diff before committing).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ClearSilver.h>
+
+#include "tap.h"
+
+static const char *const hostile[] = {
+	"<script>alert(",
+	"<img src=x onerror",
+	"\"><svg",
+	"' onmouseover='",
+};
+
+static NEOERR *
+cb(void *ctx, char *s)
+{
+
+	return string_append((STRING *)ctx, s);
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE	*fp;
+	char	*buf;
+	long	 sz;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	sz = ftell(fp);
+	rewind(fp);
+	if ((buf = malloc(sz + 1)) == NULL || fread(buf, 1, sz, fp) != (size_t)sz) {
+		fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	buf[sz] = '\0';
+	*len = (size_t)sz;
+	fclose(fp);
+	return buf;
+}
+
+/* Render the fixture; returns 0 and the output, or -1. */
+static int
+render(const char *srcdir, const char *fixture, STRING *out)
+{
+	HDF	*hdf = NULL;
+	CSPARSE	*cs = NULL;
+	NEOERR	*err;
+	char	 path[1024];
+	const char *tmpl;
+
+	string_init(out);
+	snprintf(path, sizeof(path), "%s/templates", srcdir);
+	if ((err = hdf_init(&hdf)) != STATUS_OK ||
+	    (err = hdf_read_file(hdf, fixture)) != STATUS_OK)
+		goto fail;
+	hdf_set_value(hdf, "Config.VarEscapeMode", "html");
+	hdf_set_value(hdf, "hdf.loadpaths.0", path);
+	tmpl = hdf_get_value(hdf, "Golden.Template", "");
+	if ((err = cs_init(&cs, hdf)) != STATUS_OK ||
+	    (err = cs_parse_file(cs, tmpl)) != STATUS_OK ||
+	    (err = cs_render(cs, out, cb)) != STATUS_OK)
+		goto fail;
+	cs_destroy(&cs);
+	hdf_destroy(&hdf);
+	return 0;
+fail:
+	nerr_log_error(err);
+	nerr_ignore(&err);
+	cs_destroy(&cs);
+	hdf_destroy(&hdf);
+	return -1;
+}
+
+int
+main(void)
+{
+	const char	*srcdir = getenv("srcdir");
+	struct dirent	**list;
+	char		 dir[1024], fix[1400], gold[1400], *want;
+	size_t		 wlen, k;
+	int		 n, i, update, bad;
+	STRING		 out;
+	FILE		*fp;
+
+	if (srcdir == NULL)
+		srcdir = ".";
+	update = getenv("TUCAI_GOLDEN_UPDATE") != NULL;
+	snprintf(dir, sizeof(dir), "%s/t/golden", srcdir);
+	if ((n = scandir(dir, &list, NULL, alphasort)) < 0) {
+		ok(0, "read %s", dir);
+		return tap_done();
+	}
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(list[i]->d_name);
+		if (l < 5 || strcmp(list[i]->d_name + l - 4, ".hdf") != 0) {
+			free(list[i]);
+			continue;
+		}
+		snprintf(fix, sizeof(fix), "%s/%s", dir, list[i]->d_name);
+		snprintf(gold, sizeof(gold), "%s/%.*s.gold", dir, (int)(l - 4),
+		    list[i]->d_name);
+		if (render(srcdir, fix, &out) != 0) {
+			ok(0, "%s renders", list[i]->d_name);
+			free(list[i]);
+			continue;
+		}
+		for (bad = 0, k = 0; k < sizeof(hostile) / sizeof(hostile[0]); k++)
+			if (out.buf != NULL && strstr(out.buf, hostile[k]) != NULL)
+				bad = 1;
+		ok(!bad, "%s: hostile strings escaped", list[i]->d_name);
+		if (update && (fp = fopen(gold, "wb")) != NULL) {
+			fwrite(out.buf, 1, out.len, fp);
+			fclose(fp);
+		}
+		want = slurp(gold, &wlen);
+		ok(want != NULL && wlen == (size_t)out.len &&
+		    memcmp(want, out.buf, wlen) == 0, "%s matches %s",
+		    list[i]->d_name, strrchr(gold, '/') + 1);
+		free(want);
+		string_clear(&out);
+		free(list[i]);
+	}
+	free(list);
+	return tap_done();
+}
