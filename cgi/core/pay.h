@@ -16,6 +16,16 @@
 
 #include "audit.h"
 
+struct req;
+
+/*
+ * The provider calls (authorize, capture, cancel, query) return 0 on
+ * success, -1 when the provider could not be reached or failed, and 1 when
+ * the provider refused because of the order's state: authorize, the order
+ * is already decided (use a new ref); capture, the hold is no longer
+ * capturable (voided, declined, expired).
+ */
+
 struct pay_provider {
 	const char	*name;
 	/* Ask for a hold of amount_fen for order ref; fills the URL to send
@@ -34,9 +44,53 @@ struct pay_provider {
 const struct pay_provider *pay_provider(void);
 
 /* Sign / verify "ts\n" + canonical body with Pay.Secret.  sig is hex.
- * pay_verify returns 0 when valid and fresh (|now - ts| <= 300 s). */
+ * pay_verify returns 0 when valid and fresh (|now - ts| <= 300 s), -1 when
+ * not (bad or missing signature, timestamp malformed or out of window,
+ * no secret configured).  The comparison is constant-time. */
+#define PAY_WINDOW	300
 void	 pay_sign(const char *ts, const char *body, char sig[65]);
 int	 pay_verify(const char *ts, const char *body, const char *sig);
+
+/*
+ * Canonical body: the fields sorted by name (bytewise), empty values left
+ * out, each "name=value" with both percent-encoded (RFC 3986 unreserved
+ * characters kept, %XX upper case), joined by '&'.  It is also a valid
+ * application/x-www-form-urlencoded body: the sender posts it as is.
+ * Returns a malloc'd string (caller frees), or NULL when out of memory.
+ */
+struct pay_kv {
+	const char	*k;
+	const char	*v;	/* NULL or "" = left out */
+};
+char	*pay_canon(const struct pay_kv *, size_t n);
+
+/*
+ * Verify a signed request received by a FastCGI program (the notification
+ * POST /pay/notify, the bank's /bank/api/...): the canonical body is built
+ * from every Query.* parameter of the request, the timestamp and signature
+ * come from the X-Tucai-Timestamp and X-Tucai-Signature headers.  Call it
+ * from a PG_NOCSRF page's handler.  Returns 0 valid, -1 not (answer 400).
+ * The same canonical body is copied to body (for pay_apply's record),
+ * truncated to bodysz; body may be NULL.
+ */
+int	 pay_verify_req(struct req *, char *body, size_t bodysz);
+
+/*
+ * POST the signed canonical body of kv to url (server-to-server, libcurl,
+ * 5 s timeout).  The response body (at most respsz - 1 bytes) is copied to
+ * resp when not NULL.  Returns the HTTP status, or -1 when no answer came.
+ */
+long	 pay_post(const char *url, const struct pay_kv *, size_t n,
+	    char *resp, size_t respsz);
+/* The same for a body already in canonical form (an outbox row): signed
+ * with the current time. */
+long	 pay_post_body(const char *url, const char *canon, char *resp,
+	    size_t respsz);
+
+/* Find key in an x-www-form-urlencoded string and decode its value into
+ * out.  Returns 0 found, -1 not found or too long. */
+int	 pay_form_get(const char *form, const char *key, char *out,
+	    size_t outsz);
 
 /*
  * Start paying for a booking: create (or reuse the open) payment row and
@@ -47,7 +101,10 @@ int	 pay_verify(const char *ts, const char *body, const char *sig);
 int	 pay_start(long long booking_id, char *url, size_t urlsz);
 
 /*
- * Apply a verified notification.  Returns 200 (applied or duplicate),
+ * Apply a verified notification.  The sandbox bank posts the fields
+ * event_id, order_ref, type (authorized | declined | captured | voided),
+ * amount_fen and reason (card_bind_failed | insufficient_funds, declined
+ * only); /pay/notify checks them with pay_verify_req() and passes them on.  Returns 200 (applied or duplicate),
  * 400 (unknown order, amount mismatch, bad event), or a db.h error code.
  */
 int	 pay_apply(const char *event_id, const char *order_ref,
@@ -63,8 +120,17 @@ int	 pay_capture_booking(long long booking_id);
  * release, -1 provider error, or a db.h error code. */
 int	 pay_void_booking(long long booking_id);
 
-/* Record a fee collected on site by staff (walk-in or lapsed hold). */
+/* Record a fee collected on site by staff (walk-in or lapsed hold).
+ * method: cash, card, wechat, alipay.  Audited.  Returns 0 recorded, 1 the
+ * booking is already paid (an authorised hold, captured or onsite),
+ * DB_CHECK bad method or amount or unknown booking, or a db.h error. */
 int	 pay_onsite(long long booking_id, long long amount_fen,
 	    const char *method, const struct actor *);
+
+/* The booking's payment for display: state ("authorized", ...), amount and
+ * failure reason of its latest payment.  Returns 1 found, 0 none, or a db.h
+ * error code. */
+int	 pay_status(long long booking_id, char *state, size_t statesz,
+	    long long *amount_fen, char *failure, size_t failuresz);
 
 #endif

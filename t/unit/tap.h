@@ -22,10 +22,10 @@ static int tap_n, tap_failed;
 
 #define is_str(got, want, ...) do {					\
 	const char *g_ = (got), *w_ = (want);				\
-	int c_ = (g_ == NULL && w_ == NULL) ||				\
+	int e_ = (g_ == NULL && w_ == NULL) ||				\
 	    (g_ != NULL && w_ != NULL && strcmp(g_, w_) == 0);		\
-	ok(c_, __VA_ARGS__);						\
-	if (!c_)							\
+	ok(e_, __VA_ARGS__);						\
+	if (!e_)							\
 		printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)",	\
 		    w_ ? w_ : "(null)");				\
 } while (0)

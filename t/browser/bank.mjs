@@ -1,0 +1,134 @@
+// bank.mjs - browser test: the sandbox bank's pages (bank.fcgi) on an
+// emulated phone (390x844): the card-binding page, a malformed card (422),
+// a decided order opened again, and the ledger at desktop size.  The order
+// is opened through the bank's signed API (as the app's sandbox provider
+// does), so the test needs no student flow.  Screenshots go to
+// $TUCAI_VAR/screenshots/bank-*.png.  Env: TUCAI_URL, TUCAI_VAR, TUCAI_CONF.
+// Prints TAP.
+import { chromium } from 'playwright-core';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const URL = (process.env.TUCAI_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
+const VAR = process.env.TUCAI_VAR || '.';
+const CONF = process.env.TUCAI_CONF || path.join(VAR, 'tucai.hdf');
+const OUT = path.join(VAR, 'screenshots');
+const CHROMIUM = process.env.TUCAI_CHROMIUM || '/usr/bin/chromium';
+const UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 ' +
+  '(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323a) NetType/WIFI Language/zh_CN';
+
+let n = 0;
+let failed = 0;
+const clean = (s) => String(s).replace(/\s+/g, ' ').replace(/#/g, '\\#');
+function diag(...msg) { for (const l of msg.join(' ').split('\n')) console.log('# ' + l); }
+function ok(cond, desc) {
+  n++;
+  if (!cond) failed++;
+  console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${clean(desc)}`);
+  return !!cond;
+}
+function is(got, want, desc) {
+  const r = ok(got === want, desc);
+  if (!r) diag(`     got: ${JSON.stringify(got)}`, `\n    want: ${JSON.stringify(want)}`);
+  return r;
+}
+async function shot(page, name) {
+  const file = path.join(OUT, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
+  return ok(size > 1000, `screenshot ${name}.png written (${size} bytes)`);
+}
+
+// Pay.Secret from the instance's configuration.
+function secret() {
+  const m = fs.readFileSync(CONF, 'utf8').match(/^\s*Secret\s*=\s*([0-9a-f]+)\s*$/m);
+  if (!m) throw new Error(`no Pay.Secret in ${CONF}`);
+  return Buffer.from(m[1], 'hex');
+}
+
+// The canonical body (pay.h) and a signed POST to the bank's API.
+const enc = (s) => encodeURIComponent(String(s))
+  .replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+async function api(op, fields) {
+  const body = Object.keys(fields).sort().filter((k) => fields[k] !== '')
+    .map((k) => `${enc(k)}=${enc(fields[k])}`).join('&');
+  const ts = String(Math.floor(Date.now() / 1000));
+  const sig = crypto.createHmac('sha256', secret()).update(`${ts}\n${body}`).digest('hex');
+  const r = await fetch(`${URL}/bank/api/${op}`, {
+    method: 'POST', body,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded',
+      'X-Tucai-Timestamp': ts, 'X-Tucai-Signature': sig },
+  });
+  return { status: r.status, text: await r.text() };
+}
+
+async function main() {
+  fs.mkdirSync(OUT, { recursive: true });
+  const ref = crypto.randomBytes(16).toString('hex');
+  const a = await api('authorize', { order_ref: ref, amount_fen: 4000,
+    desc: '北京大学 2026届毕业生图像采集' });
+  is(a.status, 200, 'authorize through the signed API');
+  const token = (a.text.match(/token=([0-9a-f]+)/) || [])[1];
+  ok(token, 'a one-time token for the card page');
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true, timeout: 60000,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--no-proxy-server'],
+  });
+  try {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 }, deviceScaleFactor: 2,
+      isMobile: true, hasTouch: true, userAgent: UA, locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    const page = await context.newPage();
+    const errors = [];
+    // The 422 answer itself shows up as a console error: not a page fault.
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/status of 422/.test(m.text())) errors.push(m.text());
+    });
+
+    let resp = await page.goto(`${URL}/bank/pay?t=${token}`);
+    is(resp.status(), 200, 'GET /bank/pay?t= answers 200');
+    ok((await page.content()).includes('预授权（冻结）'), 'card page says 预授权（冻结）');
+    await shot(page, 'bank-1-card');
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth);
+    ok(overflow <= 0, `no horizontal scrolling at 390 px (overflow ${overflow} px)`);
+
+    await page.fill('input[name=card_no]', '12345678901234567890123');
+    await page.evaluate(() => { document.querySelector('form').noValidate = true; });
+    [resp] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    is(resp.status(), 422, 'a malformed card number: 422');
+    ok((await page.content()).includes('银行卡号'), 'with the message');
+    await shot(page, 'bank-2-malformed');
+
+    await page.fill('input[name=card_no]', '6222020000000000002');
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+    resp = await page.goto(`${URL}/bank/pay?t=${token}`);
+    is(resp.status(), 200, 'the decided order opened again');
+    ok((await page.content()).includes('未能完成支付'), 'says it was not paid');
+    await shot(page, 'bank-3-decided');
+    ok(errors.length === 0, 'no console errors');
+    for (const e of errors) diag(`  ${e}`);
+
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const lp = await desk.newPage();
+    resp = await lp.goto(`${URL}/bank/ledger`);
+    is(resp.status(), 200, 'GET /bank/ledger');
+    ok((await lp.content()).includes(ref), 'the ledger lists the order');
+    await shot(lp, 'bank-4-ledger');
+  } finally {
+    await browser.close();
+  }
+}
+
+try {
+  await main();
+} catch (e) {
+  ok(false, `browser run: ${e.message.split('\n')[0]}`);
+  diag(e.stack || String(e));
+}
+console.log(`1..${n}`);
+process.exitCode = failed ? 1 : 0;
