@@ -552,7 +552,8 @@ respond(struct req *r, int status)
 	}
 	if (r->body != NULL && status == 200) {
 		headers(r, 200, r->ctype);
-		FCGX_FPrintF(out, "Content-Length: %zu\r\n\r\n", r->bodylen);
+		FCGX_FPrintF(out, "Content-Length: %lu\r\n\r\n",
+		    (unsigned long)r->bodylen);	/* FCGX has no %zu */
 		FCGX_PutStr((const char *)r->body, (int)r->bodylen, out);
 		return;
 	}
