@@ -1,0 +1,311 @@
+/*
+ * qr.c - QR codes: decoding with zbar, encoding with libqrencode and
+ * libpng's simplified API.
+ *
+ * Decoding strategy (see STACK-NOTES): zbar gets 8-bit gray (Y800),
+ * only the QR symbology is enabled and binary mode keeps the bytes as
+ * they are.  Phone photos are found faster and more often at reduced
+ * scale (noise and moire average out), so JPEG is decoded by libjpeg at
+ * 1/4, then 1/2, then full size; PNG (screenshots, generated codes) is
+ * decoded once and scanned at full size, 1/2 and 1/4 (box-averaged),
+ * large PNG at 1/2 first.  A reduced level is skipped when its longer
+ * side would be under QR_MIN_SIDE pixels.  Full size is skipped for
+ * JPEG longer than QR_FULL_MAX: on 28 noisy 12 MP test photos it never
+ * found a code the smaller levels missed and cost 0.6-0.9 s a miss.
+ * Last resorts, each once: the largest level tried, blurred 3x3 and
+ * contrast-stretched (noisy photos); the first level inverted (dark
+ * mode screenshots).
+ */
+#include <sys/types.h>
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <png.h>
+#include <qrencode.h>
+#include <zbar.h>
+
+#include "image.h"
+#include "qr.h"
+
+#define QR_MIN_SIDE	400	/* skip smaller reduced levels */
+#define QR_PNG_BIG	1600	/* PNG this long: try 1/2 before full */
+#define QR_FULL_MAX	2600	/* JPEG longer: no full-size scan */
+#define QR_QUIET	4	/* quiet zone in modules */
+#define QR_MAX_SCALE	64
+
+/*
+ * Scans a gray image.  Returns IMG_OK with *payload malloc'd (caller
+ * frees), QR_NONE, or IMG_SYSERR.
+ */
+static int
+scan_gray(zbar_image_scanner_t *sc, const struct img *im, char **payload,
+    size_t *plen)
+{
+	zbar_image_t		*zi;
+	const zbar_symbol_t	*sym;
+	const char		*data;
+	unsigned		 n;
+	int			 rc = QR_NONE;
+
+	if ((zi = zbar_image_create()) == NULL)
+		return IMG_SYSERR;
+	zbar_image_set_format(zi, zbar_fourcc('Y', '8', '0', '0'));
+	zbar_image_set_size(zi, im->w, im->h);
+	zbar_image_set_data(zi, im->px, (unsigned long)im->w * im->h, NULL);
+	if (zbar_scan_image(sc, zi) < 0) {
+		zbar_image_destroy(zi);
+		return IMG_SYSERR;
+	}
+	for (sym = zbar_image_first_symbol(zi); sym != NULL;
+	    sym = zbar_symbol_next(sym)) {
+		if (zbar_symbol_get_type(sym) != ZBAR_QRCODE)
+			continue;
+		data = zbar_symbol_get_data(sym);
+		n = zbar_symbol_get_data_length(sym);
+		if (data == NULL)
+			continue;
+		if ((*payload = malloc((size_t)n + 1)) == NULL) {
+			rc = IMG_SYSERR;
+			break;
+		}
+		memcpy(*payload, data, n);
+		(*payload)[n] = '\0';
+		*plen = n;
+		rc = IMG_OK;
+		break;
+	}
+	zbar_image_destroy(zi);
+	return rc;
+}
+
+/* Inverts a gray image in place. */
+static void
+invert(struct img *im)
+{
+	size_t	 i, n = (size_t)im->w * im->h;
+
+	for (i = 0; i < n; i++)
+		im->px[i] = 255 - im->px[i];
+}
+
+/*
+ * The gray image at scale 1/d into lv: JPEG decoded by libjpeg at that
+ * scale (orientation is irrelevant to zbar), PNG box-averaged from the
+ * full decode kept in *full.  Returns IMG_OK or an error code.
+ */
+static int
+level(const void *buf, size_t len, enum img_type type, unsigned d,
+    struct img *full, struct img *lv)
+{
+	size_t	 n;
+	int	 rc;
+
+	memset(lv, 0, sizeof(*lv));
+	if (type == IMG_JPEG)
+		return img_decode_type(buf, len, type, 1, d, 0, lv);
+	if (full->px == NULL &&
+	    (rc = img_decode_type(buf, len, type, 1, 1, 0, full)) != IMG_OK)
+		return rc;
+	n = (size_t)full->w * full->h;
+	if ((lv->px = malloc(n)) == NULL)
+		return IMG_SYSERR;
+	memcpy(lv->px, full->px, n);
+	lv->w = full->w;
+	lv->h = full->h;
+	lv->ch = 1;
+	if ((rc = img_downscale(lv, d)) != IMG_OK)
+		img_free(lv);
+	return rc;
+}
+
+/*
+ * Noise suppression for the last resort: a 3x3 box blur, then the
+ * levels stretched so the 1st..99th percentile spans 0..255.  Returns
+ * IMG_OK or IMG_SYSERR (image unchanged).
+ */
+static int
+smooth_stretch(struct img *im)
+{
+	unsigned char	*t;
+	size_t		 hist[256], n = (size_t)im->w * im->h, c, i;
+	unsigned	 x, y, w = im->w, h = im->h, lo, hi, s, k;
+
+	if (w < 3 || h < 3)
+		return IMG_OK;
+	if ((t = malloc(n)) == NULL)
+		return IMG_SYSERR;
+	for (y = 0; y < h; y++) {
+		const unsigned char *r = im->px + (size_t)y * w;
+		unsigned char *o = t + (size_t)y * w;
+
+		o[0] = (2 * r[0] + r[1] + 1) / 3;
+		for (x = 1; x + 1 < w; x++)
+			o[x] = (r[x - 1] + r[x] + r[x + 1] + 1) / 3;
+		o[w - 1] = (r[w - 2] + 2 * r[w - 1] + 1) / 3;
+	}
+	for (y = 0; y < h; y++) {
+		const unsigned char *a = t + (size_t)(y ? y - 1 : 0) * w;
+		const unsigned char *b = t + (size_t)y * w;
+		const unsigned char *c2 = t + (size_t)(y + 1 < h ? y + 1 : y) * w;
+		unsigned char *o = im->px + (size_t)y * w;
+
+		for (x = 0; x < w; x++)
+			o[x] = (a[x] + b[x] + c2[x] + 1) / 3;
+	}
+	free(t);
+
+	memset(hist, 0, sizeof(hist));
+	for (i = 0; i < n; i++)
+		hist[im->px[i]]++;
+	for (lo = 0, c = 0; lo < 255 && c + hist[lo] < n / 100; lo++)
+		c += hist[lo];
+	for (hi = 255, c = 0; hi > 0 && c + hist[hi] < n / 100; hi--)
+		c += hist[hi];
+	if (hi <= lo)
+		return IMG_OK;
+	for (i = 0; i < n; i++) {
+		s = im->px[i];
+		k = s <= lo ? 0 : s >= hi ? 255 : (s - lo) * 255 / (hi - lo);
+		im->px[i] = k;
+	}
+	return IMG_OK;
+}
+
+int
+qr_decode_image(const void *buf, size_t len, char **payload, size_t *plen)
+{
+	zbar_image_scanner_t	*sc;
+	struct img		 full, lv, first, last, *enh;
+	enum img_type		 type;
+	unsigned		 w, h, lng, d;
+	static const unsigned	 jden[] = { 4, 2, 1 };
+	static const unsigned	 pden[] = { 1, 2, 4 };
+	static const unsigned	 pbig[] = { 2, 1, 4 };
+	const unsigned		*den;
+	size_t			 i;
+	int			 rc;
+
+	*payload = NULL;
+	*plen = 0;
+	if ((type = img_sniff(buf, len)) == IMG_NONE)
+		return IMG_NOTIMAGE;
+	if ((rc = img_dims(buf, len, type, &w, &h)) != IMG_OK)
+		return rc;
+	lng = w > h ? w : h;
+	if (type == IMG_JPEG)
+		den = jden;
+	else
+		den = lng >= QR_PNG_BIG ? pbig : pden;
+
+	if ((sc = zbar_image_scanner_create()) == NULL)
+		return IMG_SYSERR;
+	zbar_image_scanner_set_config(sc, 0, ZBAR_CFG_ENABLE, 0);
+	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
+
+	memset(&full, 0, sizeof(full));
+	memset(&first, 0, sizeof(first));
+	memset(&last, 0, sizeof(last));
+	rc = QR_NONE;
+	for (i = 0; i < 3 && rc == QR_NONE; i++) {
+		d = den[i];
+		if (d > 1 && lng / d < QR_MIN_SIDE)
+			continue;
+		if (d == 1 && type == IMG_JPEG && lng > QR_FULL_MAX)
+			continue;
+		if ((rc = level(buf, len, type, d, &full, &lv)) != IMG_OK)
+			break;
+		rc = scan_gray(sc, &lv, payload, plen);
+		if (first.px == NULL)
+			first = lv;
+		else {
+			img_free(&last);
+			last = lv;
+		}
+	}
+	/* Noisy photos: the largest level smoothed and stretched. */
+	enh = last.px != NULL ? &last : &first;
+	if (rc == QR_NONE && enh->px != NULL &&
+	    (rc = smooth_stretch(enh)) == IMG_OK)
+		rc = scan_gray(sc, enh, payload, plen);
+	/* Dark mode (light modules on black): the first level inverted. */
+	if (rc == QR_NONE && first.px != NULL) {
+		invert(&first);
+		rc = scan_gray(sc, &first, payload, plen);
+	}
+	img_free(&last);
+	img_free(&first);
+	img_free(&full);
+	zbar_image_scanner_destroy(sc);
+	if (rc != IMG_OK) {
+		free(*payload);
+		*payload = NULL;
+		*plen = 0;
+	}
+	return rc;
+}
+
+int
+qr_encode_png(const char *text, unsigned scale, unsigned char **png,
+    size_t *pnglen)
+{
+	QRcode		*qr;
+	png_image	 pi;
+	unsigned char	*px = NULL, *out = NULL;
+	unsigned	 side, x, y, mx, my;
+	png_alloc_size_t sz = 0;
+
+	*png = NULL;
+	*pnglen = 0;
+	memset(&pi, 0, sizeof(pi));
+	if (text == NULL || scale == 0 || scale > QR_MAX_SCALE)
+		return -1;
+	if ((qr = QRcode_encodeString8bit(text, 0, QR_ECLEVEL_M)) == NULL)
+		return -1;
+	side = ((unsigned)qr->width + 2 * QR_QUIET) * scale;
+	if ((px = malloc((size_t)side * side)) == NULL)
+		goto fail;
+	memset(px, 0xff, (size_t)side * side);
+	for (y = 0; y < side; y++) {
+		my = y / scale;
+		if (my < QR_QUIET || my >= QR_QUIET + (unsigned)qr->width)
+			continue;
+		for (x = 0; x < side; x++) {
+			mx = x / scale;
+			if (mx < QR_QUIET ||
+			    mx >= QR_QUIET + (unsigned)qr->width)
+				continue;
+			if (qr->data[(my - QR_QUIET) * qr->width +
+			    (mx - QR_QUIET)] & 1)
+				px[(size_t)y * side + x] = 0;
+		}
+	}
+
+	pi.version = PNG_IMAGE_VERSION;
+	pi.width = side;
+	pi.height = side;
+	pi.format = PNG_FORMAT_GRAY;
+	/* First call sizes the output, second writes it. */
+	if (!png_image_write_get_memory_size(pi, sz, 0, px, 0, NULL) ||
+	    sz == 0)
+		goto fail;
+	if ((out = malloc(sz)) == NULL)
+		goto fail;
+	if (!png_image_write_to_memory(&pi, out, &sz, 0, px, 0, NULL))
+		goto fail;
+	png_image_free(&pi);
+	free(px);
+	QRcode_free(qr);
+	*png = out;
+	*pnglen = sz;
+	return 0;
+fail:
+	png_image_free(&pi);
+	free(out);
+	free(px);
+	QRcode_free(qr);
+	return -1;
+}

@@ -1,0 +1,553 @@
+/*
+ * test_image.c - unit tests for cgi/core/image.c (TAP).
+ *
+ * Generates its corpus with t/lib/mkimages.sh (set "img") in a fresh
+ * temporary folder, found through $srcdir, and removes it at the end.
+ * Missing qrencode or ImageMagick make the run fail, not skip.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "image.h"
+
+static int	 tn, nfail;
+static char	 dir[1024];
+
+static void	 ok(int, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+static void
+ok(int cond, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	printf("%sok %d - ", cond ? "" : "not ", ++tn);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	if (!cond)
+		nfail++;
+}
+
+static double
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Runs mkimages.sh; returns 0 or -1. */
+static int
+mkimages(const char *out, const char *payload, const char *set)
+{
+	char		 script[PATH_MAX];
+	const char	*src = getenv("srcdir");
+	pid_t		 pid;
+	int		 st;
+
+	snprintf(script, sizeof(script), "%s/t/lib/mkimages.sh",
+	    src != NULL ? src : ".");
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		execl("/bin/sh", "sh", script, out, payload, set, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) == -1)
+		return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static void
+rmtree(const char *d)
+{
+	DIR		*dp;
+	struct dirent	*de;
+	char		 p[PATH_MAX];
+
+	if ((dp = opendir(d)) == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (snprintf(p, sizeof(p), "%s/%s", d, de->d_name) <
+		    (int)sizeof(p))
+			unlink(p);
+	}
+	closedir(dp);
+	rmdir(d);
+}
+
+/* Reads dir/name into a malloc'd buffer (caller frees); NULL on error. */
+static unsigned char *
+slurp(const char *name, size_t *len)
+{
+	char		 p[PATH_MAX];
+	FILE		*f;
+	unsigned char	*b;
+	long		 n;
+
+	*len = 0;
+	if (snprintf(p, sizeof(p), "%s/%s", dir, name) >= (int)sizeof(p))
+		return NULL;
+	if ((f = fopen(p, "rb")) == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) == -1 || (b = malloc(n + 1)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	if (fread(b, 1, n, f) != (size_t)n) {
+		fclose(f);
+		free(b);
+		return NULL;
+	}
+	fclose(f);
+	*len = n;
+	return b;
+}
+
+/* img_decode of a corpus file; returns its code (-100: unreadable). */
+static int
+decode_file(const char *name, int gray, unsigned denom, struct img *im)
+{
+	unsigned char	*b;
+	size_t		 n;
+	int		 rc;
+
+	memset(im, 0, sizeof(*im));
+	if ((b = slurp(name, &n)) == NULL)
+		return -100;
+	rc = img_decode(b, n, gray, denom, im);
+	free(b);
+	return rc;
+}
+
+/* Whether a JPEG holds an APP1 (EXIF/XMP) segment or the word "Exif". */
+static int
+has_meta(const unsigned char *p, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i + 4 <= n; i++)
+		if (memcmp(p + i, "Exif", 4) == 0)
+			return 1;
+	for (i = 2; i + 4 <= n && p[i] == 0xff; ) {
+		if (p[i + 1] == 0xe1 || p[i + 1] == 0xed)
+			return 1;
+		if (p[i + 1] == 0xda)
+			break;
+		i += 2 + ((size_t)p[i + 2] << 8 | p[i + 3]);
+	}
+	return 0;
+}
+
+/* Whether the JPEG is baseline (SOF0) with 3 components. */
+static int
+is_baseline_rgb(const unsigned char *p, size_t n)
+{
+	size_t	 i;
+
+	for (i = 2; i + 10 <= n && p[i] == 0xff; ) {
+		if (p[i + 1] == 0xc0)
+			return p[i + 9] == 3;
+		if (p[i + 1] >= 0xc1 && p[i + 1] <= 0xcf && p[i + 1] != 0xc4 &&
+		    p[i + 1] != 0xc8 && p[i + 1] != 0xcc)
+			return 0;
+		if (p[i + 1] == 0xda)
+			break;
+		i += 2 + ((size_t)p[i + 2] << 8 | p[i + 3]);
+	}
+	return 0;
+}
+
+static const unsigned char *
+px_at(const struct img *im, unsigned x, unsigned y)
+{
+
+	return im->px + ((size_t)y * im->w + x) * im->ch;
+}
+
+static void
+test_sniff(void)
+{
+	static const char *notimg[] = { "bad_text.png", "bad_html.png",
+	    "bad_elf.png", "bad_pdf.jpg", "bad_svg.png", "bad_empty.jpg" };
+	unsigned char	*b;
+	size_t		 n, i;
+	struct img	 im;
+	int		 rc;
+
+	b = slurp("qr_plain.png", &n);
+	ok(b != NULL && img_sniff(b, n) == IMG_PNG, "sniff PNG");
+	free(b);
+	b = slurp("img_idcard.jpg", &n);
+	ok(b != NULL && img_sniff(b, n) == IMG_JPEG, "sniff JPEG");
+	free(b);
+	ok(img_sniff(NULL, 0) == IMG_NONE, "sniff NULL");
+	for (i = 0; i < sizeof(notimg) / sizeof(notimg[0]); i++) {
+		b = slurp(notimg[i], &n);
+		ok(b != NULL && img_sniff(b, n) == IMG_NONE,
+		    "sniff %s: not an image", notimg[i]);
+		free(b);
+		rc = decode_file(notimg[i], 0, 1, &im);
+		ok(rc == IMG_NOTIMAGE && im.px == NULL,
+		    "decode %s: IMG_NOTIMAGE (%d)", notimg[i], rc);
+	}
+	b = slurp("bad_magic.jpg", &n);
+	ok(b != NULL && img_sniff(b, n) == IMG_JPEG,
+	    "libmagic takes a bare JPEG signature for JPEG");
+	free(b);
+	rc = decode_file("bad_magic.jpg", 0, 1, &im);
+	ok(rc == IMG_CORRUPT, "... but decoding says IMG_CORRUPT (%d)", rc);
+}
+
+static void
+test_dims(void)
+{
+	struct img	 im;
+	unsigned char	*b;
+	size_t		 n;
+	unsigned	 w, h;
+	int		 rc;
+
+	b = slurp("qr_plain.png", &n);
+	rc = img_dims(b, n, IMG_PNG, &w, &h);
+	ok(rc == IMG_OK && w == h && w > 100 && decode_file("qr_plain.png",
+	    1, 1, &im) == IMG_OK && im.w == w && im.h == h,
+	    "dims PNG from IHDR = decoded size");
+	img_free(&im);
+	free(b);
+	b = slurp("img_idcard.jpg", &n);
+	rc = img_dims(b, n, IMG_JPEG, &w, &h);
+	ok(rc == IMG_OK && w == 2400 && h == 1500, "dims JPEG %ux%u", w, h);
+	free(b);
+	b = slurp("bad_flood.png", &n);
+	rc = img_dims(b, n, img_sniff(b, n), &w, &h);
+	ok(rc == IMG_TOOBIG && w == 30000 && h == 30000,
+	    "pixel-flood PNG 30000x30000 refused from IHDR (%d)", rc);
+	free(b);
+	b = slurp("bad_flood.jpg", &n);
+	rc = img_dims(b, n, img_sniff(b, n), &w, &h);
+	ok(rc == IMG_TOOBIG && w == 65535 && h == 65535,
+	    "JPEG SOF 65535x65535 refused from the header (%d)", rc);
+	free(b);
+}
+
+static void
+test_bad(void)
+{
+	static const struct {
+		const char	*f;
+		int		 rc;
+	} t[] = {
+		{ "bad_flood.png", IMG_TOOBIG },
+		{ "bad_flood.jpg", IMG_TOOBIG },
+		{ "bad_trunc.png", IMG_CORRUPT },
+		{ "bad_trunc.jpg", IMG_CORRUPT },
+		{ "bad_corrupt.jpg", IMG_CORRUPT },
+	};
+	struct img	 im;
+	size_t		 i;
+	int		 rc, g;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		for (g = 0; g < 2; g++) {
+			rc = decode_file(t[i].f, g, 1, &im);
+			ok(rc == t[i].rc && im.px == NULL,
+			    "decode %s %s: %d (want %d)", t[i].f,
+			    g ? "gray" : "rgb", rc, t[i].rc);
+		}
+}
+
+/* Every truncation and many random byte changes: no crash, no leak. */
+static void
+test_damage(const char *name)
+{
+	unsigned char	*b, *c;
+	size_t		 n, cut, i;
+	struct img	 im;
+	unsigned	 k, bad = 0, okc = 0, seed = 12345;
+	int		 rc;
+
+	b = slurp(name, &n);
+	if (b == NULL || (c = malloc(n)) == NULL) {
+		ok(0, "%s: readable", name);
+		free(b);
+		return;
+	}
+	for (k = 0; k < 32; k++) {
+		cut = n * k / 32;
+		rc = img_decode(b, cut, 0, 1, &im);
+		if (rc == IMG_OK)
+			bad++;
+		img_free(&im);
+	}
+	ok(bad == 0, "%s: 32 truncations all refused (%u decoded)", name, bad);
+	bad = 0;
+	for (k = 0; k < 300; k++) {
+		memcpy(c, b, n);
+		for (i = 0; i < 1 + k % 8; i++) {
+			seed = seed * 1103515245 + 12345;
+			c[(seed >> 8) % n] = (unsigned char)(seed >> 20);
+		}
+		rc = img_decode(c, n, k & 1, 1 << (k % 4), &im);
+		if (rc == IMG_OK) {
+			okc++;
+			if (im.px == NULL || im.w == 0 || im.h == 0)
+				bad++;
+		} else if (rc != IMG_NOTIMAGE && rc != IMG_CORRUPT &&
+		    rc != IMG_TOOBIG) {
+			printf("# mutation %u: %d\n", k, rc);
+			bad++;
+		}
+		img_free(&im);
+	}
+	ok(bad == 0, "%s: 300 mutations handled (%u still decoded)",
+	    name, okc);
+	free(c);
+	free(b);
+}
+
+static void
+test_decode(void)
+{
+	struct img	 im;
+	unsigned	 w;
+	const unsigned char *p;
+	int		 rc;
+
+	rc = decode_file("img_orient6.jpg", 0, 1, &im);
+	ok(rc == IMG_OK && im.w == 60 && im.h == 40 && im.ch == 3,
+	    "EXIF orientation 6: stored 40x60 decoded upright %ux%u",
+	    im.w, im.h);
+	if (rc == IMG_OK) {
+		p = px_at(&im, 4, 4);
+		ok(p[0] > 200 && p[1] < 80 && p[2] < 80,
+		    "red block top-left after orientation (%u,%u,%u)",
+		    p[0], p[1], p[2]);
+		p = px_at(&im, 55, 35);
+		ok(p[0] > 200 && p[1] > 200 && p[2] > 200,
+		    "white bottom-right after orientation");
+	} else {
+		ok(0, "red block top-left after orientation");
+		ok(0, "white bottom-right after orientation");
+	}
+	img_free(&im);
+	rc = decode_file("img_orient6.jpg", 1, 1, &im);
+	ok(rc == IMG_OK && im.w == 60 && im.h == 40 && im.ch == 1,
+	    "EXIF orientation 6, gray: %ux%u ch %u", im.w, im.h, im.ch);
+	img_free(&im);
+
+	rc = decode_file("img_idcard.jpg", 1, 4, &im);
+	ok(rc == IMG_OK && im.w == 600 && im.h == 375 && im.ch == 1,
+	    "JPEG at 1/4 gray: %ux%u", im.w, im.h);
+	img_free(&im);
+	rc = decode_file("img_idcard.jpg", 0, 8, &im);
+	ok(rc == IMG_OK && im.w == 300 && im.h == 188 && im.ch == 3,
+	    "JPEG at 1/8 RGB: %ux%u", im.w, im.h);
+	img_free(&im);
+	rc = decode_file("qr_plain.png", 1, 1, &im);
+	w = im.w;
+	img_free(&im);
+	rc = decode_file("qr_plain.png", 1, 2, &im);
+	ok(rc == IMG_OK && im.w == w / 2 && im.h == w / 2 && im.ch == 1,
+	    "PNG at 1/2 gray: %ux%u from %u", im.w, im.h, w);
+	img_free(&im);
+
+	rc = decode_file("img_rgba.png", 0, 1, &im);
+	ok(rc == IMG_OK && im.w == 100 && im.ch == 3 &&
+	    px_at(&im, 50, 50)[0] < 20 && px_at(&im, 2, 2)[0] > 235 &&
+	    px_at(&im, 2, 2)[2] > 235,
+	    "transparent PNG composited on white");
+	img_free(&im);
+	rc = decode_file("img_rgba.png", 1, 1, &im);
+	ok(rc == IMG_OK && im.ch == 1 && im.px[50 * 100 + 50] < 20 &&
+	    im.px[0] > 235, "transparent PNG, gray");
+	img_free(&im);
+	img_free(NULL);
+	ok(1, "img_free(NULL) is harmless");
+}
+
+static void
+test_photo(void)
+{
+	unsigned char	*b, *j;
+	size_t		 n, jl, jl90;
+	struct img	 im;
+	unsigned	 w, h;
+	int		 rc, q, bg;
+	double		 t0, t1;
+
+	b = slurp("img_portrait.jpg", &n);
+	t0 = now_ms();
+	rc = img_photo(b, n, 100 * 1024, &j, &jl, &q, &bg);
+	t1 = now_ms();
+	printf("# img_photo 1200x1600 JPEG -> 480x640: %.1f ms, q%d, %zu bytes\n",
+	    t1 - t0, q, jl);
+	ok(rc == IMG_OK && j != NULL, "photo: normalised (%d)", rc);
+	ok(rc == IMG_OK && img_sniff(j, jl) == IMG_JPEG &&
+	    img_dims(j, jl, IMG_JPEG, &w, &h) == IMG_OK && w == 480 &&
+	    h == 640, "photo: JPEG 480x640");
+	ok(rc == IMG_OK && is_baseline_rgb(j, jl), "photo: baseline, 3 components");
+	ok(rc == IMG_OK && !has_meta(j, jl), "photo: no EXIF/metadata");
+	ok(q >= 60 && q <= 90 && jl <= 100 * 1024, "photo: q%d, %zu bytes", q, jl);
+	ok(bg == 1, "photo: uniform light background detected");
+	ok(rc == IMG_OK && img_decode(j, jl, 0, 1, &im) == IMG_OK &&
+	    im.w == 480 && im.h == 640, "photo: output decodes");
+	img_free(&im);
+	free(j);
+
+	/* Quality steps: just under the q90 size forces a lower quality. */
+	rc = img_photo(b, n, SIZE_MAX, &j, &jl90, &q, &bg);
+	ok(rc == IMG_OK && q == 90, "photo: q90 when size allows");
+	free(j);
+	rc = img_photo(b, n, jl90 - 1, &j, &jl, &q, &bg);
+	ok(rc == IMG_OK && q < 90 && q >= 60 && jl < jl90,
+	    "photo: lower quality q%d to fit %zu bytes", q, jl90 - 1);
+	free(j);
+	rc = img_photo(b, n, 2000, &j, &jl, &q, &bg);
+	ok(rc == IMG_TOOBIG && j == NULL && jl == 0,
+	    "photo: IMG_TOOBIG when even q60 is too big");
+	free(b);
+
+	b = slurp("img_portrait_busy.jpg", &n);
+	rc = img_photo(b, n, 200 * 1024, &j, &jl, &q, &bg);
+	ok(rc == IMG_OK && bg == 0, "photo: busy background not ok");
+	free(j);
+	free(b);
+
+	b = slurp("img_idcard.jpg", &n);
+	rc = img_photo(b, n, 200 * 1024, &j, &jl, &q, &bg);
+	ok(rc == IMG_OK && img_dims(j, jl, IMG_JPEG, &w, &h) == IMG_OK &&
+	    w == 480 && h == 640, "photo: landscape input cropped to 3:4");
+	free(j);
+	free(b);
+
+	/* Orientation applied before the crop: red block stays top-left. */
+	b = slurp("img_orient6.jpg", &n);
+	rc = img_photo(b, n, 200 * 1024, &j, &jl, &q, &bg);
+	ok(rc == IMG_OK && img_decode(j, jl, 0, 1, &im) == IMG_OK &&
+	    px_at(&im, 20, 40)[0] > 180 && px_at(&im, 20, 40)[1] < 100 &&
+	    px_at(&im, 400, 600)[1] > 200,
+	    "photo: EXIF orientation applied before cropping");
+	img_free(&im);
+	free(j);
+	free(b);
+
+	b = slurp("bad_flood.png", &n);
+	rc = img_photo(b, n, 100000, &j, &jl, &q, &bg);
+	ok(rc == IMG_TOOBIG && j == NULL, "photo: pixel flood refused");
+	free(b);
+	b = slurp("bad_html.png", &n);
+	rc = img_photo(b, n, 100000, &j, &jl, &q, &bg);
+	ok(rc == IMG_NOTIMAGE && j == NULL, "photo: HTML refused");
+	free(b);
+}
+
+static void
+test_idcard(void)
+{
+	unsigned char	*b, *j;
+	size_t		 n, jl;
+	unsigned	 w, h;
+	int		 rc;
+	double		 t0, t1;
+
+	b = slurp("img_idcard.jpg", &n);
+	t0 = now_ms();
+	rc = img_reencode_idcard(b, n, &j, &jl);
+	t1 = now_ms();
+	printf("# img_reencode_idcard 2400x1500 -> 1600x1000: %.1f ms\n",
+	    t1 - t0);
+	w = h = 0;
+	if (rc == IMG_OK)
+		img_dims(j, jl, IMG_JPEG, &w, &h);
+	ok(rc == IMG_OK && w == 1600 && h == 1000, "idcard: scaled to %ux%u",
+	    w, h);
+	ok(rc == IMG_OK && !has_meta(j, jl), "idcard: no metadata");
+	free(j);
+	free(b);
+
+	b = slurp("qr_plain.png", &n);
+	rc = img_reencode_idcard(b, n, &j, &jl);
+	ok(rc == IMG_CORRUPT && j == NULL,
+	    "idcard: 148 px PNG too small (%d)", rc);
+	free(b);
+	b = slurp("img_tiny.jpg", &n);
+	rc = img_reencode_idcard(b, n, &j, &jl);
+	ok(rc == IMG_CORRUPT && j == NULL, "idcard: 150x100 refused (%d)", rc);
+	free(b);
+	b = slurp("img_blank.jpg", &n);
+	rc = img_reencode_idcard(b, n, &j, &jl);
+	ok(rc == IMG_CORRUPT && j == NULL, "idcard: uniform image refused (%d)",
+	    rc);
+	free(b);
+	b = slurp("img_portrait.jpg", &n);
+	rc = img_reencode_idcard(b, n, &j, &jl);
+	w = h = 0;
+	if (rc == IMG_OK)
+		img_dims(j, jl, IMG_JPEG, &w, &h);
+	ok(rc == IMG_OK && w == 1200 && h == 1600, "idcard: 1200x1600 kept "
+	    "(%ux%u)", w, h);
+	free(j);
+	free(b);
+	b = slurp("img_orient6.jpg", &n);
+	rc = img_reencode_idcard(b, n, &j, &jl);
+	ok(rc == IMG_CORRUPT, "idcard: 60x40 refused");
+	free(b);
+	b = slurp("bad_flood.jpg", &n);
+	rc = img_reencode_idcard(b, n, &j, &jl);
+	ok(rc == IMG_TOOBIG && j == NULL, "idcard: flood JPEG refused");
+	free(b);
+	b = slurp("bad_svg.png", &n);
+	rc = img_reencode_idcard(b, n, &j, &jl);
+	ok(rc == IMG_NOTIMAGE && j == NULL, "idcard: SVG refused");
+	free(b);
+}
+
+int
+main(void)
+{
+	const char	*tmp = getenv("TMPDIR");
+
+	snprintf(dir, sizeof(dir), "%s/tucai-img.XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		printf("Bail out! mkdtemp %s\n", dir);
+		return 1;
+	}
+	ok(img_init() == 0 && img_init() == 0, "img_init, twice");
+	if (mkimages(dir, "TUCAI-IMAGE-TEST", "img") == -1) {
+		ok(0, "t/lib/mkimages.sh (needs qrencode, /usr/bin/convert)");
+		rmtree(dir);
+		printf("1..%d\n", tn);
+		return 1;
+	}
+	test_sniff();
+	test_dims();
+	test_bad();
+	test_damage("qr_plain.png");
+	test_damage("img_orient6.jpg");
+	test_decode();
+	test_photo();
+	test_idcard();
+	rmtree(dir);
+	printf("1..%d\n", tn);
+	return nfail != 0;
+}
