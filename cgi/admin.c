@@ -1,22 +1,894 @@
 /*
- * admin.c - the admin dashboard and site station (admin.fcgi).
- * (Being built: see issue 4 and 5.)
+ * admin.c - the admin dashboard (admin.fcgi); the site station's pages
+ * come from site.c through app.more.
+ *
+ * Who may do what is decided in two places only: the roles column of the
+ * page table below (checked by the core before a handler runs), and
+ * core/scope.c for every record asked for by id (another school's record
+ * answers 404).  SQL that is not a module's lives in admin_db.c.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "admin_db.h"
+#include "auth.h"
+#include "booking.h"
+#include "chart.h"
+#include "csvout.h"
+#include "db.h"
+#include "idnum.h"
+#include "log.h"
+#include "roster.h"
+#include "scope.h"
 #include "site.h"
+#include "student_db.h"
+#include "util.h"
+#include "valid.h"
 #include "web.h"
+
+#define R_DESK	(R_OPERATOR | R_TEACHER)	/* the office, not the site */
+
+/* The logged-in user as the audit trail names them. */
+static struct actor
+actor_of(struct req *r)
+{
+	struct actor	 a;
+
+	a.id = r->s.user_id;
+	a.name = hdf_get_value(r->hdf, "User.Name", "?");
+	return a;
+}
+
+/* --- login ----------------------------------------------------------- */
+
+static const struct field login_fields[] = {
+	{ "username", FT_TEXT, 64, F_REQ, "用户名" },
+	{ "password", FT_RAW, 256, F_REQ, "密码" },
+};
 
 static int
 page_login(struct req *r)
 {
+	long long	 uid;
+	int		 rc;
 
 	web_set(r, "Page.Title", "登录");
+	if (r->method == M_POST) {
+		rc = auth_login(web_str(r, "username"), web_str(r, "password"),
+		    &uid);
+		if (rc < 0)
+			return web_dberr(rc);
+		if (rc == 422)
+			web_fail(r, 422, "用户名或密码错误");
+		else if (rc == 429)
+			web_fail(r, 429, "密码错误次数过多，账号已锁定 15 分钟，"
+			    "请稍后再试");
+		else if (rc == 403)
+			web_fail(r, 403, "该账号已停用，请联系采集单位管理员");
+		else {
+			r->s.user_id = uid;
+			if ((rc = sess_rotate(r)) < 0 ||
+			    (rc = sess_save(r)) < 0)
+				return web_dberr(rc);
+			return web_redirect(r, "/admin/");
+		}
+	} else if (r->s.user_id > 0 && r->status == 0)
+		return web_redirect(r, "/admin/");
 	return web_page(r, "admin/login.cs");
 }
 
+static int
+page_logout(struct req *r)
+{
+
+	log_info("admin: user %lld logged out", r->s.user_id);
+	sess_end(r);
+	return web_redirect(r, "/admin/login");
+}
+
+static int
+page_root(struct req *r)
+{
+
+	return web_redirect(r, "/admin/");
+}
+
+/* --- dashboard and task page ----------------------------------------- */
+
+/* The counts of one task as a bar chart under KEY.chart. */
+static void
+task_chart(struct req *r, const char *key)
+{
+	static const struct { const char *label, *col, *kind; } bars[] = {
+		{ "已预约", "booked", "info" }, { "已签到", "checked_in", "info" },
+		{ "已采集", "collected", "ok" }, { "未预约", "unbooked", "bad" },
+		{ "已取消", "cancelled", "muted" },
+	};
+	HDF		*t = hdf_get_obj(r->hdf, key);
+	char		 out[128];
+	long long	 max;
+	size_t		 i;
+
+	if (t == NULL)
+		return;
+	max = hdf_get_int_value(t, "total", 0);
+	for (i = 0; i < sizeof(bars) / sizeof(bars[0]); i++)
+		if (hdf_get_int_value(t, bars[i].col, 0) > max)
+			max = hdf_get_int_value(t, bars[i].col, 0);
+	snprintf(out, sizeof(out), "%s.chart", key);
+	for (i = 0; i < sizeof(bars) / sizeof(bars[0]); i++) {
+		chart_add(r->hdf, out, bars[i].label,
+		    hdf_get_int_value(t, bars[i].col, 0), max);
+		snprintf(out, sizeof(out), "%s.chart.bars.%zu.kind", key, i);
+		web_set(r, out, bars[i].kind);
+		snprintf(out, sizeof(out), "%s.chart", key);
+	}
+	chart_done(r->hdf, out);
+}
+
+static int
+page_dash(struct req *r)
+{
+	char	 key[64];
+	int	 n, i;
+
+	web_set(r, "Page.Title", "总览");
+	web_set(r, "Page.Nav", "dash");
+	if ((n = adb_tasks(r->hdf, "Tasks", scope_filter(r), 0)) < 0)
+		return web_dberr(n);
+	for (i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "Tasks.%d", i);
+		task_chart(r, key);
+	}
+	return web_page(r, "admin/dash.cs");
+}
+
+static const struct field task_view_fields[] = {
+	{ "done", FT_CODE, 16, 0, NULL },
+	{ "imported", FT_INT, 0, 0, NULL },
+	{ "rejected", FT_INT, 0, 0, NULL },
+	{ "n", FT_INT, 0, 0, NULL },
+};
+
+/* Load task r->id[0] (already scoped) into Tasks.0.  0, 404 or 5xx. */
+static int
+load_task(struct req *r)
+{
+	int	 rc;
+
+	if ((rc = scope_task(r, r->id[0], NULL)) != 0)
+		return rc;
+	if ((rc = adb_tasks(r->hdf, "Tasks", 0, r->id[0])) < 0)
+		return web_dberr(rc);
+	return rc == 1 ? 0 : 404;
+}
+
+/* The task page of task r->id[0] (status kept: a form error of the slot
+ * form shows here too). */
+static int
+task_render(struct req *r)
+{
+	int	 rc;
+
+	if ((rc = load_task(r)) != 0)
+		return rc;
+	task_chart(r, "Tasks.0");
+	if ((rc = adb_slots(r->hdf, "Slots", r->id[0])) < 0 ||
+	    (rc = adb_classes(r->hdf, "Classes", r->id[0])) < 0)
+		return web_dberr(rc);
+	chart_bars(r->hdf, "ClassChart", "Classes", "class_name", "active",
+	    "total");
+	web_set(r, "Page.Title", hdf_get_value(r->hdf, "Tasks.0.title", ""));
+	return web_page(r, "admin/task.cs");
+}
+
+static int
+page_task(struct req *r)
+{
+
+	web_set(r, "Page.Done", web_str(r, "done"));
+	web_setf(r, "Page.Imported", "%lld", web_int(r, "imported"));
+	web_setf(r, "Page.Rejected", "%lld", web_int(r, "rejected"));
+	web_setf(r, "Page.N", "%lld", web_int(r, "n"));
+	return task_render(r);
+}
+
+/* --- task create / edit (operator) ----------------------------------- */
+
+static const struct field task_fields[] = {
+	{ "code", FT_CODE, 32, F_REQ, "任务代码" },
+	{ "school", FT_INT, 0, F_REQ, "学校" },
+	{ "title", FT_TEXT, 600, F_REQ, "任务名称" },
+	{ "first_day", FT_DATE, 10, F_REQ, "开始日期" },
+	{ "last_day", FT_DATE, 10, F_REQ, "结束日期" },
+	{ "fee", FT_MONEY, 12, F_REQ, "费用" },
+	{ "notice", FT_LINES, 8000, 0, "预约须知" },
+	{ "require_id_photo", FT_BOOL, 0, 0, "需要身份证照片" },
+	{ "is_open", FT_BOOL, 0, 0, "开放预约" },
+};
+
+static int
+task_save(struct req *r, long long *tid)
+{
+	struct adb_task	 t;
+	struct actor	 a = actor_of(r);
+	int		 rc;
+
+	memset(&t, 0, sizeof(t));
+	t.code = web_str(r, "code");
+	t.school_id = web_int(r, "school");
+	t.title = web_str(r, "title");
+	t.first_day = web_str(r, "first_day");
+	t.last_day = web_str(r, "last_day");
+	t.fee_fen = web_int(r, "fee");
+	t.notice = web_str(r, "notice") ? web_str(r, "notice") : "";
+	t.require_id_photo = web_int(r, "require_id_photo");
+	t.is_open = web_int(r, "is_open");
+	if (strcmp(t.last_day, t.first_day) < 0)
+		return web_fail(r, 422, "结束日期不能早于开始日期");
+	if (t.fee_fen > 100000)
+		return web_fail(r, 422, "费用不能超过 1000 元");
+	rc = adb_task_save(&t, tid, &a);
+	if (rc == DB_DUP)
+		return web_fail(r, 422, "任务代码已被使用");
+	if (rc == 404)
+		return web_fail(r, 422, "请选择学校");
+	if (rc < 0)
+		return web_dberr(rc);
+	return 0;
+}
+
+static int
+page_task_edit(struct req *r)
+{
+	long long	 tid = r->id[0];
+	int		 rc;
+
+	if (tid > 0 && (rc = load_task(r)) != 0)
+		return rc;
+	if (r->method == M_POST) {
+		if ((rc = task_save(r, &tid)) == 0)
+			return web_redirect(r, "/admin/tasks/%lld?done=saved",
+			    tid);
+		if (rc >= 500)
+			return rc;
+	}
+	if ((rc = adb_schools(r->hdf, "Schools")) < 0)
+		return web_dberr(rc);
+	if (tid == 0)
+		web_set(r, "Tasks.0.is_new", "1");	/* the form's with: */
+	web_set(r, "Page.Title", tid > 0 ? "修改任务" : "新建任务");
+	return web_page(r, "admin/task_edit.cs");
+}
+
+/* --- slots (operator) -------------------------------------------------- */
+
+static const struct field slots_fields[] = {
+	{ "date_from", FT_DATE, 10, F_REQ, "开始日期" },
+	{ "date_to", FT_DATE, 10, F_REQ, "结束日期" },
+	{ "time_from", FT_TIME, 5, F_REQ, "开始时间" },
+	{ "time_to", FT_TIME, 5, F_REQ, "结束时间" },
+	{ "time_from2", FT_TIME, 5, 0, "第二段开始时间" },
+	{ "time_to2", FT_TIME, 5, 0, "第二段结束时间" },
+	{ "every", FT_INT, 0, F_REQ, "每个时段分钟数" },
+	{ "capacity", FT_INT, 0, F_REQ, "每个时段人数" },
+};
+
+static int
+page_slots_add(struct req *r)
+{
+	struct adb_slotgen	 g;
+	int			 rc, added = 0;
+
+	if ((rc = load_task(r)) != 0)
+		return rc;
+	memset(&g, 0, sizeof(g));
+	g.task_id = r->id[0];
+	g.date_from = web_str(r, "date_from");
+	g.date_to = web_str(r, "date_to");
+	g.from[0] = web_str(r, "time_from");
+	g.to[0] = web_str(r, "time_to");
+	g.from[1] = web_str(r, "time_from2");
+	g.to[1] = web_str(r, "time_to2");
+	g.every = web_int(r, "every");
+	g.capacity = web_int(r, "capacity");
+	g.first_day = hdf_get_value(r->hdf, "Tasks.0.first_day", "");
+	g.last_day = hdf_get_value(r->hdf, "Tasks.0.last_day", "");
+	if (r->status == 0) {
+		const char *why = adb_slotgen_check(&g);
+
+		if (why != NULL)
+			web_fail(r, 422, why);
+		else if ((rc = adb_slots_add(&g, &added)) < 0)
+			return web_dberr(rc);
+		else
+			return web_redirect(r,
+			    "/admin/tasks/%lld?done=slots&n=%d", g.task_id, added);
+	}
+	/* The form error: show the task page with the message. */
+	return task_render(r);
+}
+
+static const struct field cap_fields[] = {
+	{ "capacity", FT_INT, 0, F_REQ, "人数" },
+};
+
+static int
+page_slot_cap(struct req *r)
+{
+	struct actor	 a = actor_of(r);
+	long long	 tid;
+	int		 rc;
+
+	if ((rc = scope_slot(r, r->id[0], &tid)) != 0)
+		return rc;
+	if (r->status != 0)
+		return r->status;
+	rc = adb_slot_capacity(r->id[0], web_int(r, "capacity"), &a);
+	if (rc < 0)
+		return web_dberr(rc);
+	if (rc == 409) {
+		r->err = "人数不能少于已预约人数";
+		return 409;
+	}
+	return web_redirect(r, "/admin/tasks/%lld?done=capacity#slots", tid);
+}
+
+static int
+page_slot_del(struct req *r)
+{
+	long long	 tid;
+	int		 rc;
+
+	if ((rc = scope_slot(r, r->id[0], &tid)) != 0)
+		return rc;
+	if ((rc = adb_slot_delete(r->id[0])) < 0)
+		return web_dberr(rc);
+	if (rc == 409) {
+		r->err = "该时段已有预约，不能删除";
+		return 409;
+	}
+	return web_redirect(r, "/admin/tasks/%lld?done=deleted#slots", tid);
+}
+
+static int
+page_close(struct req *r)
+{
+	struct close_counts	 cc;
+	struct actor		 a = actor_of(r);
+	int			 rc;
+
+	if ((rc = scope_task(r, r->id[0], NULL)) != 0)
+		return rc;
+	rc = booking_close_task(r->id[0], &a, &cc);
+	log_info("admin: user %lld closed task %lld: rc %d, %d cancelled",
+	    r->s.user_id, r->id[0], rc, cc.cancelled);
+	if (rc == 1) {
+		r->err = "支付服务暂时不可用，请稍后再次结束任务";
+		return 503;
+	}
+	if (rc == DB_CHECK) {
+		r->err = "暂时无法结束该任务";
+		return 409;
+	}
+	if (rc < 0)
+		return web_dberr(rc);
+	return web_redirect(r, "/admin/tasks/%lld?done=closed&n=%d",
+	    r->id[0], cc.cancelled);
+}
+
+/* --- roster upload ----------------------------------------------------- */
+
+static const struct field roster_fields[] = {
+	{ "roster", FT_FILE, 10485760, F_REQ, "名单文件" },
+};
+
+static const struct field commit_fields[] = {
+	{ "upload", FT_INT, 0, F_REQ, NULL },
+};
+
+/* Rejects and the first rows of a parsed roster into Preview.*. */
+static void
+preview(struct req *r, const struct roster *ro)
+{
+	char	 k[64], m[32];
+	size_t	 i;
+
+	web_setf(r, "Preview.rows", "%zu", ro->nrows);
+	web_setf(r, "Preview.rejects", "%zu", ro->nrejects);
+	web_set(r, "Preview.encoding", ro->encoding);
+	for (i = 0; i < ro->nrejects && i < 500; i++) {
+		snprintf(k, sizeof(k), "Preview.Rejects.%zu.line", i);
+		web_setf(r, k, "%d", ro->rejects[i].line);
+		snprintf(k, sizeof(k), "Preview.Rejects.%zu.reason", i);
+		web_set(r, k, ro->rejects[i].reason);
+	}
+	for (i = 0; i < ro->nrows && i < 20; i++) {
+		const struct roster_row *w = &ro->rows[i];
+#define PV(f, v) do { snprintf(k, sizeof(k), "Preview.Rows.%zu." f, i); \
+		web_set(r, k, v); } while (0)
+		idnum_mask(w->id_number, m, sizeof(m));
+		PV("line", "");
+		web_setf(r, k, "%d", w->line);
+		PV("collect_code", w->collect_code);
+		PV("name", w->name);
+		PV("id", m);
+		PV("student_no", w->student_no);
+		PV("class_name", w->class_name);
+		PV("edu", w->edu_level);
+#undef PV
+	}
+}
+
+static int
+page_roster(struct req *r)
+{
+	struct roster	 ro;
+	unsigned char	*buf = NULL;
+	size_t		 len;
+	long long	 up = 0;
+	char		 err[256];
+	int		 rc;
+
+	if ((rc = load_task(r)) != 0)
+		return rc;
+	web_set(r, "Page.Title", "上传名单");
+	if (r->method != M_POST)
+		return web_page(r, "admin/roster.cs");
+	if ((rc = web_slurp(web_file(r, "roster"), 10485760, &buf, &len)) != 0)
+		return rc;
+	if (roster_parse(buf, len, &ro, err, sizeof(err)) != 0) {
+		free(buf);
+		web_fail(r, 422, NULL);
+		web_set(r, "Page.Error", err);
+		return web_page(r, "admin/roster.cs");
+	}
+	rc = adb_upload_put(r->s.key, r->s.user_id, r->id[0], buf, len, &up);
+	free(buf);
+	if (rc < 0) {
+		roster_free(&ro);
+		return web_dberr(rc);
+	}
+	preview(r, &ro);
+	roster_free(&ro);
+	web_setf(r, "Preview.upload", "%lld", up);
+	return web_page(r, "admin/roster.cs");
+}
+
+static int
+page_roster_commit(struct req *r)
+{
+	struct roster	 ro;
+	struct actor	 a = actor_of(r);
+	unsigned char	*buf = NULL;
+	size_t		 len = 0;
+	char		 err[256];
+	int		 rc, ins, upd;
+
+	if ((rc = scope_task(r, r->id[0], NULL)) != 0)
+		return rc;
+	rc = adb_upload_get(web_int(r, "upload"), r->s.key, r->s.user_id,
+	    r->id[0], &buf, &len);
+	if (rc < 0)
+		return web_dberr(rc);
+	if (rc == 0) {
+		r->err = "上传的名单已失效，请重新上传";
+		return 409;
+	}
+	rc = roster_parse(buf, len, &ro, err, sizeof(err));
+	free(buf);
+	if (rc != 0) {
+		r->err = "名单文件无法读取，请重新上传";
+		return 409;
+	}
+	rc = roster_store(r->id[0], &ro, &a, &ins, &upd);
+	if (rc == 0)
+		rc = adb_upload_del(web_int(r, "upload"));
+	if (rc < 0) {
+		roster_free(&ro);
+		return web_dberr(rc);
+	}
+	log_info("admin: user %lld imported roster into task %lld: %zu rows, "
+	    "%zu rejected", r->s.user_id, r->id[0], ro.nrows, ro.nrejects);
+	rc = web_redirect(r, "/admin/tasks/%lld?done=roster&imported=%zu&"
+	    "rejected=%zu", r->id[0], ro.nrows, ro.nrejects);
+	roster_free(&ro);
+	return rc;
+}
+
+/* --- exports ------------------------------------------------------------ */
+
+static const struct field export_fields[] = {
+	{ "enc", FT_CODE, 8, 0, NULL },
+};
+
+struct exp {
+	struct req	*r;
+	struct csvout	 c;
+	int		 rows;
+	int		 mask;	/* column index to mask, or -1 */
+	int		 state;	/* column index of the booking state, or -1 */
+};
+
+static const char *
+state_zh(const char *s)
+{
+	static const char *const map[][2] = {
+		{ "held", "待支付" }, { "booked", "已预约" },
+		{ "checked_in", "已签到" }, { "collected", "已采集" },
+		{ "cancelled", "已取消" }, { "expired", "已过期" },
+	};
+	size_t	 i;
+
+	for (i = 0; s != NULL && i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(s, map[i][0]) == 0)
+			return map[i][1];
+	return "未预约";
+}
+
+/* Send what the writer holds.  0 or -1. */
+static int
+exp_flush(struct exp *e)
+{
+	char	*buf;
+	size_t	 len;
+	int	 rc;
+
+	if (csvout_take(&e->c, &buf, &len) != 0)
+		return -1;
+	rc = web_write(e->r, buf, len);
+	free(buf);
+	return rc;
+}
+
+static int
+exp_row(void *arg, int ncol, char **val, unsigned long *len)
+{
+	struct exp	*e = arg;
+	char		 m[32];
+	int		 i;
+
+	for (i = 0; i < ncol; i++) {
+		if (i == e->mask) {
+			idnum_mask(val[i] ? val[i] : "", m, sizeof(m));
+			csvout_field(&e->c, m);
+		} else if (i == e->state)
+			csvout_field(&e->c, state_zh(val[i]));
+		else
+			csvout_field(&e->c, val[i]);
+	}
+	csvout_endrow(&e->c);
+	if (++e->rows % 200 == 0)
+		return exp_flush(e);
+	return 0;
+}
+
+/* Stream one export.  kind 0: every student with state; 1: not booked. */
+static int
+export(struct req *r, int kind)
+{
+	static const char *const heads[2][10] = {
+		{ "采集码", "姓名", "身份证号", "学号", "学历类别", "学历层次",
+		  "班级", "状态", "预约时段", "拍摄号" },
+		{ "班级", "学号", "姓名", "采集码" },
+	};
+	struct exp	 e;
+	const char	*enc = web_str(r, "enc");
+	char		 fname[128];
+	int		 rc, i;
+
+	if ((rc = load_task(r)) != 0)
+		return rc;
+	if (enc != NULL && strcmp(enc, "gbk") != 0 && strcmp(enc, "utf8") != 0)
+		return 400;
+	memset(&e, 0, sizeof(e));
+	e.r = r;
+	e.mask = (kind == 0 && !(r->s.role & R_DESK)) ? 2 : -1;
+	e.state = kind == 0 ? 7 : -1;
+	if (csvout_init(&e.c, enc != NULL && strcmp(enc, "gbk") == 0) != 0)
+		return 500;
+	for (i = 0; i < 10 && heads[kind][i] != NULL; i++)
+		csvout_field(&e.c, heads[kind][i]);
+	csvout_endrow(&e.c);
+	snprintf(fname, sizeof(fname), "%s-%s.csv",
+	    hdf_get_value(r->hdf, "Tasks.0.code", "task"),
+	    kind == 0 ? "学生名单" : "未预约名单");
+	web_stream_begin(r, enc != NULL && strcmp(enc, "gbk") == 0 ?
+	    "text/csv; charset=gbk" : "text/csv; charset=utf-8", fname);
+	rc = adb_export(r->id[0], kind, exp_row, &e);
+	if (rc < 0)
+		log_warn("admin: export of task %lld failed (db %d)",
+		    r->id[0], rc);
+	else
+		(void)exp_flush(&e);
+	csvout_free(&e.c);
+	log_info("admin: user %lld exported task %lld (%d rows)",
+	    r->s.user_id, r->id[0], e.rows);
+	return WEB_STREAMED;
+}
+
+static int
+page_export(struct req *r)
+{
+
+	return export(r, 0);
+}
+
+static int
+page_unbooked(struct req *r)
+{
+
+	return export(r, 1);
+}
+
+/* --- students ------------------------------------------------------------ */
+
+static const struct field search_fields[] = {
+	{ "task", FT_INT, 0, 0, NULL },
+	{ "q", FT_TEXT, 64, 0, NULL },
+	{ "state", FT_CODE, 16, 0, NULL },
+	{ "class", FT_TEXT, 128, 0, NULL },
+};
+
+static int
+page_students(struct req *r)
+{
+	struct adb_search	 s;
+	const char		*st = web_str(r, "state");
+	int			 rc;
+
+	memset(&s, 0, sizeof(s));
+	s.school = scope_filter(r);
+	s.task = web_int(r, "task");
+	s.q = web_str(r, "q");
+	s.state = st;
+	s.class_name = web_str(r, "class");
+	if (st != NULL && strcmp(st, "unbooked") && strcmp(st, "booked") &&
+	    strcmp(st, "checked_in") && strcmp(st, "collected"))
+		return 400;
+	if (s.task > 0 && (rc = scope_task(r, s.task, NULL)) != 0)
+		return rc;
+	if ((rc = adb_tasks(r->hdf, "Tasks", s.school, 0)) < 0 ||
+	    (rc = adb_search(r->hdf, "Found", &s)) < 0)
+		return web_dberr(rc);
+	web_setf(r, "Search.count", "%d", rc);
+	web_setf(r, "Search.task", "%lld", s.task);
+	web_set(r, "Page.Title", "学生查询");
+	web_set(r, "Page.Nav", "students");
+	return web_page(r, "admin/students.cs");
+}
+
+static const struct field student_fields[] = {
+	{ "name", FT_TEXT, 128, 0, "姓名" },
+	{ "id_number", FT_TEXT, 18, 0, "身份证号" },
+	{ "student_no", FT_TEXT, 32, 0, "学号" },
+	{ "class_name", FT_TEXT, 128, 0, "班级" },
+	{ "edu_category", FT_TEXT, 128, 0, "学历类别" },
+	{ "edu_level", FT_TEXT, 128, 0, "学历层次" },
+	{ "reason", FT_TEXT, 600, 0, "修改原因" },
+	{ "done", FT_INT, 0, 0, NULL },
+};
+
+static int
+student_post(struct req *r)
+{
+	struct student_fix	 fx;
+	struct actor		 a = actor_of(r);
+	const char		*why = NULL;
+	int			 rc, changed = 0;
+
+	fx.name = web_str(r, "name");
+	fx.id_number = web_str(r, "id_number");
+	fx.student_no = web_str(r, "student_no");
+	fx.class_name = web_str(r, "class_name");
+	fx.edu_category = web_str(r, "edu_category");
+	fx.edu_level = web_str(r, "edu_level");
+	rc = student_correct(r->id[0], &fx, web_str(r, "reason"), &a,
+	    &changed, &why);
+	if (rc == 422) {
+		web_fail(r, 422, why);
+		return 0;
+	}
+	if (rc == 404)
+		return 404;
+	if (rc < 0)
+		return web_dberr(rc);
+	log_info("admin: user %lld corrected student %lld (%d fields)",
+	    r->s.user_id, r->id[0], changed);
+	return web_redirect(r, "/admin/students/%lld?done=%d", r->id[0],
+	    changed > 0 ? 1 : 2);
+}
+
+static int
+page_student(struct req *r)
+{
+	char	 m[32];
+	int	 rc, full = (r->s.role & R_DESK) != 0;
+
+	if ((rc = scope_student(r, r->id[0], NULL, NULL)) != 0)
+		return rc;
+	if (r->method == M_POST && r->status == 0 &&
+	    (rc = student_post(r)) != 0)
+		return rc;
+	if ((rc = adb_student(r->hdf, r->id[0], !full)) < 0)
+		return web_dberr(rc);
+	if (rc == 0)
+		return 404;
+	if (!full) {
+		idnum_mask(hdf_get_value(r->hdf, "Rec.0.id_number", ""), m,
+		    sizeof(m));
+		web_set(r, "Rec.0.id_number", m);
+	}
+	web_set(r, "Page.Title", hdf_get_value(r->hdf, "Rec.0.name", "学生"));
+	web_set(r, "Page.Nav", "students");
+	web_setf(r, "Page.Done", "%lld", web_int(r, "done"));
+	return web_page(r, "admin/student.cs");
+}
+
+/* --- audit ---------------------------------------------------------------- */
+
+static const struct field audit_fields[] = {
+	{ "school", FT_INT, 0, 0, NULL },
+	{ "task", FT_INT, 0, 0, NULL },
+	{ "student", FT_INT, 0, 0, NULL },
+};
+
+static int
+page_audit(struct req *r)
+{
+	struct adb_auditq	 q;
+	int			 rc;
+
+	memset(&q, 0, sizeof(q));
+	q.scope = scope_filter(r);
+	q.school = web_int(r, "school");
+	q.task = web_int(r, "task");
+	q.student = web_int(r, "student");
+	if ((q.school > 0 && (rc = scope_school(r, q.school)) != 0) ||
+	    (q.task > 0 && (rc = scope_task(r, q.task, NULL)) != 0) ||
+	    (q.student > 0 &&
+	    (rc = scope_student(r, q.student, NULL, NULL)) != 0))
+		return rc;
+	if ((rc = adb_audit(r->hdf, "Audit", &q)) < 0)
+		return web_dberr(rc);
+	web_set(r, "Page.Title", "审计日志");
+	web_set(r, "Page.Nav", "audit");
+	return web_page(r, "admin/audit.cs");
+}
+
+/* --- users (operator) ------------------------------------------------------ */
+
+static const struct field user_fields[] = {
+	{ "username", FT_CODE, 64, 0, "用户名" },
+	{ "password", FT_RAW, 256, 0, "密码" },
+	{ "role", FT_CODE, 16, 0, "角色" },
+	{ "school", FT_INT, 0, 0, "学校" },
+	{ "disabled", FT_BOOL, 0, 0, "停用" },
+	{ "done", FT_INT, 0, 0, NULL },
+};
+
+/* Check role, school and password of the user form.  NULL or a message. */
+static const char *
+user_check(struct req *r, int need_pw)
+{
+	const char	*role = web_str(r, "role"), *pw = web_str(r, "password");
+
+	if (role == NULL || auth_role(role) == 0)
+		return "请选择角色";
+	if (strcmp(role, "teacher") == 0 && web_int(r, "school") <= 0)
+		return "学校负责老师必须选择学校";
+	if ((need_pw || pw != NULL) && (pw == NULL || strlen(pw) < 8))
+		return "密码至少 8 位";
+	return NULL;
+}
+
+static int
+user_post(struct req *r, long long uid)
+{
+	struct actor	 a = actor_of(r);
+	const char	*why, *pw = web_str(r, "password");
+	char		 hash[256] = "";
+	int		 rc;
+
+	if ((why = user_check(r, uid == 0)) != NULL ||
+	    (uid == 0 && web_str(r, "username") == NULL &&
+	    (why = "请填写用户名")))
+		return web_fail(r, 422, why);
+	if (uid == r->s.user_id && (web_int(r, "disabled") ||
+	    strcmp(web_str(r, "role"), "operator") != 0))
+		return web_fail(r, 422, "不能停用自己或取消自己的管理员角色");
+	if (pw != NULL && auth_hash(pw, hash, sizeof(hash)) != 0)
+		return 500;
+	rc = adb_user_save(&uid, web_str(r, "username"), web_str(r, "role"),
+	    web_int(r, "school"), web_int(r, "disabled"), hash[0] ? hash :
+	    NULL, &a);
+	if (rc == DB_DUP)
+		return web_fail(r, 422, "用户名已存在");
+	if (rc == 404)
+		return web_fail(r, 422, "学校不存在");
+	if (rc < 0)
+		return web_dberr(rc);
+	return web_redirect(r, "/admin/users/%lld?done=1", uid);
+}
+
+static int
+page_users(struct req *r)
+{
+	int	 rc;
+
+	if (r->method == M_POST && r->status == 0 &&
+	    (rc = user_post(r, 0)) != 422)
+		return rc;
+	if ((rc = adb_users(r->hdf, "Users", 0)) < 0 ||
+	    (rc = adb_schools(r->hdf, "Schools")) < 0)
+		return web_dberr(rc);
+	web_set(r, "Page.Title", "用户管理");
+	web_set(r, "Page.Nav", "users");
+	return web_page(r, "admin/users.cs");
+}
+
+static int
+page_user(struct req *r)
+{
+	int	 rc;
+
+	if ((rc = adb_users(r->hdf, "Users", r->id[0])) < 0)
+		return web_dberr(rc);
+	if (rc == 0)
+		return 404;
+	if (r->method == M_POST && r->status == 0 &&
+	    (rc = user_post(r, r->id[0])) != 422)
+		return rc;
+	if ((rc = adb_schools(r->hdf, "Schools")) < 0)
+		return web_dberr(rc);
+	web_set(r, "Page.Title", "修改用户");
+	web_set(r, "Page.Nav", "users");
+	web_setf(r, "Page.Done", "%lld", web_int(r, "done"));
+	return web_page(r, "admin/user.cs");
+}
+
+/* --- the table ----------------------------------------------------------- */
+
 static const struct page pages[] = {
-	{ "/admin/login", M_GET, NOFIELDS, PG_FORM, 0, page_login },
-	{ "/admin/", M_GET, NOFIELDS, 0, R_ANY, page_login },
-	{ "/admin", M_GET, NOFIELDS, 0, R_ANY, page_login },
+	{ "/admin/login", M_GET | M_POST, FIELDS(login_fields), PG_FORM, 0,
+	  page_login },
+	{ "/admin/logout", M_POST, NOFIELDS, 0, R_ANY, page_logout },
+	{ "/admin", M_GET, NOFIELDS, 0, 0, page_root },
+	{ "/admin/", M_GET, NOFIELDS, PG_FORM, R_ANY, page_dash },
+	{ "/admin/tasks/new", M_GET | M_POST, FIELDS(task_fields), PG_FORM,
+	  R_OPERATOR, page_task_edit },
+	{ "/admin/tasks/#", M_GET, FIELDS(task_view_fields), PG_FORM, R_ANY,
+	  page_task },
+	{ "/admin/tasks/#/edit", M_GET | M_POST, FIELDS(task_fields), PG_FORM,
+	  R_OPERATOR, page_task_edit },
+	{ "/admin/tasks/#/slots", M_POST, FIELDS(slots_fields), PG_FORM,
+	  R_OPERATOR, page_slots_add },
+	{ "/admin/slots/#/capacity", M_POST, FIELDS(cap_fields), 0,
+	  R_OPERATOR, page_slot_cap },
+	{ "/admin/slots/#/delete", M_POST, NOFIELDS, 0, R_OPERATOR,
+	  page_slot_del },
+	{ "/admin/tasks/#/roster", M_GET | M_POST, FIELDS(roster_fields),
+	  PG_FORM, R_DESK, page_roster },
+	{ "/admin/tasks/#/roster/commit", M_POST, FIELDS(commit_fields), 0,
+	  R_DESK, page_roster_commit },
+	{ "/admin/tasks/#/export.csv", M_GET, FIELDS(export_fields), PG_RAW,
+	  R_DESK, page_export },
+	{ "/admin/tasks/#/unbooked.csv", M_GET, FIELDS(export_fields), PG_RAW,
+	  R_DESK, page_unbooked },
+	{ "/admin/tasks/#/close", M_POST, NOFIELDS, 0, R_OPERATOR,
+	  page_close },
+	{ "/admin/students", M_GET, FIELDS(search_fields), PG_FORM, R_ANY,
+	  page_students },
+	{ "/admin/students/#", M_GET | M_POST, FIELDS(student_fields),
+	  PG_FORM, R_ANY, page_student },
+	{ "/admin/audit", M_GET, FIELDS(audit_fields), PG_FORM, R_DESK,
+	  page_audit },
+	{ "/admin/users", M_GET | M_POST, FIELDS(user_fields), PG_FORM,
+	  R_OPERATOR, page_users },
+	{ "/admin/users/#", M_GET | M_POST, FIELDS(user_fields), PG_FORM,
+	  R_OPERATOR, page_user },
 };
 
 static const struct app app = {
@@ -28,6 +900,7 @@ static const struct app app = {
 	.pages = pages,
 	.npages = sizeof(pages) / sizeof(pages[0]),
 	.more = site_pages,
+	.load_user = auth_load_user,
 };
 
 int

@@ -5,13 +5,16 @@
 #include <string.h>
 
 #include "db.h"
+#include "idnum.h"
 #include "student_db.h"
+#include "text.h"
 
 enum stmt {
 	STMT_SCHOOL_OF_TASK,
 	STMT_STUDENT_GET,
 	STMT_STUDENT_ADD,
 	STMT_STUDENT_SET,
+	STMT_STUDENT_LOCK,
 	STMT__MAX
 };
 
@@ -30,6 +33,10 @@ static const char *const stmts[STMT__MAX] = {
 	"UPDATE student SET name = ?, id_number = ?, student_no = ?, "
 	"edu_category = ?, edu_level = ?, class_name = ?, "
 	"updated_at = UTC_TIMESTAMP() WHERE id = ?",
+	/* STMT_STUDENT_LOCK */
+	"SELECT s.name, s.id_number, s.student_no, s.edu_category, "
+	"s.edu_level, s.class_name, t.school_id FROM student s "
+	"JOIN task t ON t.id = s.task_id WHERE s.id = ? FOR UPDATE",
 };
 _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
@@ -99,5 +106,104 @@ roster_store(long long task_id, const struct roster *ro,
 	return 0;
 fail:
 	db_rollback();
+	return rc < 0 ? rc : DB_ERR;
+}
+
+/* Field order shared by STMT_STUDENT_LOCK, STMT_STUDENT_SET and audits. */
+enum fixfield { FX_NAME, FX_ID, FX_NO, FX_CAT, FX_LEVEL, FX_CLASS, FX__MAX };
+
+static const char *const fixnames[FX__MAX] = {
+	"name", "id_number", "student_no", "edu_category", "edu_level",
+	"class_name",
+};
+
+/* Check one corrected value the way the roster does.  Returns NULL when
+ * valid, else a static Chinese message; id numbers are normalised into
+ * idbuf and *v pointed at it. */
+static const char *
+fix_check(enum fixfield k, const char **v, char idbuf[19])
+{
+	static const char *const msgs[FX__MAX] = {
+		"姓名应为1至32个字符", "", "学号只能包含字母、数字、-和_，最多32位",
+		"学历类别应为1至32个字符", "学历层次应为1至32个字符",
+		"班级应为1至32个字符",
+	};
+	const char	*s = *v, *why = NULL, *p;
+	size_t		 n;
+
+	if (k == FX_ID) {
+		if (!idnum_check(s, idbuf, &why))
+			return why;
+		*v = idbuf;
+		return NULL;
+	}
+	n = utf8_chars(s);
+	if (n < 1 || n > 32 || utf8_has_control(s))
+		return msgs[k];
+	if (k == FX_NO)
+		for (p = s; *p != '\0'; p++)
+			if (!((*p >= '0' && *p <= '9') || (*p >= 'A' &&
+			    *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			    *p == '-' || *p == '_'))
+				return msgs[k];
+	return NULL;
+}
+
+int
+student_correct(long long sid, const struct student_fix *fx,
+    const char *reason, const struct actor *who, int *changed,
+    const char **why)
+{
+	char		 old[FX__MAX][80], idbuf[19];
+	const char	*neu[FX__MAX] = { fx->name, fx->id_number,
+			    fx->student_no, fx->edu_category, fx->edu_level,
+			    fx->class_name };
+	long long	 school = 0;
+	int		 rc, k;
+
+	*changed = 0;
+	*why = NULL;
+	if (reason == NULL || *reason == '\0' || utf8_chars(reason) > 200) {
+		*why = "请填写修改原因（最多200字）";
+		return 422;
+	}
+	for (k = 0; k < FX__MAX; k++)
+		if (neu[k] != NULL && (*why = fix_check(k, &neu[k], idbuf)))
+			return 422;
+	if ((rc = db_begin()) < 0)
+		return rc;
+	rc = db_one(&set, STMT_STUDENT_LOCK, "i", "ssssssi", sid,
+	    old[FX_NAME], sizeof(old[0]), old[FX_ID], sizeof(old[0]),
+	    old[FX_NO], sizeof(old[0]), old[FX_CAT], sizeof(old[0]),
+	    old[FX_LEVEL], sizeof(old[0]), old[FX_CLASS], sizeof(old[0]),
+	    &school);
+	if (rc <= 0) {
+		db_rollback();
+		return rc < 0 ? rc : 404;
+	}
+	for (k = 0; k < FX__MAX; k++) {
+		if (neu[k] == NULL || strcmp(neu[k], old[k]) == 0) {
+			neu[k] = old[k];
+			continue;
+		}
+		(*changed)++;
+		if ((rc = audit_add(who, "correct", "student", sid, school,
+		    fixnames[k], old[k], neu[k], reason)) < 0)
+			goto fail;
+	}
+	if (*changed == 0) {
+		db_rollback();
+		return 0;
+	}
+	if ((rc = db_exec(&set, STMT_STUDENT_SET, "ssssssi", neu[FX_NAME],
+	    neu[FX_ID], neu[FX_NO], neu[FX_CAT], neu[FX_LEVEL],
+	    neu[FX_CLASS], sid)) < 0)
+		goto fail;
+	if ((rc = db_commit()) < 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback();
+	*changed = 0;
 	return rc < 0 ? rc : DB_ERR;
 }

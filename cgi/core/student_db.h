@@ -17,4 +17,29 @@
 int	 roster_store(long long task_id, const struct roster *,
 	    const struct actor *, int *inserted, int *updated);
 
+/*
+ * A correction of a student's 学籍 data (FAQ 2) by a teacher, operator or
+ * staff member.  Each member is the new value, or NULL to keep the old one.
+ */
+struct student_fix {
+	const char	*name;		/* 1..32 characters */
+	const char	*id_number;	/* checked with idnum_check() */
+	const char	*student_no;	/* 1..32 of [A-Za-z0-9_-] */
+	const char	*class_name;	/* 1..32 characters */
+	const char	*edu_category;	/* 1..32 characters */
+	const char	*edu_level;	/* 1..32 characters */
+};
+
+/*
+ * Validate and apply a correction in one transaction: every field that
+ * changes is audited (action "correct": who, when, before, after, reason).
+ * reason is required.  Returns 0 with *changed = the number of fields
+ * changed (0: nothing to do), 422 with *why pointing to a static Chinese
+ * message when a value is invalid (nothing changed), 404 when the student
+ * does not exist, or a db.h error code (nothing changed).
+ */
+int	 student_correct(long long student_id, const struct student_fix *,
+	    const char *reason, const struct actor *, int *changed,
+	    const char **why);
+
 #endif

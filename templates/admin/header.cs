@@ -11,16 +11,16 @@
   <a class="ad-brand" href="/admin/">图采 · 管理后台</a>
   <?cs if:User.Name ?>
   <nav class="ad-nav">
-    <a href="/admin/">总览</a>
-    <?cs if:User.CanSite ?><a href="/admin/site">现场采集</a><?cs /if ?>
-    <?cs if:User.CanStudents ?><a href="/admin/students">学生</a><?cs /if ?>
-    <?cs if:User.CanAudit ?><a href="/admin/audit">审计日志</a><?cs /if ?>
-    <?cs if:User.IsOperator ?><a href="/admin/users">用户</a><?cs /if ?>
+    <a href="/admin/"<?cs if:Page.Nav == "dash" ?> class="is-on"<?cs /if ?>>总览</a>
+    <?cs if:User.CanStudents ?><a href="/admin/students"<?cs if:Page.Nav == "students" ?> class="is-on"<?cs /if ?>>学生查询</a><?cs /if ?>
+    <?cs if:User.CanSite ?><a href="/admin/site"<?cs if:Page.Nav == "site" ?> class="is-on"<?cs /if ?>>现场采集</a><?cs /if ?>
+    <?cs if:User.CanAudit ?><a href="/admin/audit"<?cs if:Page.Nav == "audit" ?> class="is-on"<?cs /if ?>>审计日志</a><?cs /if ?>
+    <?cs if:User.IsOperator ?><a href="/admin/users"<?cs if:Page.Nav == "users" ?> class="is-on"<?cs /if ?>>用户管理</a><?cs /if ?>
   </nav>
   <form class="ad-logout" method="post" action="/admin/logout">
-    <span><?cs var:User.Name ?>（<?cs var:User.RoleName ?>）</span>
+    <span class="ad-who"><?cs var:User.Name ?> · <?cs var:User.RoleName ?><?cs if:User.School ?> · <?cs var:User.School ?><?cs /if ?></span>
     <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
-    <button type="submit">退出</button>
+    <button type="submit" class="ad-btn ad-btn--ghost">退出</button>
   </form>
   <?cs /if ?>
 </header>

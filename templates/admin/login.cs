@@ -1,9 +1,11 @@
 <?cs include:"admin/header.cs" ?>
-<form method="post" action="/admin/login" class="ad-login">
+<form method="post" action="/admin/login" class="ad-login ad-card">
   <h1>图采管理后台</h1>
-  <label>用户名 <input name="username" autocomplete="username" required></label>
-  <label>密码 <input name="password" type="password" autocomplete="current-password" required></label>
+  <p class="ad-muted">学校负责老师、采集单位管理员和现场工作人员登录</p>
+  <label>用户名 <input name="username" autocomplete="username" maxlength="64" required value="<?cs var:Query.username ?>"></label>
+  <label>密码 <input name="password" type="password" autocomplete="current-password" maxlength="256" required></label>
   <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
-  <button type="submit">登录</button>
+  <button type="submit" class="ad-btn ad-btn--primary">登录</button>
+  <p class="ad-muted ad-small">连续输错 5 次密码，账号将锁定 15 分钟。</p>
 </form>
 <?cs include:"admin/footer.cs" ?>

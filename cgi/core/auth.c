@@ -1,0 +1,172 @@
+/*
+ * auth.c - admin logins and the session's user (see auth.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "auth.h"
+#include "db.h"
+#include "log.h"
+
+enum stmt {
+	STMT_USER_BY_NAME,
+	STMT_USER_FAIL,
+	STMT_USER_OK,
+	STMT_USER_LOAD,
+	STMT__MAX
+};
+
+static const char *const stmts[STMT__MAX] = {
+	/* STMT_USER_BY_NAME: hash, disabled, locked now? */
+	"SELECT id, pw_hash, disabled, "
+	"COALESCE(locked_until > UTC_TIMESTAMP(), 0) FROM user "
+	"WHERE username = ?",
+	/* STMT_USER_FAIL: count a failure; the fifth in a row locks (and
+	 * starts the count again for after the lock) */
+	"UPDATE user SET locked_until = IF(failed_logins + 1 >= ?, "
+	"UTC_TIMESTAMP() + INTERVAL ? MINUTE, locked_until), "
+	"failed_logins = IF(failed_logins + 1 >= ?, 0, failed_logins + 1) "
+	"WHERE id = ?",
+	/* STMT_USER_OK */
+	"UPDATE user SET failed_logins = 0, locked_until = NULL WHERE id = ?",
+	/* STMT_USER_LOAD */
+	"SELECT u.username, u.role, COALESCE(u.school_id, 0), u.disabled, "
+	"COALESCE(s.name, '') FROM user u LEFT JOIN school s "
+	"ON s.id = u.school_id WHERE u.id = ?",
+};
+_Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
+
+static struct db_set set = DB_SET("auth", stmts);
+
+static const struct role {
+	const char	*name;	/* database */
+	int		 bit;
+	const char	*zh;	/* shown in the layout */
+} roles[] = {
+	{ "operator", R_OPERATOR, "采集单位管理员" },
+	{ "teacher", R_TEACHER, "学校负责老师" },
+	{ "staff", R_STAFF, "现场工作人员" },
+};
+
+int
+auth_role(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (strcmp(roles[i].name, name) == 0)
+			return roles[i].bit;
+	return 0;
+}
+
+int
+auth_hash(const char *pw, char *out, size_t outsz)
+{
+
+	if (outsz < crypto_pwhash_STRBYTES)
+		return -1;
+	return crypto_pwhash_str(out, pw, strlen(pw),
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0 ? 0 : -1;
+}
+
+/* Spend the time of one verification for an unknown user, so that the
+ * answer's timing does not tell which usernames exist. */
+static void
+burn(const char *pw)
+{
+	static char	 dummy[crypto_pwhash_STRBYTES];
+
+	if (dummy[0] == '\0' && auth_hash("tucai-not-a-user", dummy,
+	    sizeof(dummy)) != 0)
+		return;
+	if (crypto_pwhash_str_verify(dummy, pw, strlen(pw)) == 0)
+		log_warn("auth: the dummy hash matched");
+}
+
+int
+auth_login(const char *username, const char *pw, long long *uid)
+{
+	char		 hash[crypto_pwhash_STRBYTES];
+	long long	 disabled = 0, locked = 0;
+	int		 rc;
+
+	*uid = 0;
+	rc = db_one(&set, STMT_USER_BY_NAME, "s", "isii", username, uid,
+	    hash, sizeof(hash), &disabled, &locked);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		burn(pw);
+		log_info("admin login: unknown user");
+		return 422;
+	}
+	if (locked) {
+		log_info("admin login: user %lld locked", *uid);
+		return 429;
+	}
+	if (crypto_pwhash_str_verify(hash, pw, strlen(pw)) != 0) {
+		rc = db_exec(&set, STMT_USER_FAIL, "iiii", (long long)AUTH_MAXFAIL,
+		    (long long)AUTH_LOCKMIN, (long long)AUTH_MAXFAIL, *uid);
+		log_info("admin login: user %lld wrong password", *uid);
+		if (rc < 0)
+			return rc;
+		/* Was that the failure that locked it? */
+		rc = db_one(&set, STMT_USER_BY_NAME, "s", "isii", username,
+		    uid, hash, sizeof(hash), &disabled, &locked);
+		if (rc < 0)
+			return rc;
+		return locked ? 429 : 422;
+	}
+	if (disabled) {
+		log_info("admin login: user %lld disabled", *uid);
+		return 403;
+	}
+	if ((rc = db_exec(&set, STMT_USER_OK, "i", *uid)) < 0)
+		return rc;
+	log_info("admin login: user %lld logged in", *uid);
+	return 0;
+}
+
+int
+auth_load_user(struct req *r)
+{
+	char		 name[65], role[16], school[101];
+	long long	 sid = 0, disabled = 0;
+	size_t		 i;
+	int		 rc;
+
+	rc = db_one(&set, STMT_USER_LOAD, "i", "ssiis", r->s.user_id,
+	    name, sizeof(name), role, sizeof(role), &sid, &disabled,
+	    school, sizeof(school));
+	if (rc < 0)
+		return web_dberr(rc);
+	if (rc == 0 || disabled) {
+		log_info("admin: user %lld disabled or gone: logged out",
+		    r->s.user_id);
+		sess_end(r);
+		return 0;
+	}
+	r->s.role = auth_role(role);
+	r->s.school_id = sid;
+	web_set(r, "User.Name", name);
+	web_setf(r, "User.Id", "%lld", r->s.user_id);
+	web_set(r, "User.School", school);
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (roles[i].bit == r->s.role)
+			web_set(r, "User.RoleName", roles[i].zh);
+	web_set(r, "User.Role", role);
+	if (r->s.role == R_OPERATOR)
+		web_set(r, "User.IsOperator", "1");
+	if (r->s.role & (R_OPERATOR | R_STAFF))
+		web_set(r, "User.CanSite", "1");
+	web_set(r, "User.CanStudents", "1");
+	if (r->s.role & (R_OPERATOR | R_TEACHER)) {
+		web_set(r, "User.CanAudit", "1");
+		web_set(r, "User.FullId", "1");
+		web_set(r, "User.CanExport", "1");
+	}
+	return 0;
+}
