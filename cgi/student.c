@@ -2,18 +2,52 @@
  * student.c - the student pages (student.fcgi): the guide's 第1-7步 and
  * 采集完成后.  See CONTRACT section 3.  Pages are declared in the table at
  * the bottom; each handler gets validated fields and a session.
+ *
+ * The session carries the student's progress: task_id (after /task),
+ * student_id (after /code or /find) and the step bits below.  Every page
+ * checks the steps it needs with steps() and sends the student back to
+ * the first one missing, so no step can be skipped by posting directly.
+ * Booking rules (seats, holds, cancel) live in core/booking.c, payments
+ * in core/pay.c; this file only maps them to pages and statuses.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "booking.h"
 #include "config.h"
 #include "db.h"
+#include "idnum.h"
+#include "image.h"
 #include "log.h"
+#include "pay.h"
+#include "qr.h"
+#include "resolve.h"
+#include "text.h"
+#include "util.h"
 #include "web.h"
+
+/* Session step bits (r->s.flags). */
+#define ST_CODE		0x01	/* 采集码 resolved: student_id is set */
+#define ST_CONFIRMED	0x02	/* 学籍 data confirmed (第4步) */
+#define ST_IDCARD	0x04	/* ID-card photo stored (when required) */
+#define ST_ALL		(ST_CODE | ST_CONFIRMED | ST_IDCARD)
+
+#define UPLOAD_MAX	(10 * 1024 * 1024)
 
 enum stmt {
 	STMT_TASK_BY_CODE,
+	STMT_TASK,
+	STMT_STUDENT,
+	STMT_BOOKING,
+	STMT_DAYS,
+	STMT_SLOTS,
+	STMT_IDCARD_ADD,
+	STMT_FIND,
+	STMT_TOKEN,
+	STMT_PAY_LAST,
+	STMT_RECORDS,
+	STMT_PHOTO,
 	STMT__MAX
 };
 
@@ -21,16 +55,231 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_TASK_BY_CODE: open tasks whose window has not ended */
 	"SELECT id FROM task WHERE code = ? AND is_open = 1 "
 	"AND last_day >= DATE(UTC_TIMESTAMP() + INTERVAL 8 HOUR)",
+	/* STMT_TASK: what the pages show of the session's task */
+	"SELECT t.id, t.code, t.title, t.fee_fen, t.require_id_photo, "
+	"t.notice, t.is_open, DATE_FORMAT(t.first_day, '%Y-%m-%d') AS first_day, "
+	"DATE_FORMAT(t.last_day, '%Y-%m-%d') AS last_day, "
+	"sc.name AS school_name, sc.code AS school_code "
+	"FROM task t JOIN school sc ON sc.id = t.school_id WHERE t.id = ?",
+	/* STMT_STUDENT */
+	"SELECT collect_code, name, id_number, student_no, edu_category, "
+	"edu_level, class_name FROM student WHERE id = ? AND task_id = ?",
+	/* STMT_BOOKING: the student's latest booking, for display */
+	"SELECT b.id, b.state, b.shot_no, "
+	"DATE_FORMAT(sl.starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, "
+	"DAYOFWEEK(sl.starts_at + INTERVAL 8 HOUR) AS dow, "
+	"DATE_FORMAT(sl.starts_at + INTERVAL 8 HOUR, '%H:%i') AS t_from, "
+	"DATE_FORMAT(sl.ends_at + INTERVAL 8 HOUR, '%H:%i') AS t_to, "
+	"DATE_FORMAT(b.hold_expires_at + INTERVAL 8 HOUR, '%H:%i') AS hold_until, "
+	"b.slot_id, t.fee_fen, t.title, "
+	"(SELECT p.state FROM payment p WHERE p.booking_id = b.id "
+	" ORDER BY p.id DESC LIMIT 1) AS pay_state "
+	"FROM booking b JOIN task t ON t.id = b.task_id "
+	"LEFT JOIN slot sl ON sl.id = b.slot_id "
+	"WHERE b.student_id = ? ORDER BY b.id DESC LIMIT 1",
+	/* STMT_DAYS: bookable days of the task's window with seats left */
+	"SELECT DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, "
+	"DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%m-%d') AS md, "
+	"DAYOFWEEK(s.starts_at + INTERVAL 8 HOUR) AS dow, "
+	"SUM(s.capacity - s.booked) AS seats_left "
+	"FROM slot s JOIN task t ON t.id = s.task_id "
+	"WHERE s.task_id = ? AND s.starts_at > UTC_TIMESTAMP() "
+	"AND DATE(s.starts_at + INTERVAL 8 HOUR) BETWEEN t.first_day AND t.last_day "
+	"GROUP BY day, md, dow ORDER BY day",
+	/* STMT_SLOTS: one day's slots */
+	"SELECT id, DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%H:%i') AS t_from, "
+	"DATE_FORMAT(ends_at + INTERVAL 8 HOUR, '%H:%i') AS t_to, "
+	"capacity - booked AS seats_left FROM slot "
+	"WHERE task_id = ? AND starts_at > UTC_TIMESTAMP() "
+	"AND DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') = ? "
+	"ORDER BY starts_at",
+	/* STMT_IDCARD_ADD */
+	"INSERT INTO idcard (student_id, jpeg) VALUES (?, ?)",
+	/* STMT_FIND: a student of an open task by 采集码 + ID last four */
+	"SELECT s.id, s.task_id FROM student s JOIN task t ON t.id = s.task_id "
+	"WHERE s.collect_code = ? AND RIGHT(s.id_number, 4) = ? "
+	"AND t.is_open = 1 "
+	"AND t.last_day >= DATE(UTC_TIMESTAMP() + INTERVAL 8 HOUR) "
+	"ORDER BY s.id DESC LIMIT 1",
+	/* STMT_TOKEN: the 预约二维码 payload of the student's active booking */
+	"SELECT token FROM booking WHERE active_student = ? "
+	"AND state IN ('held','booked','checked_in')",
+	/* STMT_PAY_LAST: the student's latest payment */
+	"SELECT p.state, IFNULL(p.failure, ''), b.state FROM payment p "
+	"JOIN booking b ON b.id = p.booking_id WHERE b.student_id = ? "
+	"ORDER BY p.id DESC LIMIT 1",
+	/* STMT_RECORDS: collection records (checked in or collected) */
+	"SELECT b.id, b.state, b.shot_no, t.title, "
+	"IFNULL(DATE_FORMAT(b.shot_day, '%Y-%m-%d'), "
+	" DATE_FORMAT(b.checked_in_at + INTERVAL 8 HOUR, '%Y-%m-%d')) AS day, "
+	"DATE_FORMAT(b.collected_at + INTERVAL 8 HOUR, '%Y-%m-%d %H:%i') AS at, "
+	"p.id AS photo_id FROM booking b JOIN task t ON t.id = b.task_id "
+	"LEFT JOIN photo p ON p.booking_id = b.id AND p.is_current = 1 "
+	"WHERE b.student_id = ? AND b.state IN ('checked_in','collected') "
+	"ORDER BY b.id DESC",
+	/* STMT_PHOTO: the current photo, only the owner's */
+	"SELECT p.jpeg, s.name FROM photo p JOIN student s ON s.id = p.student_id "
+	"WHERE p.id = ? AND p.student_id = ? AND p.is_current = 1",
 };
 _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
 static struct db_set set = DB_SET("student", stmts);
 
-/* GET / : the entrance (第1步). */
+/* --- helpers ---------------------------------------------------------- */
+
+/* Run a one-row statement with one id parameter into HDF prefix.* (not
+ * prefix.0.*).  Returns 1 found, 0 none, or a db.h error code. */
+static int
+load_one(struct req *r, const char *prefix, int stmt, long long id)
+{
+	HDF	*row;
+	int	 rc;
+
+	hdf_remove_tree(r->hdf, "Tmp");
+	if ((rc = db_hdf(r->hdf, "Tmp", &set, stmt, "i", id)) <= 0)
+		return rc;
+	if ((row = hdf_get_obj(r->hdf, "Tmp.0")) != NULL) {
+		NEOERR *err = hdf_copy(r->hdf, prefix, row);
+		nerr_ignore(&err);
+	}
+	hdf_remove_tree(r->hdf, "Tmp");
+	return 1;
+}
+
+/* The session's task into Task.*.  Returns 1, 0 (none), or db code. */
+static int
+load_task(struct req *r)
+{
+
+	if (r->s.task_id == 0)
+		return 0;
+	return load_one(r, "Task", STMT_TASK, r->s.task_id);
+}
+
+/* The session student's latest booking into Booking.*, with the amount
+ * formatted.  Returns 1, 0 (none), or db code. */
+static int
+load_booking(struct req *r)
+{
+	char	 fen[32];
+	int	 rc;
+
+	if (r->s.student_id == 0)
+		return 0;
+	if ((rc = load_one(r, "Booking", STMT_BOOKING, r->s.student_id)) != 1)
+		return rc;
+	util_fen(hdf_get_int_value(r->hdf, "Booking.fee_fen", 0), fen,
+	    sizeof(fen));
+	web_set(r, "Booking.amount", fen);
+	return 1;
+}
+
+/*
+ * The steps a page needs (ST_* bits) after the task.  Loads the task.
+ * Returns 0 when they are done, else 303 to the first step missing (or a
+ * failure status).
+ */
+static int
+steps(struct req *r, long long need)
+{
+	int	 rc;
+
+	if ((rc = load_task(r)) < 0)
+		return web_dberr(rc);
+	if (rc == 0)
+		return web_redirect(r, "/task");
+	if ((need & ST_CODE) &&
+	    (r->s.student_id == 0 || !(r->s.flags & ST_CODE)))
+		return web_redirect(r, "/code");
+	if ((need & ST_CONFIRMED) && !(r->s.flags & ST_CONFIRMED))
+		return web_redirect(r, "/confirm");
+	if ((need & ST_IDCARD) && !(r->s.flags & ST_IDCARD) &&
+	    hdf_get_int_value(r->hdf, "Task.require_id_photo", 0))
+		return web_redirect(r, "/idcard");
+	return 0;
+}
+
+/*
+ * Count (add = 1) or check (add = 0) a guess under "what" for the
+ * client's address and the session.  Returns 1 when over 10 in 10
+ * minutes, 0, or a db.h error code.
+ */
+static int
+throttled(struct req *r, const char *what, int add)
+{
+	char	 kip[128], ksess[96];
+	int	 rc;
+
+	snprintf(kip, sizeof(kip), "%s:ip:%s", what, r->client);
+	snprintf(ksess, sizeof(ksess), "%s:s:%02x%02x%02x%02x%02x%02x%02x%02x",
+	    what, r->s.key[0], r->s.key[1], r->s.key[2], r->s.key[3],
+	    r->s.key[4], r->s.key[5], r->s.key[6], r->s.key[7]);
+	if ((rc = web_throttle(kip, 10, 600, add)) != 0)
+		return rc;
+	return web_throttle(ksess, 10, 600, add);
+}
+
+/* The student is known now: new session id, progress saved.  Returns 0
+ * or a failure status. */
+static int
+identified(struct req *r, long long task_id, long long student_id,
+    long long flags)
+{
+	int	 rc;
+
+	r->s.task_id = task_id;
+	r->s.student_id = student_id;
+	r->s.flags = flags;
+	if ((rc = sess_rotate(r)) < 0 || (rc = sess_save(r)) < 0)
+		return web_dberr(rc);
+	return 0;
+}
+
+/* Save the session's progress.  0 or a failure status. */
+static int
+save(struct req *r)
+{
+	int	 rc;
+
+	return (rc = sess_save(r)) < 0 ? web_dberr(rc) : 0;
+}
+
+/* RFC 5987 attr-char percent-encoding of s into out.  0, or -1 if too long. */
+static int
+pct_encode(const char *s, int strict, char *out, size_t outsz)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	const char		*keep = strict ? "-._~" : "!#$&+-.^_`|~";
+	size_t			 o = 0;
+	unsigned char		 c;
+
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (o + 4 > outsz)
+			return -1;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || (c != '\0' && strchr(keep, c))) {
+			out[o++] = (char)c;
+			continue;
+		}
+		out[o++] = '%';
+		out[o++] = hex[c >> 4];
+		out[o++] = hex[c & 15];
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* --- entrance, FAQ, help ------------------------------------------------ */
+
+/* GET / : the entrance (第1步); with a booking in the session, shows it. */
 static int
 page_index(struct req *r)
 {
+	int	 rc;
 
+	if ((rc = load_booking(r)) < 0)
+		return web_dberr(rc);
 	return web_page(r, "student/index.cs");
 }
 
@@ -52,11 +301,12 @@ page_help(struct req *r)
 	return web_page(r, "student/help.cs");
 }
 
-/* GET/POST /task : the task code (第2步), throttled per session and address. */
+/* --- 第2步 task code ------------------------------------------------------ */
+
+/* GET/POST /task : the task code, throttled per session and address. */
 static int
 page_task(struct req *r)
 {
-	char		 kip[96], ksess[96];
 	long long	 id;
 	int		 rc;
 
@@ -65,21 +315,15 @@ page_task(struct req *r)
 	if (r->method != M_POST)
 		return web_page(r, "student/task.cs");
 
-	snprintf(kip, sizeof(kip), "task:ip:%s", r->client);
-	snprintf(ksess, sizeof(ksess), "task:s:%02x%02x%02x%02x%02x%02x%02x%02x",
-	    r->s.key[0], r->s.key[1], r->s.key[2], r->s.key[3],
-	    r->s.key[4], r->s.key[5], r->s.key[6], r->s.key[7]);
-	if ((rc = web_throttle(kip, 10, 600, 0)) != 0 ||
-	    (rc = web_throttle(ksess, 10, 600, 0)) != 0)
+	if ((rc = throttled(r, "task", 0)) != 0)
 		return rc < 0 ? web_dberr(rc) : 429;
-
-	rc = db_one(&set, STMT_TASK_BY_CODE, "s", "i",
-	    web_str(r, "task_code"), &id);
-	if (rc < 0)
+	if (!web_has(r, "task_code"))
+		rc = 0;
+	else if ((rc = db_one(&set, STMT_TASK_BY_CODE, "s", "i",
+	    web_str(r, "task_code"), &id)) < 0)
 		return web_dberr(rc);
 	if (rc == 0) {
-		if ((rc = web_throttle(kip, 10, 600, 1)) < 0 ||
-		    (rc = web_throttle(ksess, 10, 600, 1)) < 0)
+		if ((rc = throttled(r, "task", 1)) < 0)
 			return web_dberr(rc);
 		web_fail(r, 422, "任务代码不正确，请与学校负责老师确认");
 		return web_page(r, "student/task.cs");
@@ -87,13 +331,538 @@ page_task(struct req *r)
 	r->s.task_id = id;
 	r->s.student_id = 0;
 	r->s.flags = 0;
-	if ((rc = sess_save(r)) < 0)
-		return web_dberr(rc);
+	if ((rc = save(r)) != 0)
+		return rc;
 	return web_redirect(r, "/code");
 }
 
+/* --- 第3步 采集码 ---------------------------------------------------------- */
+
+/* Statuses and messages for the image and QR outcomes. */
+static const struct {
+	int		 code;
+	int		 status;
+	const char	*msg;
+} qr_errors[] = {
+	{ IMG_NOTIMAGE, 415, "请上传 JPG 或 PNG 格式的采集码图片" },
+	{ IMG_TOOBIG, 422, "图片尺寸过大，请上传学信网下载的采集码原图" },
+	{ IMG_CORRUPT, 422, "图片已损坏，无法读取，请重新上传" },
+	{ QR_NONE, 422, "未识别到二维码，请上传学信网下载的采集码图片（请勿上传截图），并确保二维码完整清晰" },
+};
+
+/* GET/POST /code : upload the 采集码 image; decoded and resolved here. */
+static int
+page_code(struct req *r)
+{
+	unsigned char	*buf;
+	char		*payload = NULL, st[16];
+	size_t		 len, plen = 0, i;
+	long long	 sid, bid;
+	int		 rc;
+
+	web_set(r, "Page.Title", "上传采集码");
+	web_set(r, "Page.Back", "/task");
+	if ((rc = steps(r, 0)) != 0)
+		return rc;
+	if (r->method != M_POST)
+		return web_page(r, "student/code.cs");
+	if (!web_has(r, "code_image")) {
+		web_fail(r, 422, "请选择要上传的采集码图片");
+		return web_page(r, "student/code.cs");
+	}
+
+	if ((rc = web_slurp(web_file(r, "code_image"), UPLOAD_MAX, &buf,
+	    &len)) != 0)
+		return rc;
+	rc = qr_decode_image(buf, len, &payload, &plen);
+	free(buf);
+	if (rc != IMG_OK) {
+		for (i = 0; i < sizeof(qr_errors) / sizeof(qr_errors[0]); i++)
+			if (qr_errors[i].code == rc) {
+				web_fail(r, qr_errors[i].status, qr_errors[i].msg);
+				return web_page(r, "student/code.cs");
+			}
+		return 500;
+	}
+	rc = resolve_student(r->s.task_id, payload, plen, &sid);
+	free(payload);
+	if (rc < 0)
+		return web_dberr(rc);
+	if (rc == 0) {
+		web_fail(r, 422, "该采集码不属于本次采集任务，请确认任务代码正确，并上传本人的采集码");
+		return web_page(r, "student/code.cs");
+	}
+	if ((rc = booking_active(sid, &bid, st)) < 0)
+		return web_dberr(rc);
+	if ((rc = identified(r, r->s.task_id, sid,
+	    rc == 1 ? ST_ALL : ST_CODE)) != 0)
+		return rc;
+	return web_redirect(r, bid > 0 ? "/booking" : "/confirm");
+}
+
+/* --- 第4步 confirm ---------------------------------------------------------- */
+
+/* The session student's 学籍 data into Student.*, masked.  1, 0, or db. */
+static int
+load_student(struct req *r)
+{
+	char	 code[65], name[65], idn[19], no[33], cat[33], lvl[33];
+	char	 cls[65], masked[96], last4[5];
+	int	 rc;
+
+	rc = db_one(&set, STMT_STUDENT, "ii", "sssssss", r->s.student_id,
+	    r->s.task_id, code, sizeof(code), name, sizeof(name), idn,
+	    sizeof(idn), no, sizeof(no), cat, sizeof(cat), lvl, sizeof(lvl),
+	    cls, sizeof(cls));
+	if (rc != 1)
+		return rc;
+	name_mask(name, masked, sizeof(masked));
+	idnum_last4(idn, last4);
+	explicit_bzero(idn, sizeof(idn));
+	web_set(r, "Student.collect_code", code);
+	web_set(r, "Student.name", masked);
+	web_set(r, "Student.id_last4", last4);
+	web_set(r, "Student.student_no", no);
+	web_set(r, "Student.edu_category", cat);
+	web_set(r, "Student.edu_level", lvl);
+	web_set(r, "Student.class_name", cls);
+	return 1;
+}
+
+/* GET/POST /confirm : check the 学籍 data (第4步). */
+static int
+page_confirm(struct req *r)
+{
+	int	 rc;
+
+	web_set(r, "Page.Title", "采集码认证");
+	web_set(r, "Page.Back", "/code");
+	if ((rc = steps(r, ST_CODE)) != 0)
+		return rc;
+	if (r->method == M_POST) {
+		r->s.flags |= ST_CONFIRMED;
+		if ((rc = save(r)) != 0)
+			return rc;
+		return web_redirect(r, hdf_get_int_value(r->hdf,
+		    "Task.require_id_photo", 0) ? "/idcard" : "/slots");
+	}
+	if ((rc = load_student(r)) < 0)
+		return web_dberr(rc);
+	if (rc == 0)
+		return web_redirect(r, "/code");
+	return web_page(r, "student/confirm.cs");
+}
+
+/* --- 身份证照片 -------------------------------------------------------------- */
+
+/* GET/POST /idcard : the ID-card photo, stored for staff only. */
+static int
+page_idcard(struct req *r)
+{
+	unsigned char	*buf, *jpg = NULL;
+	size_t		 len, jlen = 0;
+	int		 rc;
+
+	web_set(r, "Page.Title", "上传身份证照片");
+	web_set(r, "Page.Back", "/confirm");
+	if ((rc = steps(r, ST_CODE | ST_CONFIRMED)) != 0)
+		return rc;
+	if (r->method != M_POST)
+		return web_page(r, "student/idcard.cs");
+	if (!web_has(r, "id_image")) {
+		web_fail(r, 422, "请选择要上传的身份证照片");
+		return web_page(r, "student/idcard.cs");
+	}
+
+	if ((rc = web_slurp(web_file(r, "id_image"), UPLOAD_MAX, &buf,
+	    &len)) != 0)
+		return rc;
+	rc = img_reencode_idcard(buf, len, &jpg, &jlen);
+	free(buf);
+	if (rc == IMG_SYSERR)
+		return 500;
+	if (rc != IMG_OK) {
+		web_set(r, "Idcard.Failed", "1");
+		web_fail(r, rc == IMG_NOTIMAGE ? 415 : 422,
+		    "身份证图片识别失败，请重新拍摄上传");
+		return web_page(r, "student/idcard.cs");
+	}
+	rc = db_exec(&set, STMT_IDCARD_ADD, "ib", r->s.student_id,
+	    (const void *)jpg, jlen);
+	free(jpg);
+	if (rc < 0)
+		return web_dberr(rc);
+	r->s.flags |= ST_IDCARD;
+	if ((rc = save(r)) != 0)
+		return rc;
+	return web_redirect(r, "/slots");
+}
+
+/* --- 第5步 slots ------------------------------------------------------------- */
+
+/* Days and the chosen day's slots into Days.* and Slots.*.  0 or status. */
+static int
+load_slots(struct req *r, const char *want)
+{
+	char		 key[64];
+	const char	*day = NULL, *d;
+	int		 n, i, rc;
+
+	if ((n = db_hdf(r->hdf, "Days", &set, STMT_DAYS, "i",
+	    r->s.task_id)) < 0)
+		return web_dberr(n);
+	for (i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "Days.%d.day", i);
+		d = hdf_get_value(r->hdf, key, "");
+		if (want != NULL && strcmp(d, want) == 0) {
+			day = d;
+			break;
+		}
+		snprintf(key, sizeof(key), "Days.%d.seats_left", i);
+		if (day == NULL && hdf_get_int_value(r->hdf, key, 0) > 0)
+			day = d;
+	}
+	if (day == NULL && n > 0)
+		day = hdf_get_value(r->hdf, "Days.0.day", NULL);
+	if (day == NULL)
+		return 0;
+	web_set(r, "Day", day);
+	rc = db_hdf(r->hdf, "Slots", &set, STMT_SLOTS, "is", r->s.task_id,
+	    hdf_get_value(r->hdf, "Day", ""));
+	return rc < 0 ? web_dberr(rc) : 0;
+}
+
+/* Outcomes of taking or moving a seat: status and message. */
+static int
+seat_failed(struct req *r, int rc)
+{
+
+	switch (rc) {
+	case BK_FULL:
+		return web_fail(r, 409, "该时段已约满，请选择其他时段");
+	case BK_BADSLOT:
+		return web_fail(r, 422, "所选时段不可预约，请重新选择");
+	default:
+		return web_dberr(rc);
+	}
+}
+
+/* GET/POST /slots : pick a slot (第5步), or move the booking to another. */
+static int
+page_slots(struct req *r)
+{
+	char		 st[16];
+	long long	 bid;
+	int		 rc, active;
+
+	web_set(r, "Page.Title", "预约确认");
+	web_set(r, "Page.Back", "/");
+	if ((rc = steps(r, ST_ALL)) != 0)
+		return rc;
+	if ((active = booking_active(r->s.student_id, &bid, st)) < 0)
+		return web_dberr(active);
+	if (active && strcmp(st, "held") != 0 && strcmp(st, "booked") != 0)
+		return web_redirect(r, "/booking");	/* checked in */
+
+	if (r->method == M_POST) {
+		if (!web_has(r, "slot_id"))
+			web_fail(r, 422, "请选择预约时段");
+		else if (!web_has(r, "agree"))
+			web_fail(r, 422, "请阅读并勾选同意预约须知");
+		else {
+			if (active)
+				rc = booking_change(bid, web_int(r, "slot_id"));
+			else
+				rc = booking_take(r->s.task_id,
+				    r->s.student_id, web_int(r, "slot_id"),
+				    &bid);
+			if (rc == BK_ACTIVE || rc == BK_STATE)
+				return web_redirect(r, "/booking");
+			if (rc == 0) {
+				if ((rc = booking_active(r->s.student_id,
+				    &bid, st)) < 0)
+					return web_dberr(rc);
+				return web_redirect(r, strcmp(st, "held") == 0 ?
+				    "/pay" : "/booking");
+			}
+			if ((rc = seat_failed(r, rc)) >= 500)
+				return rc;
+		}
+	}
+	if (active && (rc = load_booking(r)) < 0)
+		return web_dberr(rc);
+	if ((rc = load_slots(r, web_str(r, "date"))) != 0)
+		return rc;
+	return web_page(r, "student/slots.cs");
+}
+
+/* --- 第6步 pre-payment --------------------------------------------------------- */
+
+/* GET/POST /pay : the amount and the freeze; POST goes to the provider. */
+static int
+page_pay(struct req *r)
+{
+	char		 st[16], url[512] = "";
+	long long	 bid;
+	int		 rc;
+
+	web_set(r, "Page.Title", "预支付");
+	web_set(r, "Page.Back", "/booking");
+	if ((rc = steps(r, ST_ALL)) != 0)
+		return rc;
+	if ((rc = booking_active(r->s.student_id, &bid, st)) < 0)
+		return web_dberr(rc);
+	if (rc == 0)
+		return web_redirect(r, "/slots");
+	if (strcmp(st, "held") != 0)
+		return web_redirect(r, "/booking");
+	if (r->method == M_POST) {
+		rc = pay_start(bid, url, sizeof(url));
+		if (rc == 0 && url[0] != '\0')
+			return web_redirect(r, "%s", url);
+		if (rc == 1)
+			return web_redirect(r, "/booking");
+		if (rc < -1)
+			return web_dberr(rc);
+		web_set(r, "Pay.ProviderFailed", "1");
+		r->err = "支付服务暂时无法连接，请稍后重试；如仍不能完成预约，可在拍摄现场找工作人员现场预约。";
+	}
+	if ((rc = load_booking(r)) < 0)
+		return web_dberr(rc);
+	return web_page(r, "student/pay.cs");
+}
+
+/* GET /pay/return : the browser back from the provider.  Shows the state
+ * the signed notification left in the database; changes nothing. */
+static int
+page_pay_return(struct req *r)
+{
+	char	 pst[16] = "", why[80] = "", bst[16] = "";
+	int	 rc;
+
+	web_set(r, "Page.Title", "支付结果");
+	web_set(r, "Page.Back", "/");
+	if (r->s.student_id == 0)
+		return web_redirect(r, "/");
+	rc = db_one(&set, STMT_PAY_LAST, "i", "sss", r->s.student_id,
+	    pst, sizeof(pst), why, sizeof(why), bst, sizeof(bst));
+	if (rc < 0)
+		return web_dberr(rc);
+	if (strcmp(bst, "booked") == 0 || strcmp(pst, "authorized") == 0 ||
+	    strcmp(pst, "captured") == 0)
+		return web_redirect(r, "/booking");
+	if (rc == 0 || strcmp(bst, "held") != 0)
+		return web_redirect(r, "/booking");
+	if (strcmp(pst, "failed") == 0) {
+		web_set(r, "Pay.Failed", strstr(why, "insufficient") ||
+		    strstr(why, "funds") || strstr(why, "余额") ?
+		    "funds" : "bind");
+		if ((rc = load_booking(r)) < 0)
+			return web_dberr(rc);
+	} else
+		web_set(r, "Pay.Pending", "1");
+	return web_page(r, "student/pay_return.cs");
+}
+
+/* POST /pay/notify : the provider's signed server-to-server message. */
+static int
+page_pay_notify(struct req *r)
+{
+	char	 body[2048];
+	int	 rc;
+
+	if (r->status != 0)	/* a field failed validation */
+		return 400;
+	if (pay_verify_req(r, body, sizeof(body)) != 0)
+		return 400;
+	rc = pay_apply(web_str(r, "event_id"), web_str(r, "order_ref"),
+	    web_str(r, "type"), web_int(r, "amount_fen"),
+	    web_str(r, "reason"), body);
+	if (rc < 0)
+		return web_dberr(rc);
+	if (rc != 200)
+		return rc;
+	if ((r->body = (unsigned char *)strdup("OK")) == NULL)
+		return 500;
+	r->bodylen = 2;
+	r->ctype = "text/plain; charset=utf-8";
+	return 200;
+}
+
+/* --- 第7步 the booking ------------------------------------------------------- */
+
+/* GET /booking : state, slot, amount, the 预约二维码, cancel and change. */
+static int
+page_booking(struct req *r)
+{
+	int	 rc;
+
+	web_set(r, "Page.Title", "我的预约");
+	web_set(r, "Page.Back", "/");
+	if (r->s.student_id == 0)
+		return web_redirect(r, "/find");
+	if ((rc = load_task(r)) < 0 || (rc = load_booking(r)) < 0)
+		return web_dberr(rc);
+	return web_page(r, "student/booking.cs");
+}
+
+/* POST /booking/cancel : cancel the held or booked booking, once. */
+static int
+page_cancel(struct req *r)
+{
+	char		 st[16];
+	long long	 bid;
+	int		 rc;
+
+	if (r->s.student_id == 0)
+		return web_redirect(r, "/find");
+	if ((rc = booking_active(r->s.student_id, &bid, st)) < 0)
+		return web_dberr(rc);
+	if (rc == 1 && (strcmp(st, "held") == 0 || strcmp(st, "booked") == 0)) {
+		rc = booking_cancel(bid, "student", NULL);
+		if (rc < 0)
+			return web_dberr(rc);
+	}
+	return web_redirect(r, "/booking");
+}
+
+/* GET /booking/qr.png : the 预约二维码 of the session's own booking. */
+static int
+page_qr(struct req *r)
+{
+	char	 token[40];
+	int	 rc;
+
+	if (r->s.student_id == 0)
+		return 404;
+	rc = db_one(&set, STMT_TOKEN, "i", "s", r->s.student_id, token,
+	    sizeof(token));
+	if (rc < 0)
+		return web_dberr(rc);
+	if (rc == 0)
+		return 404;
+	if (qr_encode_png(token, 8, &r->body, &r->bodylen) != 0)
+		return 500;
+	r->ctype = "image/png";
+	return 200;
+}
+
+/* --- return visit ------------------------------------------------------------ */
+
+/* GET/POST /find : 采集码 + ID last four from another device; throttled. */
+static int
+page_find(struct req *r)
+{
+	char		 code[RESOLVE_CODE_MAX + 1], last4[5], st[16];
+	const char	*c, *l;
+	long long	 sid = 0, tid = 0, bid;
+	size_t		 i;
+	int		 rc;
+
+	web_set(r, "Page.Title", "查找我的预约");
+	web_set(r, "Page.Back", "/");
+	if (r->method != M_POST)
+		return web_page(r, "student/find.cs");
+
+	if ((rc = throttled(r, "find", 0)) != 0)
+		return rc < 0 ? web_dberr(rc) : 429;
+	c = web_str(r, "collect_code");
+	l = web_str(r, "id_last4");
+	rc = 0;
+	if (c != NULL && l != NULL && strlen(l) == 4 &&
+	    resolve_extract(c, strlen(c), code) == 0) {
+		for (i = 0; i < 4; i++)
+			last4[i] = l[i] == 'x' ? 'X' : l[i];
+		last4[4] = '\0';
+		if (strspn(last4, "0123456789X") == 4 &&
+		    (rc = db_one(&set, STMT_FIND, "ss", "ii", code, last4,
+		    &sid, &tid)) < 0)
+			return web_dberr(rc);
+	}
+	if (rc != 1) {
+		if ((rc = throttled(r, "find", 1)) < 0)
+			return web_dberr(rc);
+		web_fail(r, 422, "未找到匹配的预约信息，请核对采集码和证件号后四位");
+		return web_page(r, "student/find.cs");
+	}
+	if ((rc = booking_active(sid, &bid, st)) < 0)
+		return web_dberr(rc);
+	if ((rc = identified(r, tid, sid, rc == 1 ? ST_ALL : ST_CODE)) != 0)
+		return rc;
+	return web_redirect(r, bid > 0 ? "/booking" : "/confirm");
+}
+
+/* --- 采集完成后 records ------------------------------------------------------- */
+
+/* GET /records : the session student's collection records. */
+static int
+page_records(struct req *r)
+{
+	int	 rc;
+
+	web_set(r, "Page.Title", "采集记录");
+	web_set(r, "Page.Back", "/");
+	if (r->s.student_id != 0 &&
+	    (rc = db_hdf(r->hdf, "Records", &set, STMT_RECORDS, "i",
+	    r->s.student_id)) < 0)
+		return web_dberr(rc);
+	web_set(r, "Known", r->s.student_id != 0 ? "1" : "0");
+	return web_page(r, "student/records.cs");
+}
+
+/* GET /records/#.jpg : the current photo, owner only, as an attachment. */
+static int
+page_photo(struct req *r)
+{
+	char	*name = NULL, fname[160];
+	int	 rc;
+
+	if (r->s.student_id == 0)
+		return 404;
+	rc = db_one(&set, STMT_PHOTO, "ii", "BS", r->id[0], r->s.student_id,
+	    &r->body, &r->bodylen, &name);
+	if (rc < 0)
+		return web_dberr(rc);
+	if (rc == 0)
+		return 404;
+	snprintf(fname, sizeof(fname), "%s-毕业照片.jpg", name ? name : "");
+	free(name);
+	if (pct_encode(fname, 0, r->filename, sizeof(r->filename)) != 0)
+		snprintf(r->filename, sizeof(r->filename), "photo.jpg");
+	r->ctype = "image/jpeg";
+	return 200;
+}
+
+/* --- the table ----------------------------------------------------------------- */
+
 static const struct field task_fields[] = {
-	{ "task_code", FT_CODE, 32, F_REQ, "任务代码" },
+	{ "task_code", FT_CODE, 32, 0, "任务代码" },
+};
+static const struct field code_fields[] = {
+	{ "code_image", FT_FILE, UPLOAD_MAX, 0, "采集码图片" },
+};
+static const struct field idcard_fields[] = {
+	{ "id_image", FT_FILE, UPLOAD_MAX, 0, "身份证照片" },
+};
+static const struct field slot_fields[] = {
+	{ "slot_id", FT_INT, 15, 0, "预约时段" },
+	{ "agree", FT_BOOL, 2, 0, "预约须知" },
+	{ "date", FT_DATE, 10, 0, "日期" },
+};
+static const struct field return_fields[] = {
+	{ "order_ref", FT_CODE, 64, 0, NULL },
+	{ "status", FT_CODE, 32, 0, NULL },
+};
+static const struct field notify_fields[] = {
+	{ "event_id", FT_CODE, 64, F_REQ, NULL },
+	{ "order_ref", FT_CODE, 64, F_REQ, NULL },
+	{ "type", FT_CODE, 32, F_REQ, NULL },
+	{ "amount_fen", FT_INT, 12, F_REQ, NULL },
+	{ "reason", FT_TEXT, 128, 0, NULL },
+};
+static const struct field find_fields[] = {
+	{ "collect_code", FT_TEXT, 200, 0, "采集码" },
+	{ "id_last4", FT_TEXT, 8, 0, "证件号后四位" },
 };
 
 static const struct page pages[] = {
@@ -101,7 +870,32 @@ static const struct page pages[] = {
 	{ "/faq", M_GET, NOFIELDS, PG_PUBLIC_CACHE, 0, page_faq },
 	{ "/help", M_GET, NOFIELDS, PG_PUBLIC_CACHE, 0, page_help },
 	{ "/task", M_GET | M_POST, FIELDS(task_fields), PG_FORM, 0, page_task },
+	{ "/code", M_GET | M_POST, FIELDS(code_fields), PG_FORM, 0, page_code },
+	{ "/confirm", M_GET | M_POST, NOFIELDS, PG_FORM, 0, page_confirm },
+	{ "/idcard", M_GET | M_POST, FIELDS(idcard_fields), PG_FORM, 0,
+	    page_idcard },
+	{ "/slots", M_GET | M_POST, FIELDS(slot_fields), PG_FORM, 0,
+	    page_slots },
+	{ "/pay", M_GET | M_POST, NOFIELDS, PG_FORM, 0, page_pay },
+	{ "/pay/return", M_GET, FIELDS(return_fields), PG_FORM, 0,
+	    page_pay_return },
+	{ "/pay/notify", M_POST, FIELDS(notify_fields), PG_NOCSRF | PG_RAW, 0,
+	    page_pay_notify },
+	{ "/booking", M_GET, NOFIELDS, PG_FORM, 0, page_booking },
+	{ "/booking/cancel", M_POST, NOFIELDS, PG_SESSION, 0, page_cancel },
+	{ "/booking/qr.png", M_GET, NOFIELDS, PG_RAW, 0, page_qr },
+	{ "/find", M_GET | M_POST, FIELDS(find_fields), PG_FORM, 0, page_find },
+	{ "/records", M_GET, NOFIELDS, 0, 0, page_records },
+	{ "/records/#.jpg", M_GET, NOFIELDS, PG_RAW, 0, page_photo },
 };
+
+static void
+student_init(void)
+{
+
+	if (img_init() != 0)
+		log_warn("libmagic could not be loaded: uploads are refused");
+}
 
 static const struct app app = {
 	.name = "student",
@@ -111,6 +905,7 @@ static const struct app app = {
 	.login = "/",
 	.pages = pages,
 	.npages = sizeof(pages) / sizeof(pages[0]),
+	.init = student_init,
 };
 
 int

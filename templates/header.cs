@@ -8,12 +8,21 @@
 <link rel="stylesheet" href="/static/vendor/weui.min.css">
 <link rel="stylesheet" href="/static/css/tucai.css">
 </head>
-<body class="tc-body">
-<div class="tc-bar">
+<body class="tc-body" data-weui-theme="light">
+<?cs def:state_name(s) ?><?cs if:s == "held" ?>待支付<?cs elif:s == "booked" ?>预约成功<?cs elif:s == "checked_in" ?>已签到<?cs elif:s == "collected" ?>已采集<?cs elif:s == "cancelled" ?>已取消<?cs elif:s == "expired" ?>已过期<?cs else ?><?cs var:s ?><?cs /if ?><?cs /def ?>
+<?cs def:weekday(n) ?><?cs if:n == 1 ?>周日<?cs elif:n == 2 ?>周一<?cs elif:n == 3 ?>周二<?cs elif:n == 4 ?>周三<?cs elif:n == 5 ?>周四<?cs elif:n == 6 ?>周五<?cs elif:n == 7 ?>周六<?cs /if ?><?cs /def ?>
+<?cs def:steps(n) ?><ol class="tc-steps" aria-label="预约步骤">
+  <li class="<?cs if:n > 1 ?>is-done<?cs elif:n == 1 ?>is-now<?cs /if ?>"><span>1</span>任务代码</li>
+  <li class="<?cs if:n > 2 ?>is-done<?cs elif:n == 2 ?>is-now<?cs /if ?>"><span>2</span>上传采集码</li>
+  <li class="<?cs if:n > 3 ?>is-done<?cs elif:n == 3 ?>is-now<?cs /if ?>"><span>3</span>信息核对</li>
+  <li class="<?cs if:n > 4 ?>is-done<?cs elif:n == 4 ?>is-now<?cs /if ?>"><span>4</span>选择时间</li>
+  <li class="<?cs if:n > 5 ?>is-done<?cs elif:n == 5 ?>is-now<?cs /if ?>"><span>5</span>预支付</li>
+</ol><?cs /def ?>
+<header class="tc-bar">
   <?cs if:Page.Back ?><a class="tc-bar__back" href="<?cs var:Page.Back ?>" aria-label="返回">&#8249;</a><?cs /if ?>
   <span class="tc-bar__title"><?cs if:Page.Title ?><?cs var:Page.Title ?><?cs else ?>高校学生图像采集<?cs /if ?></span>
-</div>
+</header>
 <main class="tc-main">
 <?cs if:Page.Error ?>
-<div class="weui-toptips weui-toptips_warn tc-error" role="alert"><?cs var:Page.Error ?></div>
+<div class="tc-alert" role="alert"><i class="weui-icon-warn" aria-hidden="true"></i><span><?cs var:Page.Error ?></span></div>
 <?cs /if ?>

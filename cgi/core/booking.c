@@ -1,28 +1,447 @@
 /*
- * booking.c - booking rules.  (Close-out and sweep are built with the
- * student booking flow; until then they refuse.)
+ * booking.c - booking rules: taking and moving seats, payment outcome,
+ * cancel, close-out and the sweep.
+ *
+ * Every state change is a conditional UPDATE on the state inside a short
+ * transaction together with the seat it frees or takes, so that it
+ * happens exactly once however often (or however concurrently) it is
+ * asked for.  Calls to the payment provider (pay_void_booking) are made
+ * after the commit, never inside a transaction; a release that failed is
+ * retried by booking_sweep() and by a rerun of booking_close_task().
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "booking.h"
+#include "config.h"
 #include "db.h"
+#include "log.h"
+#include "pay.h"
+#include "util.h"
+
+enum stmt {
+	STMT_SEAT_TAKE,
+	STMT_SEAT_GIVE,
+	STMT_SLOT_CHECK,
+	STMT_TASK_FEE,
+	STMT_INSERT,
+	STMT_LOCK,
+	STMT_MOVE,
+	STMT_ACTIVE,
+	STMT_PAID,
+	STMT_STATE,
+	STMT_CANCEL,
+	STMT_CLOSE_TASK,
+	STMT_CLOSE_LIST,
+	STMT_CLOSE_ONE,
+	STMT_COLLECTED,
+	STMT_UNRELEASED,
+	STMT_HAS_HOLD,
+	STMT_EXPIRE_LIST,
+	STMT_EXPIRE_ONE,
+	STMT_LAPSE,
+	STMT_SESS_OLD,
+	STMT_THROTTLE_OLD,
+	STMT__MAX
+};
+
+static const char *const stmts[STMT__MAX] = {
+	/* STMT_SEAT_TAKE: the only way a seat is taken */
+	"UPDATE slot s JOIN task t ON t.id = s.task_id "
+	"SET s.booked = s.booked + 1 "
+	"WHERE s.id = ? AND s.task_id = ? AND s.booked < s.capacity "
+	"AND s.starts_at > UTC_TIMESTAMP() AND t.is_open = 1",
+	/* STMT_SEAT_GIVE */
+	"UPDATE slot SET booked = booked - 1 WHERE id = ? AND booked > 0",
+	/* STMT_SLOT_CHECK: a future slot of this open task? */
+	"SELECT s.id FROM slot s JOIN task t ON t.id = s.task_id "
+	"WHERE s.id = ? AND s.task_id = ? AND s.starts_at > UTC_TIMESTAMP() "
+	"AND t.is_open = 1",
+	/* STMT_TASK_FEE */
+	"SELECT fee_fen FROM task WHERE id = ?",
+	/* STMT_INSERT */
+	"INSERT INTO booking (task_id, student_id, slot_id, state, token, "
+	"hold_expires_at) VALUES (?, ?, ?, ?, ?, "
+	"IF(? > 0, UTC_TIMESTAMP() + INTERVAL ? MINUTE, NULL))",
+	/* STMT_LOCK: the booking's task and slot, locked for the change */
+	"SELECT task_id, IFNULL(slot_id, 0) FROM booking "
+	"WHERE id = ? AND state IN ('held','booked') FOR UPDATE",
+	/* STMT_MOVE */
+	"UPDATE booking SET slot_id = ? WHERE id = ? AND slot_id = ? "
+	"AND state IN ('held','booked')",
+	/* STMT_ACTIVE */
+	"SELECT id, state FROM booking WHERE active_student = ?",
+	/* STMT_PAID */
+	"UPDATE booking SET state = 'booked', hold_expires_at = NULL "
+	"WHERE id = ? AND state = 'held'",
+	/* STMT_STATE */
+	"SELECT state, IFNULL(slot_id, 0) FROM booking WHERE id = ?",
+	/* STMT_CANCEL */
+	"UPDATE booking SET state = 'cancelled', cancelled_at = UTC_TIMESTAMP(), "
+	"cancel_reason = ? WHERE id = ? AND state IN ('held','booked')",
+	/* STMT_CLOSE_TASK */
+	"UPDATE task SET is_open = 0, closed_at = IFNULL(closed_at, "
+	"UTC_TIMESTAMP()) WHERE id = ?",
+	/* STMT_CLOSE_LIST: the next batch still to cancel */
+	"SELECT id FROM booking WHERE task_id = ? "
+	"AND state IN ('held','booked','checked_in') ORDER BY id LIMIT 200",
+	/* STMT_CLOSE_ONE */
+	"UPDATE booking SET state = 'cancelled', cancelled_at = UTC_TIMESTAMP(), "
+	"cancel_reason = ? WHERE id = ? "
+	"AND state IN ('held','booked','checked_in')",
+	/* STMT_COLLECTED */
+	"SELECT COUNT(*) FROM booking WHERE task_id = ? AND state = 'collected'",
+	/* STMT_UNRELEASED: ended bookings whose hold is still frozen
+	 * (task_id 0: every task) */
+	"SELECT DISTINCT b.id FROM booking b JOIN payment p "
+	"ON p.booking_id = b.id WHERE (? = 0 OR b.task_id = ?) "
+	"AND b.state IN ('cancelled','expired') "
+	"AND p.state IN ('created','authorized') ORDER BY b.id LIMIT 500",
+	/* STMT_HAS_HOLD */
+	"SELECT COUNT(*) FROM payment WHERE booking_id = ? "
+	"AND state = 'authorized'",
+	/* STMT_EXPIRE_LIST */
+	"SELECT id FROM booking WHERE state = 'held' "
+	"AND hold_expires_at < UTC_TIMESTAMP() ORDER BY id LIMIT 500",
+	/* STMT_EXPIRE_ONE */
+	"UPDATE booking SET state = 'expired', cancelled_at = UTC_TIMESTAMP(), "
+	"cancel_reason = 'hold expired' WHERE id = ? AND state = 'held' "
+	"AND hold_expires_at < UTC_TIMESTAMP()",
+	/* STMT_LAPSE */
+	"UPDATE payment SET state = 'lapsed', updated_at = UTC_TIMESTAMP() "
+	"WHERE state = 'authorized' AND hold_expires_at < UTC_TIMESTAMP()",
+	/* STMT_SESS_OLD */
+	"DELETE FROM session WHERE seen_at < UTC_TIMESTAMP() - INTERVAL 1 DAY",
+	/* STMT_THROTTLE_OLD */
+	"DELETE FROM throttle WHERE window_start < UTC_TIMESTAMP() - "
+	"INTERVAL 1 DAY",
+};
+_Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
+
+static struct db_set set = DB_SET("booking", stmts);
+
+/* Static names for the state column. */
+static const char *const states[] = { "held", "booked", "checked_in",
+    "collected", "cancelled", "expired" };
+
+static const char *
+state_name(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(s, states[i]) == 0)
+			return states[i];
+	return "";
+}
+
+/* Roll back and pass rc on. */
+static int
+fail(int rc)
+{
+
+	db_rollback();
+	return rc;
+}
+
+/* Why did STMT_SEAT_TAKE change nothing?  BK_BADSLOT, BK_FULL or db. */
+static int
+why_not(long long task_id, long long slot_id)
+{
+	long long	 id;
+	int		 rc;
+
+	rc = db_one(&set, STMT_SLOT_CHECK, "ii", "i", slot_id, task_id, &id);
+	if (rc < 0)
+		return rc;
+	return rc == 0 ? BK_BADSLOT : BK_FULL;
+}
+
+int
+booking_take(long long task_id, long long student_id, long long slot_id,
+    long long *booking_id)
+{
+	char		 token[33];
+	long long	 fee = 0, hold;
+	int		 rc;
+
+	*booking_id = 0;
+	if ((rc = db_one(&set, STMT_TASK_FEE, "i", "i", task_id, &fee)) < 0)
+		return rc;
+	hold = fee > 0 ? conf_int("Booking.HoldMinutes", 15) : 0;
+	util_token_hex(token, 16);
+	if ((rc = db_begin()) < 0)
+		return rc;
+	if ((rc = db_exec(&set, STMT_SEAT_TAKE, "ii", slot_id, task_id)) < 0)
+		return fail(rc);
+	if (rc != 1) {
+		db_rollback();
+		return why_not(task_id, slot_id);
+	}
+	rc = db_exec(&set, STMT_INSERT, "iiissii", task_id, student_id,
+	    slot_id, hold > 0 ? "held" : "booked", token, hold, hold);
+	if (rc == DB_DUP)
+		return fail(BK_ACTIVE);
+	if (rc < 0)
+		return fail(rc);
+	*booking_id = db_last_id();
+	if ((rc = db_commit()) < 0)
+		return fail(rc);
+	return 0;
+}
+
+int
+booking_change(long long booking_id, long long new_slot)
+{
+	long long	 task_id, old_slot;
+	int		 rc;
+
+	if ((rc = db_begin()) < 0)
+		return rc;
+	rc = db_one(&set, STMT_LOCK, "i", "ii", booking_id, &task_id,
+	    &old_slot);
+	if (rc <= 0)
+		return fail(rc < 0 ? rc : BK_STATE);
+	if (old_slot == new_slot) {
+		db_rollback();
+		return 0;
+	}
+	/* The new seat first: when it is full nothing else changes. */
+	if ((rc = db_exec(&set, STMT_SEAT_TAKE, "ii", new_slot, task_id)) < 0)
+		return fail(rc);
+	if (rc != 1) {
+		db_rollback();
+		return why_not(task_id, new_slot);
+	}
+	rc = db_exec(&set, STMT_MOVE, "iii", new_slot, booking_id, old_slot);
+	if (rc != 1)
+		return fail(rc < 0 ? rc : BK_STATE);
+	if (old_slot > 0 &&
+	    (rc = db_exec(&set, STMT_SEAT_GIVE, "i", old_slot)) < 0)
+		return fail(rc);
+	if ((rc = db_commit()) < 0)
+		return fail(rc);
+	return 0;
+}
+
+int
+booking_active(long long student_id, long long *booking_id, char state[16])
+{
+	char	 st[16];
+	int	 rc;
+
+	*booking_id = 0;
+	state[0] = '\0';
+	rc = db_one(&set, STMT_ACTIVE, "i", "is", student_id, booking_id,
+	    st, sizeof(st));
+	if (rc == 1)
+		snprintf(state, 16, "%s", state_name(st));
+	return rc;
+}
+
+int
+booking_paid(long long booking_id)
+{
+	char		 st[16];
+	long long	 slot;
+	int		 rc;
+
+	if ((rc = db_exec(&set, STMT_PAID, "i", booking_id)) < 0)
+		return rc;
+	if (rc == 1)
+		return 0;
+	rc = db_one(&set, STMT_STATE, "i", "si", booking_id, st, sizeof(st),
+	    &slot);
+	if (rc < 0)
+		return rc;
+	if (rc == 1 && (strcmp(st, "booked") == 0 ||
+	    strcmp(st, "checked_in") == 0 || strcmp(st, "collected") == 0))
+		return 0;
+	return 1;
+}
+
+/*
+ * End one booking with the conditional statement stmt (cancel, close or
+ * expire) and give its seat back, in one transaction.  Returns 1 when it
+ * ended now, 0 when it was not in a state stmt accepts, or a db code.
+ */
+static int
+end_booking(int stmt, long long booking_id, const char *reason)
+{
+	char		 st[16];
+	long long	 slot = 0;
+	int		 rc;
+
+	if ((rc = db_begin()) < 0)
+		return rc;
+	rc = db_one(&set, STMT_STATE, "i", "si", booking_id, st, sizeof(st),
+	    &slot);
+	if (rc <= 0)
+		return fail(rc);
+	rc = reason != NULL ?
+	    db_exec(&set, stmt, "si", reason, booking_id) :
+	    db_exec(&set, stmt, "i", booking_id);
+	if (rc < 0)
+		return fail(rc);
+	if (rc == 0) {
+		db_rollback();
+		return 0;
+	}
+	if (slot > 0 && (rc = db_exec(&set, STMT_SEAT_GIVE, "i", slot)) < 0)
+		return fail(rc);
+	if ((rc = db_commit()) < 0)
+		return fail(rc);
+	return 1;
+}
+
+/* Release the booking's hold.  Returns 1 when a frozen hold was released
+ * now, 0 when there was none, -1 provider error (logged), or db code. */
+static int
+release(long long booking_id)
+{
+	long long	 n = 0;
+	int		 rc;
+
+	if ((rc = db_one(&set, STMT_HAS_HOLD, "i", "i", booking_id, &n)) < 0)
+		return rc;
+	if ((rc = pay_void_booking(booking_id)) != 0) {
+		if (rc == -1)
+			log_warn("booking %lld: releasing the hold failed, "
+			    "the sweep retries", booking_id);
+		return rc;
+	}
+	return n > 0 ? 1 : 0;
+}
+
+int
+booking_cancel(long long booking_id, const char *reason,
+    const struct actor *who)
+{
+	int	 rc;
+
+	rc = end_booking(STMT_CANCEL, booking_id,
+	    reason != NULL ? reason : "cancelled");
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return 1;
+	log_info("booking %lld cancelled by %s", booking_id,
+	    who != NULL && who->name != NULL ? who->name : "student");
+	if ((rc = release(booking_id)) < -1)
+		return rc;	/* db error; the sweep retries the release */
+	return 0;
+}
+
+/* A batch of booking ids filled by collect_cb() through db_each(). */
+struct idlist {
+	long long	 id[500];
+	int		 n;
+};
+
+static int
+collect_cb(void *arg, int ncol, char **val, unsigned long *len)
+{
+	struct idlist	*l = arg;
+
+	if (l->n < (int)(sizeof(l->id) / sizeof(l->id[0])) && ncol > 0 &&
+	    val[0] != NULL)
+		l->id[l->n++] = strtoll(val[0], NULL, 10);
+	return 0;
+}
+
+/* Release the holds of ended bookings (task_id 0: all tasks).  Adds the
+ * releases to *voided.  Returns 0, 1 if the provider failed, or db. */
+static int
+release_ended(long long task_id, int *voided)
+{
+	struct idlist	 l;
+	int		 i, rc, failed = 0;
+
+	memset(&l, 0, sizeof(l));
+	rc = db_each(&set, STMT_UNRELEASED, collect_cb, &l, "ii", task_id,
+	    task_id);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < l.n; i++) {
+		if ((rc = release(l.id[i])) < -1)
+			return rc;
+		if (rc == -1)
+			failed = 1;
+		else if (rc == 1 && voided != NULL)
+			(*voided)++;
+	}
+	return failed;
+}
 
 int
 booking_close_task(long long task_id, const struct actor *who,
     struct close_counts *cc)
 {
+	struct idlist	 l;
+	long long	 n = 0;
+	int		 i, rc;
 
 	memset(cc, 0, sizeof(*cc));
-	fprintf(stderr, "tucai: task close is not built yet\n");
-	return DB_CHECK;
+	/* No new bookings from here on. */
+	if ((rc = db_exec(&set, STMT_CLOSE_TASK, "i", task_id)) < 0)
+		return rc;
+	do {
+		memset(&l, 0, sizeof(l));
+		rc = db_each(&set, STMT_CLOSE_LIST, collect_cb, &l, "i",
+		    task_id);
+		if (rc < 0)
+			return rc;
+		for (i = 0; i < l.n; i++) {
+			rc = end_booking(STMT_CLOSE_ONE, l.id[i],
+			    "task closed");
+			if (rc < 0)
+				return rc;
+			cc->cancelled += rc;
+		}
+	} while (l.n > 0);
+	/* Holds of every ended booking, this run's and an earlier one's. */
+	if ((rc = release_ended(task_id, &cc->voided)) < 0)
+		return rc;
+	if (rc == 1)
+		return 1;
+	if ((rc = db_one(&set, STMT_COLLECTED, "i", "i", task_id, &n)) < 0)
+		return rc;
+	cc->collected = (int)n;
+	log_info("task %lld closed by %s: %d cancelled, %d released",
+	    task_id, who != NULL && who->name ? who->name : "?",
+	    cc->cancelled, cc->voided);
+	return 0;
 }
 
 int
 booking_sweep(struct sweep_counts *sc)
 {
+	struct idlist	 l;
+	int		 i, rc;
 
 	memset(sc, 0, sizeof(*sc));
-	fprintf(stderr, "tucai: sweep is not built yet\n");
-	return DB_CHECK;
+	do {
+		memset(&l, 0, sizeof(l));
+		rc = db_each(&set, STMT_EXPIRE_LIST, collect_cb, &l, "");
+		if (rc < 0)
+			return rc;
+		for (i = 0; i < l.n; i++) {
+			if ((rc = end_booking(STMT_EXPIRE_ONE, l.id[i],
+			    NULL)) < 0)
+				return rc;
+			sc->expired += rc;
+		}
+	} while (l.n == 500);
+	if ((rc = release_ended(0, NULL)) < 0)
+		return rc;
+	if ((rc = db_exec(&set, STMT_LAPSE, "")) < 0)
+		return rc;
+	sc->lapsed = rc;
+	if ((rc = db_exec(&set, STMT_SESS_OLD, "")) < 0)
+		return rc;
+	sc->sessions = rc;
+	if ((rc = db_exec(&set, STMT_THROTTLE_OLD, "")) < 0)
+		return rc;
+	return 0;
 }

@@ -1,37 +1,44 @@
 <?cs include:"header.cs" ?>
 <section class="tc-hero">
+  <div class="tc-hero__logo" aria-hidden="true">图采</div>
   <h1 class="tc-hero__title">高校学生图像采集</h1>
-  <p class="tc-hero__desc">毕业证书电子图像采集预约</p>
+  <p class="tc-hero__desc">毕业证书电子图像采集 · 在线预约</p>
 </section>
 <?cs if:Booking.id ?>
-<div class="weui-panel">
-  <div class="weui-panel__hd">我的预约</div>
-  <div class="weui-panel__bd tc-booking-card">
-    <p><?cs var:Booking.state_name ?> · <?cs var:Booking.slot_text ?></p>
-    <a class="weui-btn weui-btn_primary" href="/booking">查看预约二维码</a>
+<section class="tc-card tc-card_booking">
+  <div class="tc-card__hd">我的预约<span class="tc-tag tc-tag_<?cs var:Booking.state ?>"><?cs call:state_name(Booking.state) ?></span></div>
+  <div class="tc-card__row">
+    <div class="tc-card__main">
+      <p class="tc-card__title"><?cs var:Booking.title ?></p>
+      <?cs if:Booking.day ?><p class="tc-card__desc"><?cs var:Booking.day ?> <?cs call:weekday(Booking.dow) ?> <?cs var:Booking.t_from ?>-<?cs var:Booking.t_to ?></p><?cs /if ?>
+    </div>
+    <?cs if:Booking.state == "booked" || Booking.state == "checked_in" ?>
+    <a class="tc-qr-mini" href="/booking"><img src="/booking/qr.png" alt="预约二维码" width="64" height="64"></a>
+    <?cs /if ?>
   </div>
-</div>
+  <a class="weui-btn weui-btn_primary tc-btn" href="/booking"><?cs if:Booking.state == "held" ?>继续完成预约<?cs else ?>查看预约二维码<?cs /if ?></a>
+</section>
 <?cs /if ?>
-<div class="tc-entry">
-  <a class="tc-entry__btn" href="/task">
-    <span class="tc-entry__icon" aria-hidden="true">&#127891;</span>
-    <span class="tc-entry__name">毕业生采集</span>
-    <span class="tc-entry__hint">填写任务代码，上传采集码，预约采集时间</span>
-  </a>
-</div>
-<div class="weui-cells">
-  <a class="weui-cell weui-cell_access" href="/find"><div class="weui-cell__bd">换了手机？查找我的预约</div><div class="weui-cell__ft"></div></a>
+<a class="tc-entry" href="/task">
+  <span class="tc-entry__icon" aria-hidden="true"><svg viewBox="0 0 24 24" width="28" height="28"><path fill="currentColor" d="M12 3 1 9l11 6 9-4.9V17h2V9L12 3zm-7 9.2v4L12 20l7-3.8v-4L12 16l-7-3.8z"/></svg></span>
+  <span class="tc-entry__text"><span class="tc-entry__name">毕业生采集</span>
+  <span class="tc-entry__hint">填写任务代码 · 上传采集码 · 预约采集时间</span></span>
+  <span class="tc-entry__arrow" aria-hidden="true">&#8250;</span>
+</a>
+<div class="weui-cells tc-cells">
+  <a class="weui-cell weui-cell_access" href="/booking"><div class="weui-cell__bd">我的预约与预约二维码</div><div class="weui-cell__ft"></div></a>
   <a class="weui-cell weui-cell_access" href="/records"><div class="weui-cell__bd">采集记录与照片下载</div><div class="weui-cell__ft"></div></a>
+  <a class="weui-cell weui-cell_access" href="/find"><div class="weui-cell__bd">换了手机？查找我的预约</div><div class="weui-cell__ft"></div></a>
   <a class="weui-cell weui-cell_access" href="/faq"><div class="weui-cell__bd">常见问题</div><div class="weui-cell__ft"></div></a>
   <a class="weui-cell weui-cell_access" href="/help"><div class="weui-cell__bd">联系客服</div><div class="weui-cell__ft"></div></a>
 </div>
-<div class="weui-panel tc-notice">
-  <div class="weui-panel__hd">采集须知</div>
-  <div class="weui-panel__bd weui-article">
-    <p>1. 请先在学信网下载本人的采集码图片并保存到手机。</p>
-    <p>2. 任务代码由学校统一通知，请仔细阅读采集通知。</p>
-    <p>3. 本次支付为预支付，即时冻结卡内余额，在采集完成后完成扣款。</p>
-    <p>4. 采集当天出示首页的“预约二维码”或学信网下载的采集码。</p>
-  </div>
-</div>
+<section class="tc-card tc-notice">
+  <div class="tc-card__hd">采集须知</div>
+  <ol class="tc-list">
+    <li>请先在学信网下载本人的采集码图片并保存到手机（<a href="/faq#howto">如何获取</a>）。</li>
+    <li>任务代码由学校统一通知，请仔细阅读采集通知。</li>
+    <li>本次支付为预支付，即时冻结卡内余额，在采集完成后完成扣款。</li>
+    <li>采集当天出示首页的“预约二维码”或学信网下载的采集码。</li>
+  </ol>
+</section>
 <?cs include:"footer.cs" ?>

@@ -1,0 +1,152 @@
+"""_student - helpers shared by the student-flow tests (10-19): a task of
+their own made through the CLI, the roster with valid ID numbers, the steps
+task -> 采集码 -> confirm, and SQL checks on the instance's database."""
+import datetime
+import os
+import re
+import subprocess
+import tempfile
+
+from tlib import CONF, SRC, Client, cli, diag, mkqr, tmpdir, unique, bail
+
+
+def conf_values():
+    """Settings of the instance's tucai.hdf as {"DB.Socket": ...}."""
+    vals, stack = {}, []
+    with open(CONF, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.endswith("{"):
+                stack.append(line[:-1].strip())
+            elif line == "}":
+                stack.pop()
+            elif "=" in line:
+                k, v = (s.strip() for s in line.split("=", 1))
+                vals[".".join(stack + [k])] = v
+    return vals
+
+
+CFG = conf_values()
+
+
+def sql(query):
+    """The first column of the first row (str), or None."""
+    p = subprocess.run(
+        ["mariadb", "--no-defaults", "--default-character-set=utf8mb4",
+         "--socket=" + CFG["DB.Socket"], "-u", CFG["DB.User"],
+         "-p" + CFG["DB.Password"], CFG["DB.Name"], "-N", "-B", "-e", query],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    if p.returncode != 0:
+        diag("sql failed: " + p.stderr.decode())
+        return None
+    out = p.stdout.decode().strip()
+    return out.split("\n")[0].split("\t")[0] if out else None
+
+
+def idnum(first17):
+    """A valid GB 11643 number from 17 digits."""
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    s = sum(int(d) * k for d, k in zip(first17, w))
+    return first17 + "10X98765432"[s % 11]
+
+
+def shanghai(days):
+    now = datetime.datetime.utcnow() + datetime.timedelta(hours=8)
+    return (now + datetime.timedelta(days=days)).strftime("%Y-%m-%d")
+
+
+def make_task(students=3, capacity=10, fee="40", days=(1, 2), hours=("08:00", "10:00"),
+              every=60, require_id=False):
+    """A school, an open task with slots and a roster of its own.  Returns
+    {"code", "id", "students": [{"code", "last4", "name"}], "slots": [ids]}."""
+    school = unique("", digits=True, n=5)
+    code = unique("E")
+    rc, out, err = cli("school", "add", school, "测试大学" + school)
+    if rc != 0:
+        bail("school add: " + err)
+    args = ["task", "add", code, "--school", school, "--title", "测试采集" + code,
+            "--from", shanghai(min(days)), "--to", shanghai(max(days) + 1), "--fee", fee]
+    if require_id:
+        args.append("--require-id-photo")
+    rc, out, err = cli(*args)
+    if rc != 0:
+        bail("task add: " + err)
+    for d in days:
+        rc, out, err = cli("slots", "add", code, "--date", shanghai(d), "--from", hours[0],
+                           "--to", hours[1], "--every", every, "--capacity", capacity)
+        if rc != 0:
+            bail("slots add: " + err)
+    rows, people = [], []
+    for i in range(students):
+        cc = "HX" + unique("", n=8).lower() + "%04d" % i
+        first = "51010720010305%03d" % (i % 1000)
+        idn = idnum(first)
+        name = "学生" + "甲乙丙丁戊己庚辛壬癸"[i % 10] + "芳"
+        rows.append("%s,%s,%s,S%08d,普通本科,普通高校,工商管理%d班" % (cc, name, idn, i, i % 3 + 1))
+        people.append({"code": cc, "last4": idn[-4:], "name": name})
+    path = os.path.join(tmpdir(), code + ".csv")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("采集码,姓名,身份证号,学号,学历类别,学历层次,班级\n" + "\n".join(rows) + "\n")
+    rc, out, err = cli("roster", "import", code, path)
+    if rc != 0:
+        bail("roster import: " + err)
+    tid = sql("SELECT id FROM task WHERE code = '%s'" % code)
+    slots = []
+    p = subprocess.run(
+        ["mariadb", "--no-defaults", "--socket=" + CFG["DB.Socket"], "-u", CFG["DB.User"],
+         "-p" + CFG["DB.Password"], CFG["DB.Name"], "-N", "-B", "-e",
+         "SELECT id FROM slot WHERE task_id = %s ORDER BY starts_at" % tid],
+        stdout=subprocess.PIPE, timeout=60)
+    slots = [int(x) for x in p.stdout.decode().split()]
+    return {"code": code, "id": int(tid), "students": people, "slots": slots}
+
+
+_corpus = {}
+
+
+def qr(text, variant=None):
+    """A QR image file holding text: a plain qrencode PNG, or a variant of
+    t/lib/mkimages.sh's "qr" corpus (screenshot, rot90, persp, exif6,
+    screen, photo12mp, ...), generated once per payload."""
+    if variant is None:
+        safe = re.sub(r"[^A-Za-z0-9]", "_", text)[:40]
+        return mkqr(text, os.path.join(tmpdir(), safe + "-plain.png"))
+    if text not in _corpus:
+        d = tempfile.mkdtemp(prefix="qr-", dir=tmpdir())
+        subprocess.run(["sh", os.path.join(SRC, "t", "lib", "mkimages.sh"), d, text, "qr"],
+                       check=True, stdout=subprocess.DEVNULL)
+        _corpus[text] = d
+    for ext in (".png", ".jpg"):
+        p = os.path.join(_corpus[text], "qr_" + variant + ext)
+        if os.path.exists(p):
+            return p
+    raise RuntimeError("no qr_%s image" % variant)
+
+
+def enter_task(c, task_code):
+    """GET + POST /task.  Returns the POST's response."""
+    c.get("/task")
+    return c.post("/task", {"task_code": task_code, "csrf": c.csrf()})
+
+
+def upload_code(c, path):
+    c.get("/code")
+    return c.post("/code", {"csrf": c.csrf()}, files={"code_image": path})
+
+
+def prepare(task, student, c=None):
+    """A client that went task -> 采集码 -> confirm for student; at /slots."""
+    c = c or Client()
+    enter_task(c, task["code"])
+    upload_code(c, qr(student["code"]))
+    c.get("/confirm")
+    c.post("/confirm", {"csrf": c.csrf()})
+    c.get("/slots")
+    return c
+
+
+def book(c, slot_id):
+    """POST /slots for slot_id with agree.  Needs a page with the form loaded."""
+    return c.post("/slots", {"csrf": c.csrf(), "slot_id": str(slot_id), "agree": "1"})
