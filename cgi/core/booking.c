@@ -38,6 +38,7 @@ enum stmt {
 	STMT_COLLECTED,
 	STMT_UNRELEASED,
 	STMT_HAS_HOLD,
+	STMT_REPAIR_PAID,
 	STMT_EXPIRE_LIST,
 	STMT_EXPIRE_ONE,
 	STMT_LAPSE,
@@ -101,6 +102,12 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_HAS_HOLD */
 	"SELECT COUNT(*) FROM payment WHERE booking_id = ? "
 	"AND state = 'authorized'",
+	/* STMT_REPAIR_PAID: a held booking whose payment was authorised
+	 * (the process died between the payment's commit and
+	 * booking_paid()): booked, as booking_paid() would have done */
+	"UPDATE booking b SET b.state = 'booked', b.hold_expires_at = NULL "
+	"WHERE b.state = 'held' AND EXISTS (SELECT 1 FROM payment p "
+	"WHERE p.booking_id = b.id AND p.state = 'authorized')",
 	/* STMT_EXPIRE_LIST */
 	"SELECT id FROM booking WHERE state = 'held' "
 	"AND hold_expires_at < UTC_TIMESTAMP() ORDER BY id LIMIT 500",
@@ -421,6 +428,8 @@ booking_sweep(struct sweep_counts *sc)
 	int		 i, rc;
 
 	memset(sc, 0, sizeof(*sc));
+	if ((rc = db_exec(&set, STMT_REPAIR_PAID, "")) < 0)
+		return rc;
 	do {
 		memset(&l, 0, sizeof(l));
 		rc = db_each(&set, STMT_EXPIRE_LIST, collect_cb, &l, "");
