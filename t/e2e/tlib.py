@@ -433,24 +433,25 @@ def tmpdir():
 _corpus = {}
 
 
-def mkqr(text, path, variant=None, quick=True):
+def mkqr(text, path, variant=None):
     """Writes a QR code image holding text to path.
 
     Without variant: a plain PNG from qrencode (8 px modules).  With a variant
     (a name of t/lib/mkimages.sh's corpus without the qr_ prefix: "plain",
     "screenshot", "dark", "rot90", "rot180", "rot15", "persp", "exif6",
-    "screen", and with quick=False "photo12mp", "exif12mp") the image comes
-    from that corpus, generated once per payload.  Returns path."""
+    "screen", "photo12mp", "exif12mp") the image comes from that corpus
+    (mkimages.sh OUTDIR PAYLOAD qr), generated once per payload.  Returns
+    path."""
     if variant is None:
         subprocess.run(["qrencode", "-s", "8", "-o", path, text], check=True)
         return path
     script = os.path.join(SRC, "t", "lib", "mkimages.sh")
     if not os.path.exists(script):
         raise RuntimeError("t/lib/mkimages.sh missing; cannot make variant " + variant)
-    key = (text, quick)
+    key = text
     if key not in _corpus:
         d = tempfile.mkdtemp(prefix="qr-", dir=tmpdir())
-        subprocess.run(["sh", script, d, text, "quick" if quick else "all"], check=True,
+        subprocess.run(["sh", script, d, text, "qr"], check=True,
                        stdout=subprocess.DEVNULL)
         _corpus[key] = d
     d = _corpus[key]
