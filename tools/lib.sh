@@ -146,14 +146,21 @@ ensure_build() {
 		) 9>"$SRC/.autoreconf.lock"
 	fi
 	mkdir -p "$BUILD" "$LOGDIR"
+	# TUCAI_CONFIGURE_FLAGS (e.g. --enable-sanitizers from tools/check):
+	# a change of flags configures the build folder again.
+	local flags=${TUCAI_CONFIGURE_FLAGS:-}
 	if [[ ! -f $BUILD/Makefile || ! -f $BUILD/config.status ||
-		$SRC/configure -nt $BUILD/config.status ]]; then
-		msg "configure (log: $LOGDIR/configure.log)"
-		if ! (cd "$BUILD" && "$SRC/configure" --prefix="$TUCAI_VAR/inst") \
+		$SRC/configure -nt $BUILD/config.status ||
+		$(cat "$BUILD/.configure-flags" 2>/dev/null) != "$flags" ]]; then
+		msg "configure $flags (log: $LOGDIR/configure.log)"
+		# shellcheck disable=SC2086  # flags are words
+		if ! (cd "$BUILD" && "$SRC/configure" --prefix="$TUCAI_VAR/inst" $flags) \
 			>"$LOGDIR/configure.log" 2>&1; then
 			tail -n 25 "$LOGDIR/configure.log" >&2
 			die "configure failed (see $LOGDIR/configure.log)"
 		fi
+		printf '%s' "$flags" >"$BUILD/.configure-flags"
+		make -C "$BUILD" --no-print-directory clean >/dev/null 2>&1 || true
 	fi
 	msg "make"
 	make -C "$BUILD" -j2 --no-print-directory >&2 || die "make failed"

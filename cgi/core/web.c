@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -892,10 +893,23 @@ handle(const struct app *app, FCGX_Request *fx)
 	cgi_destroy(&cgi);
 }
 
+/*
+ * SIGTERM (multiwatch or spawn-fcgi stopping us): finish the request in
+ * hand, then leave the accept loop and exit normally.  No SA_RESTART, so a
+ * blocking accept() returns at once.
+ */
+static void
+on_term(int sig)
+{
+
+	FCGX_ShutdownPending();
+}
+
 int
 web_main(const struct app *app)
 {
 	FCGX_Request	 fx;
+	struct sigaction sa;
 
 	if (conf_load() != 0)
 		return 1;
@@ -907,11 +921,17 @@ web_main(const struct app *app)
 	(void)db_open();	/* a later request retries */
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fx, 0, 0) != 0)
 		return 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
 	log_info("started");
 	while (FCGX_Accept_r(&fx) >= 0) {
 		handle(app, &fx);
 		FCGX_Finish_r(&fx);
 	}
+	FCGX_Free(&fx, 1);
 	db_close();
+	log_info("stopped");
 	return 0;
 }

@@ -67,7 +67,7 @@ main(void)
 	/* Generated IDs over many dates and sequences all check out. */
 	allok = 1;
 	for (i = 0; i < 200; i++) {
-		char	 f[18];
+		char	 f[32];
 
 		snprintf(f, sizeof(f), "510104%04d%02d%02d%03d",
 		    1950 + i % 70, 1 + i % 12, 1 + i % 28, i * 7 % 1000);
