@@ -165,8 +165,16 @@ why_not(long long task_id, long long slot_id)
 	return rc == 0 ? BK_BADSLOT : BK_FULL;
 }
 
-int
-booking_take(long long task_id, long long student_id, long long slot_id,
+/* Run a transaction again (at most 3 times in all) when the server chose
+ * it as a deadlock victim or a lock wait timed out. */
+#define RETRY(call) do {						\
+	int n_;								\
+	for (n_ = 0; n_ < 3 && (rc = (call)) == DB_RETRY; n_++)	\
+		continue;						\
+} while (0)
+
+static int
+take_once(long long task_id, long long student_id, long long slot_id,
     long long *booking_id)
 {
 	char		 token[33];
@@ -199,7 +207,17 @@ booking_take(long long task_id, long long student_id, long long slot_id,
 }
 
 int
-booking_change(long long booking_id, long long new_slot)
+booking_take(long long task_id, long long student_id, long long slot_id,
+    long long *booking_id)
+{
+	int	 rc;
+
+	RETRY(take_once(task_id, student_id, slot_id, booking_id));
+	return rc;
+}
+
+static int
+change_once(long long booking_id, long long new_slot)
 {
 	long long	 task_id, old_slot;
 	int		 rc;
@@ -230,6 +248,15 @@ booking_change(long long booking_id, long long new_slot)
 	if ((rc = db_commit()) < 0)
 		return fail(rc);
 	return 0;
+}
+
+int
+booking_change(long long booking_id, long long new_slot)
+{
+	int	 rc;
+
+	RETRY(change_once(booking_id, new_slot));
+	return rc;
 }
 
 int
@@ -274,7 +301,7 @@ booking_paid(long long booking_id)
  * ended now, 0 when it was not in a state stmt accepts, or a db code.
  */
 static int
-end_booking(int stmt, long long booking_id, const char *reason)
+end_once(int stmt, long long booking_id, const char *reason)
 {
 	char		 st[16];
 	long long	 slot = 0;
@@ -300,6 +327,15 @@ end_booking(int stmt, long long booking_id, const char *reason)
 	if ((rc = db_commit()) < 0)
 		return fail(rc);
 	return 1;
+}
+
+static int
+end_booking(int stmt, long long booking_id, const char *reason)
+{
+	int	 rc;
+
+	RETRY(end_once(stmt, booking_id, reason));
+	return rc;
 }
 
 /* Release the booking's hold.  Returns 1 when a frozen hold was released

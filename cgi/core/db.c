@@ -137,6 +137,10 @@ fail(struct db_set *set, int stmt, unsigned int e, const char *msg)
 		return DB_DUP;
 	if (e == ER_CONSTRAINT_FAILED || e == ER_WARN_DATA_OUT_OF_RANGE)
 		return DB_CHECK;
+	if (e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT) {
+		log_info("db: %s[%d]: %s", set ? set->name : "-", stmt, msg);
+		return DB_RETRY;
+	}
 	if (is_lost(e)) {
 		log_warn("db: connection lost (%u %s)", e, msg);
 		drop();

@@ -15,7 +15,9 @@
  * Return values: >= 0 success (rows affected / rows found);
  *   DB_ERR   the server is unreachable or failed: the request answers 503;
  *   DB_DUP   a unique key was violated (an expected outcome, e.g. 409);
- *   DB_CHECK a CHECK constraint failed (expected, e.g. a full slot).
+ *   DB_CHECK a CHECK constraint failed (expected, e.g. a full slot);
+ *   DB_RETRY a deadlock or lock wait timeout: the server rolled the
+ *            transaction back; the caller may run the whole of it again.
  * After a lost connection the layer reconnects by itself on the next call.
  */
 #ifndef TUCAI_DB_H
@@ -27,6 +29,7 @@
 #define DB_ERR   (-1)
 #define DB_DUP   (-2)
 #define DB_CHECK (-3)
+#define DB_RETRY (-4)
 
 struct db_set {
 	const char		*name;	/* for logs */

@@ -277,6 +277,8 @@ int
 web_dberr(int rc)
 {
 
+	if (rc == DB_RETRY)
+		return 503;	/* contention: the user may simply try again */
 	return (rc == DB_ERR && db_lost()) ? 503 : 500;
 }
 
