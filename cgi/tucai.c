@@ -520,7 +520,8 @@ cmd_sweep(int argc, char **argv)
 	if ((rc = booking_sweep(&sc)) != 0)
 		return dbfail(rc);
 	printf("expired %d unpaid holds, lapsed %d payments, removed %d "
-	    "sessions\n", sc.expired, sc.lapsed, sc.sessions);
+	    "sessions, asked the provider about %d open orders\n", sc.expired,
+	    sc.lapsed, sc.sessions, sc.asked);
 	return 0;
 }
 

@@ -464,6 +464,8 @@ booking_sweep(struct sweep_counts *sc)
 	int		 i, rc;
 
 	memset(sc, 0, sizeof(*sc));
+	if ((rc = pay_reconcile(&sc->asked)) < 0)
+		return rc;
 	if ((rc = db_exec(&set, STMT_REPAIR_PAID, "")) < 0)
 		return rc;
 	do {

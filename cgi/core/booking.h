@@ -16,6 +16,7 @@ struct sweep_counts {
 	int	 expired;	/* unpaid held seats given back */
 	int	 lapsed;	/* payment holds past their expiry */
 	int	 sessions;	/* idle sessions removed */
+	int	 asked;		/* open orders the provider was asked about */
 };
 
 /* Outcomes of booking_take() and booking_change() besides 0 and db.h codes. */

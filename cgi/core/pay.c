@@ -45,6 +45,7 @@ enum stmt {
 	STMT_VOIDABLE,
 	STMT_ONSITE_NEW,
 	STMT_STATUS,
+	STMT_UNHEARD,
 	STMT__MAX
 };
 
@@ -103,6 +104,10 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_STATUS: the latest payment of the booking */
 	"SELECT state, amount_fen, COALESCE(failure, '') FROM payment "
 	"WHERE booking_id = ? ORDER BY id DESC LIMIT 1",
+	/* STMT_UNHEARD: open orders we have not heard about for a while */
+	"SELECT ref FROM payment WHERE state = 'created' AND "
+	"created_at < UTC_TIMESTAMP() - INTERVAL 2 MINUTE AND "
+	"created_at > UTC_TIMESTAMP() - INTERVAL 1 DAY ORDER BY id LIMIT 200",
 };
 _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
@@ -784,4 +789,46 @@ pay_status(long long booking_id, char *state, size_t statesz,
 
 	return db_one(&set, STMT_STATUS, "i", "sis", booking_id, state,
 	    statesz, amount_fen, failure, failuresz);
+}
+
+/* Collects refs from STMT_UNHEARD. */
+struct reflist {
+	char	 ref[200][33];
+	int	 n;
+};
+
+static int
+ref_cb(void *arg, int ncol, char **val, unsigned long *len)
+{
+	struct reflist	*l = arg;
+
+	if (l->n < 200 && val[0] != NULL)
+		snprintf(l->ref[l->n++], sizeof(l->ref[0]), "%s", val[0]);
+	return 0;
+}
+
+int
+pay_reconcile(int *asked)
+{
+	const struct pay_provider	*pp = pay_provider();
+	struct reflist			*l;
+	char				 state[32];
+	int				 rc, i;
+
+	*asked = 0;
+	if (pp == NULL)
+		return 0;
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return DB_ERR;
+	if ((rc = db_each(&set, STMT_UNHEARD, ref_cb, l, "")) < 0) {
+		free(l);
+		return rc;
+	}
+	/* Asking makes the provider send a decided order's notification
+	 * again; an undecided one stays open until its seat expires. */
+	for (i = 0; i < l->n; i++)
+		if (pp->query(l->ref[i], state, sizeof(state)) == 0)
+			(*asked)++;
+	free(l);
+	return 0;
 }

@@ -120,6 +120,11 @@ int	 pay_capture_booking(long long booking_id);
  * release, -1 provider error, or a db.h error code. */
 int	 pay_void_booking(long long booking_id);
 
+/* Housekeeping: ask the provider about open orders not heard of for two
+ * minutes (a notification lost on the way is sent again).  Returns 0 with
+ * the number asked, or a db.h error code. */
+int	 pay_reconcile(int *asked);
+
 /* Record a fee collected on site by staff (walk-in or lapsed hold).
  * method: cash, card, wechat, alipay.  Audited.  Returns 0 recorded, 1 the
  * booking is already paid (an authorised hold, captured or onsite),
