@@ -174,6 +174,26 @@ hold_by_order(const char *order_ref, struct hold *h)
 	    sizeof(h->state), &h->expired);
 }
 
+/* The start of an order API call (capture, cancel, query): the request
+ * checked, a transaction begun and the hold of order_ref locked into h.
+ * Returns 0 inside the transaction, or the status to answer after a
+ * rollback (400, 404 unknown order, or a db error's). */
+static int
+api_hold(struct req *r, struct hold *h)
+{
+	int	 rc;
+
+	if ((rc = api_check(r)) != 0)
+		return rc;
+	if ((rc = db_begin()) < 0)
+		return web_dberr(rc);
+	if ((rc = hold_by_order(web_str(r, "order_ref"), h)) <= 0) {
+		db_rollback();
+		return rc < 0 ? web_dberr(rc) : 404;
+	}
+	return 0;
+}
+
 static int
 hold_by_token(const char *token, struct hold *h)
 {
@@ -461,14 +481,8 @@ api_capture(struct req *r)
 	struct hold	 h;
 	int		 rc;
 
-	if ((rc = api_check(r)) != 0)
+	if ((rc = api_hold(r, &h)) != 0)
 		return rc;
-	if ((rc = db_begin()) < 0)
-		return web_dberr(rc);
-	if ((rc = hold_by_order(web_str(r, "order_ref"), &h)) <= 0) {
-		db_rollback();
-		return rc < 0 ? web_dberr(rc) : 404;
-	}
 	if (h.amount != web_int(r, "amount_fen")) {
 		db_rollback();
 		return 400;
@@ -499,14 +513,8 @@ api_cancel(struct req *r)
 	struct hold	 h;
 	int		 rc, held;
 
-	if ((rc = api_check(r)) != 0)
+	if ((rc = api_hold(r, &h)) != 0)
 		return rc;
-	if ((rc = db_begin()) < 0)
-		return web_dberr(rc);
-	if ((rc = hold_by_order(web_str(r, "order_ref"), &h)) <= 0) {
-		db_rollback();
-		return rc < 0 ? web_dberr(rc) : 404;
-	}
 	if (strcmp(h.state, "captured") == 0) {
 		db_rollback();
 		return 409;
@@ -534,14 +542,9 @@ api_query(struct req *r)
 	struct hold	 h;
 	int		 rc;
 
-	if ((rc = api_check(r)) != 0)
+	if ((rc = api_hold(r, &h)) != 0)
 		return rc;
-	if ((rc = db_begin()) < 0)
-		return web_dberr(rc);
-	rc = hold_by_order(web_str(r, "order_ref"), &h);
 	db_rollback();
-	if (rc <= 0)
-		return rc < 0 ? web_dberr(rc) : 404;
 	(void)deliver(h.id);
 	return reply(r, "state=%s", h.expired && strcmp(h.state,
 	    "authorized") == 0 ? "expired" : h.state);

@@ -232,25 +232,42 @@ static const struct field scan_fields[] = {
 	{ "code_image", FT_FILE, UPLOAD_MAX, 0, "二维码图片" },
 };
 
+/* The student named by the code in field (typed, or an image of it) and
+ * their active booking (bid 0: none); today gets the local date.  Returns
+ * 0, or the answer when there is none: the station again with the field's
+ * error or with notfound. */
+static int
+resolve_field(struct req *r, const char *field, const char *notfound,
+    char today[11], long long *sid, long long *bid)
+{
+	char	 code[RESOLVE_CODE_MAX + 1];
+	int	 rc;
+
+	if ((rc = request_code(r, field, code)) != 0)
+		return rc >= 500 || rc == 413 ? rc : render_station(r);
+	util_local_date(today, 0);
+	rc = site_resolve(code, scope_filter(r), today, sid, bid);
+	if (rc < 0)
+		return web_dberr(rc);
+	if (rc == 0) {
+		web_fail(r, 422, notfound);
+		return render_station(r);
+	}
+	return 0;
+}
+
 static int
 page_scan(struct req *r)
 {
-	char		 code[RESOLVE_CODE_MAX + 1], today[11];
+	char		 today[11];
 	long long	 sid, bid;
 	int		 rc;
 
 	if (r->method == M_GET)
 		return render_station(r);
-	if ((rc = request_code(r, "code", code)) != 0)
-		return rc >= 500 || rc == 413 ? rc : render_station(r);
-	util_local_date(today, 0);
-	rc = site_resolve(code, scope_filter(r), today, &sid, &bid);
-	if (rc < 0)
-		return web_dberr(rc);
-	if (rc == 0) {
-		web_fail(r, 422, "未找到该预约二维码或采集码，请核对后重试");
-		return render_station(r);
-	}
+	if ((rc = resolve_field(r, "code",
+	    "未找到该预约二维码或采集码，请核对后重试", today, &sid, &bid)) != 0)
+		return rc;
 	if (bid == 0)
 		return web_redirect(r, "/admin/site/students/%lld?n=nobook",
 		    sid);
@@ -280,7 +297,7 @@ walkin_fee(struct req *r, long long bid, long long fee, const char *method)
 static int
 page_walkin(struct req *r)
 {
-	char		 code[RESOLVE_CODE_MAX + 1], today[11];
+	char		 today[11];
 	const char	*method = web_str(r, "method");
 	long long	 sid, bid, fee;
 	int		 rc;
@@ -292,16 +309,9 @@ page_walkin(struct req *r)
 		web_fail(r, 422, "请选择收费方式");
 		return render_station(r);
 	}
-	if ((rc = request_code(r, "collect_code", code)) != 0)
-		return rc >= 500 || rc == 413 ? rc : render_station(r);
-	util_local_date(today, 0);
-	rc = site_resolve(code, scope_filter(r), today, &sid, &bid);
-	if (rc < 0)
-		return web_dberr(rc);
-	if (rc == 0) {
-		web_fail(r, 422, "名单中没有该采集码，请与学校负责老师确认");
-		return render_station(r);
-	}
+	if ((rc = resolve_field(r, "collect_code",
+	    "名单中没有该采集码，请与学校负责老师确认", today, &sid, &bid)) != 0)
+		return rc;
 	if (bid != 0)
 		return checkin_answer(r, sid, bid, "has");
 	rc = site_walkin(sid, today, &bid, &fee);

@@ -5,40 +5,14 @@
 // does), so the test needs no student flow.  Screenshots go to
 // $TUCAI_VAR/screenshots/bank-*.png.  Env: TUCAI_URL, TUCAI_VAR, TUCAI_CONF.
 // Prints TAP.
-import { chromium } from 'playwright-core';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import {
+  DESKTOP, PHONE, URL, VAR, browse, consoleErrors, is, noErrors, ok, overflow, run, shot,
+} from './_lib.mjs';
 
-const URL = (process.env.TUCAI_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
-const VAR = process.env.TUCAI_VAR || '.';
 const CONF = process.env.TUCAI_CONF || path.join(VAR, 'tucai.hdf');
-const OUT = path.join(VAR, 'screenshots');
-const CHROMIUM = process.env.TUCAI_CHROMIUM || '/usr/bin/chromium';
-const UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 ' +
-  '(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323a) NetType/WIFI Language/zh_CN';
-
-let n = 0;
-let failed = 0;
-const clean = (s) => String(s).replace(/\s+/g, ' ').replace(/#/g, '\\#');
-function diag(...msg) { for (const l of msg.join(' ').split('\n')) console.log('# ' + l); }
-function ok(cond, desc) {
-  n++;
-  if (!cond) failed++;
-  console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${clean(desc)}`);
-  return !!cond;
-}
-function is(got, want, desc) {
-  const r = ok(got === want, desc);
-  if (!r) diag(`     got: ${JSON.stringify(got)}`, `\n    want: ${JSON.stringify(want)}`);
-  return r;
-}
-async function shot(page, name) {
-  const file = path.join(OUT, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
-  return ok(size > 1000, `screenshot ${name}.png written (${size} bytes)`);
-}
 
 // Pay.Secret from the instance's configuration.
 function secret() {
@@ -63,8 +37,7 @@ async function api(op, fields) {
   return { status: r.status, text: await r.text() };
 }
 
-async function main() {
-  fs.mkdirSync(OUT, { recursive: true });
+await run(async () => {
   const ref = crypto.randomBytes(16).toString('hex');
   const a = await api('authorize', { order_ref: ref, amount_fen: 4000,
     desc: '北京大学 2026届毕业生图像采集' });
@@ -72,30 +45,18 @@ async function main() {
   const token = (a.text.match(/token=([0-9a-f]+)/) || [])[1];
   ok(token, 'a one-time token for the card page');
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true, timeout: 60000,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--no-proxy-server'],
-  });
-  try {
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 }, deviceScaleFactor: 2,
-      isMobile: true, hasTouch: true, userAgent: UA, locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
+  await browse(async (browser) => {
+    const context = await browser.newContext(PHONE);
     const page = await context.newPage();
-    const errors = [];
     // The 422 answer itself shows up as a console error: not a page fault.
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 422/.test(m.text())) errors.push(m.text());
-    });
+    const errors = consoleErrors(page, /status of 422/);
 
     let resp = await page.goto(`${URL}/bank/pay?t=${token}`);
     is(resp.status(), 200, 'GET /bank/pay?t= answers 200');
     ok((await page.content()).includes('预授权（冻结）'), 'card page says 预授权（冻结）');
     await shot(page, 'bank-1-card');
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - window.innerWidth);
-    ok(overflow <= 0, `no horizontal scrolling at 390 px (overflow ${overflow} px)`);
+    const over = await overflow(page);
+    ok(over <= 0, `no horizontal scrolling at 390 px (overflow ${over} px)`);
 
     await page.fill('input[name=card_no]', '12345678901234567890123');
     await page.evaluate(() => { document.querySelector('form').noValidate = true; });
@@ -110,25 +71,13 @@ async function main() {
     is(resp.status(), 200, 'the decided order opened again');
     ok((await page.content()).includes('未能完成支付'), 'says it was not paid');
     await shot(page, 'bank-3-decided');
-    ok(errors.length === 0, 'no console errors');
-    for (const e of errors) diag(`  ${e}`);
+    noErrors(errors, 'no console errors');
 
-    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const desk = await browser.newContext(DESKTOP);
     const lp = await desk.newPage();
     resp = await lp.goto(`${URL}/bank/ledger`);
     is(resp.status(), 200, 'GET /bank/ledger');
     ok((await lp.content()).includes(ref), 'the ledger lists the order');
     await shot(lp, 'bank-4-ledger');
-  } finally {
-    await browser.close();
-  }
-}
-
-try {
-  await main();
-} catch (e) {
-  ok(false, `browser run: ${e.message.split('\n')[0]}`);
-  diag(e.stack || String(e));
-}
-console.log(`1..${n}`);
-process.exitCode = failed ? 1 : 0;
+  });
+});

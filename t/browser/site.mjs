@@ -5,63 +5,28 @@
 // the command line.  Screenshots go to $TUCAI_VAR/screenshots/site-*.png;
 // prints TAP.  Alone:
 //   cd t/browser && TUCAI_URL=http://127.0.0.1:8080 TUCAI_VAR=... node site.mjs
-import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  DESKTOP, MOBILE, URL, browse, cli, consoleErrors, day, idnum, is, login, noErrors, ok,
+  overflow, rnd, run, shot as pageShot,
+} from './_lib.mjs';
 
-const URL = (process.env.TUCAI_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
-const OUT = path.join(process.env.TUCAI_VAR || '.', 'screenshots');
-const CHROMIUM = process.env.TUCAI_CHROMIUM || '/usr/bin/chromium';
-const SRC = process.env.TUCAI_SRC ||
-  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = process.env.TUCAI_CLI || path.join(SRC, 'tools', 'tucai');
 const PW = 'site-browser-Passw0rd';
 
-// ---------------------------------------------------------------- TAP
-let n = 0;
-let failed = 0;
-const clean = (s) => String(s).replace(/\s+/g, ' ').replace(/#/g, '\\#');
-function diag(...msg) {
-  for (const line of msg.join(' ').split('\n')) console.log('# ' + line);
-}
-function ok(cond, desc) {
-  n++;
-  if (!cond) failed++;
-  console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${clean(desc)}`);
-  return !!cond;
-}
-function is(got, want, desc) {
-  const r = ok(got === want, desc);
-  if (!r) diag(`     got: ${JSON.stringify(got)}`, `\n    want: ${JSON.stringify(want)}`);
-  return r;
-}
+// A screenshot after checking that nothing is wider than the window: two tests.
 async function shot(page, name) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  ok(overflow <= 0, `${name}: no horizontal scrolling (overflow ${overflow} px)`);
-  const file = path.join(OUT, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
-  return ok(size > 1000, `screenshot ${name}.png written (${size} bytes)`);
+  const over = await overflow(page);
+  ok(over <= 0, `${name}: no horizontal scrolling (overflow ${over} px)`);
+  return pageShot(page, name);
 }
 
 // ---------------------------------------------------------------- data
-const rnd = () => Math.random().toString(36).slice(2, 8).toUpperCase();
-function cli(args, input) {
-  return execFileSync(CLI, args, { input: input || '', stdio: ['pipe', 'pipe', 'pipe'] }).toString();
-}
-function day(plus) {
-  const t = new Date(Date.now() + 8 * 3600e3 + plus * 86400e3);
-  return t.toISOString().slice(0, 10);
-}
-function idnum(seq) {
-  const base = '3101011997030' + String(1000 + (seq % 9000)).slice(-4);
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let s = 0;
-  for (let i = 0; i < 17; i++) s += Number(base[i]) * w[i];
-  return base + '10X98765432'[s % 11];
+// A valid ID number for the seq-th student.
+function seqid(seq) {
+  return idnum('3101011997030' + String(1000 + (seq % 9000)).slice(-4));
 }
 
 function setup() {
@@ -74,7 +39,7 @@ function setup() {
   const codes = [0, 1, 2].map(() => 'HB' + rnd() + rnd().toLowerCase());
   const names = ['周小明', '吴小红', '郑大伟'];
   const csv = ['采集码,姓名,身份证号,学号,学历类别,学历层次,班级']
-    .concat(codes.map((c, i) => `${c},${names[i]},${idnum(Number(school) + i)},B${school}${i},普通本科,普通高校,软件工程1班`));
+    .concat(codes.map((c, i) => `${c},${names[i]},${seqid(Number(school) + i)},B${school}${i},普通本科,普通高校,软件工程1班`));
   fs.writeFileSync(path.join(tmp, 'roster.csv'), csv.join('\n') + '\n');
   cli(['roster', 'import', task, path.join(tmp, 'roster.csv')]);
   const staff = 'bs' + rnd().toLowerCase();
@@ -89,23 +54,13 @@ function setup() {
 // ---------------------------------------------------------------- run
 async function station(browser, d, kind) {
   const phone = kind === 'phone';
-  const context = await browser.newContext(phone ? {
-    viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true,
-    hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
-  } : {
-    viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
-  });
+  const context = await browser.newContext(phone ? MOBILE : DESKTOP);
   context.setDefaultTimeout(30000);
   const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const errors = consoleErrors(page);
   const tag = `site-${kind}`;
 
-  await page.goto(URL + '/admin/login');
-  await page.fill('input[name=username]', d.staff);
-  await page.fill('input[name=password]', PW);
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  await login(page, d.staff, PW);
   const resp = await page.goto(URL + '/admin/site');
   is(resp && resp.status(), 200, `${kind}: station answers 200`);
   const focused = await page.evaluate(() => document.activeElement && document.activeElement.name);
@@ -151,34 +106,18 @@ async function station(browser, d, kind) {
     await page.goto(URL + '/admin/site');
     await shot(page, `${tag}-station-list`);
   }
-  ok(errors.length === 0, `${kind}: no console errors (CSP)`);
-  for (const e of errors) diag(`  ${e}`);
+  noErrors(errors, `${kind}: no console errors (CSP)`);
   await context.close();
 }
 
-async function main() {
-  fs.mkdirSync(OUT, { recursive: true });
+await run(async () => {
   const d = setup();
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true, timeout: 60000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--headless', '--no-proxy-server'],
-  });
   try {
-    await station(browser, d, 'desktop');
-    await station(browser, d, 'phone');
+    await browse(async (browser) => {
+      await station(browser, d, 'desktop');
+      await station(browser, d, 'phone');
+    });
   } finally {
-    await browser.close();
     fs.rmSync(d.tmp, { recursive: true, force: true });
   }
-}
-
-try {
-  await main();
-} catch (e) {
-  ok(false, `browser run: ${e.message.split('\n')[0]}`);
-  diag(e.stack || String(e));
-}
-console.log(`1..${n}`);
-process.exitCode = failed ? 1 : 0;
+});

@@ -5,205 +5,140 @@
 // -> records, FAQ, help, find.  Makes its own school, task, slots and
 // roster through the CLI; screenshots go to $TUCAI_VAR/screenshots/student-*.png.
 // Env: TUCAI_URL, TUCAI_VAR (and TUCAI_CLI, default tools/tucai).  Prints TAP.
-import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SRC = process.env.TUCAI_SRC || path.resolve(HERE, '..', '..');
-const CLI = process.env.TUCAI_CLI || path.join(SRC, 'tools', 'tucai');
-const URL = (process.env.TUCAI_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
-const OUT = path.join(process.env.TUCAI_VAR || '.', 'screenshots');
-const CHROMIUM = process.env.TUCAI_CHROMIUM || '/usr/bin/chromium';
-const UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 ' +
-  '(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323a) NetType/WIFI Language/zh_CN';
-
-let n = 0;
-let failed = 0;
-const clean = (s) => String(s).replace(/\s+/g, ' ').replace(/#/g, '\\#');
-function diag(...msg) { for (const l of msg.join(' ').split('\n')) console.log('# ' + l); }
-function ok(cond, desc) {
-  n++;
-  if (!cond) failed++;
-  console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${clean(desc)}`);
-  return !!cond;
-}
-function is(got, want, desc) {
-  const r = ok(got === want, desc);
-  if (!r) diag(`     got: ${JSON.stringify(got)}`, `\n    want: ${JSON.stringify(want)}`);
-  return r;
-}
-
-function cli(...args) {
-  return execFileSync(CLI, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-// GB 11643 check character of 17 digits.
-function idnum(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let s = 0;
-  for (let i = 0; i < 17; i++) s += Number(first17[i]) * w[i];
-  return first17 + '10X98765432'[s % 11];
-}
-
-function shanghaiDate(plus) {
-  const d = new Date(Date.now() + 8 * 3600e3 + plus * 86400e3);
-  return d.toISOString().slice(0, 10);
-}
+import {
+  PHONE, URL, browse, cli, consoleErrors, day, idnum, is, noErrors, ok, overflow,
+  run, screenshot,
+} from './_lib.mjs';
 
 // One shot per step; a step checks status, the screen width and the CSP.
 async function step(page, errors, name, status, desc) {
-  const file = path.join(OUT, `student-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  ok(fs.existsSync(file) && fs.statSync(file).size > 1000, `${name}: screenshot written`);
+  ok(await screenshot(page, `student-${name}`) > 1000, `${name}: screenshot written`);
   if (status !== undefined) is(page.__status, status, `${name}: ${desc || 'status'}`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  ok(overflow <= 0, `${name}: no horizontal scrolling at 390 px (overflow ${overflow})`);
+  const over = await overflow(page);
+  ok(over <= 0, `${name}: no horizontal scrolling at 390 px (overflow ${over})`);
   // The browser reports an expected 4xx page as a failed resource.
   if (status >= 400) {
     for (let i = errors.length - 1; i >= 0; i--)
       if (errors[i].includes(`status of ${status}`)) errors.splice(i, 1);
   }
-  ok(errors.length === 0, `${name}: no console errors`);
-  for (const e of errors.splice(0)) diag('  ' + e);
+  noErrors(errors.splice(0), `${name}: no console errors`);
 }
 
-async function main() {
-  fs.mkdirSync(OUT, { recursive: true });
+await run(async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tucai-shots-'));
   // Own data.
   const tag = Math.random().toString(36).slice(2, 8).toUpperCase();
   const school = String(80000 + Math.floor(Math.random() * 19999));
   const task = `BR${tag}`;
   const code = `HXBR${tag}a1b2`;
-  cli('school', 'add', school, '北京大学');
-  cli('task', 'add', task, '--school', school, '--title', '北京大学2026届毕业生图像采集',
-    '--from', shanghaiDate(1), '--to', shanghaiDate(6), '--fee', '40');
+  cli(['school', 'add', school, '北京大学']);
+  cli(['task', 'add', task, '--school', school, '--title', '北京大学2026届毕业生图像采集',
+    '--from', day(1), '--to', day(6), '--fee', '40']);
   for (let d = 1; d <= 6; d++) {
-    cli('slots', 'add', task, '--date', shanghaiDate(d), '--from', '08:00', '--to', '11:00',
-      '--every', '60', '--capacity', '10');
+    cli(['slots', 'add', task, '--date', day(d), '--from', '08:00', '--to', '11:00',
+      '--every', '60', '--capacity', '10']);
   }
   const csv = path.join(tmp, 'roster.csv');
   fs.writeFileSync(csv, '采集码,姓名,身份证号,学号,学历类别,学历层次,班级\n' +
     `${code},李小芳,${idnum('51010720010305021')},2019837480219,普通本科,普通高校,工商管理1班\n`);
-  cli('roster', 'import', task, csv);
+  cli(['roster', 'import', task, csv]);
   const good = path.join(tmp, 'code.png');
   const other = path.join(tmp, 'other.png');
   execFileSync('qrencode', ['-s', '8', '-o', good, code]);
   execFileSync('qrencode', ['-s', '8', '-o', other, `HXNOT${tag}zz`]);
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true, timeout: 60000,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-proxy-server'],
-  });
   try {
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true,
-      hasTouch: true, userAgent: UA, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
-    });
-    context.setDefaultTimeout(30000);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('response', (r) => { if (r.request().isNavigationRequest() && r.frame() === page.mainFrame()) page.__status = r.status(); });
+    await browse(async (browser) => {
+      const context = await browser.newContext(PHONE);
+      context.setDefaultTimeout(30000);
+      const page = await context.newPage();
+      const errors = consoleErrors(page);
+      page.on('response', (r) => { if (r.request().isNavigationRequest() && r.frame() === page.mainFrame()) page.__status = r.status(); });
 
-    await page.goto(URL + '/');
-    await step(page, errors, '01-home', 200);
-    await page.click('a.tc-entry');
-    await step(page, errors, '02-task', 200);
-    await page.fill('#task_code', 'NOSUCH' + tag);
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-    await step(page, errors, '03-task-error', 422, 'wrong task code');
-    ok((await page.content()).includes('任务代码不正确，请与学校负责老师确认'), 'wrong code message');
-    await page.fill('#task_code', task);
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-    ok(page.url().endsWith('/code'), 'task code -> /code');
-    await step(page, errors, '04-code', 200);
-    ok((await page.content()).includes('请勿上传截图'), 'code page warns: no screenshots');
-    await page.setInputFiles('#code_image', other);
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-    await step(page, errors, '05-code-error', 422, 'a code of another task');
-    await page.setInputFiles('#code_image', good);
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-    ok(page.url().endsWith('/confirm'), 'upload -> /confirm');
-    await step(page, errors, '06-confirm', 200);
-    ok((await page.content()).includes('李*芳'), 'name masked');
-    await Promise.all([page.waitForNavigation(), page.click('text=确认无误，提交')]);
-    ok(page.url().endsWith('/slots'), 'confirm -> /slots');
-    await step(page, errors, '07-slots', 200);
-    await page.click('.tc-slot:not(.is-full) >> nth=1');
-    await page.check('#agree');
-    await step(page, errors, '08-slots-picked');
-    await Promise.all([page.waitForNavigation(), page.click('form[action="/slots"] button[type=submit]')]);
-    ok(page.url().endsWith('/pay'), 'slot -> /pay');
-    await step(page, errors, '09-pay', 200);
-    ok((await page.content()).includes('预支付'), 'pay page explains 预支付');
-    await Promise.all([page.waitForNavigation(), page.click('form[action="/pay"] button[type=submit]')]);
-    ok(page.url().includes('/bank/'), 'pay -> the bank page');
-    await step(page, errors, '10-bank', 200);
-    await page.fill('input[name=card_no]', '6222020000000000001');
-    await Promise.all([page.waitForNavigation(), page.click('form button[type=submit], form input[type=submit]')]);
-    // The notification may come a moment after the browser: refresh.
-    for (let i = 0; i < 10 && !page.url().endsWith('/booking'); i++) {
-      await page.waitForTimeout(500);
-      await page.goto(URL + '/pay/return');
-    }
-    ok(page.url().endsWith('/booking'), 'paid -> /booking');
-    await step(page, errors, '11-booking', 200);
-    const qrOk = await page.evaluate(() => {
-      const img = document.querySelector('img[src="/booking/qr.png"]');
-      return !!img && img.complete && img.naturalWidth > 0;
+      await page.goto(URL + '/');
+      await step(page, errors, '01-home', 200);
+      await page.click('a.tc-entry');
+      await step(page, errors, '02-task', 200);
+      await page.fill('#task_code', 'NOSUCH' + tag);
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      await step(page, errors, '03-task-error', 422, 'wrong task code');
+      ok((await page.content()).includes('任务代码不正确，请与学校负责老师确认'), 'wrong code message');
+      await page.fill('#task_code', task);
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      ok(page.url().endsWith('/code'), 'task code -> /code');
+      await step(page, errors, '04-code', 200);
+      ok((await page.content()).includes('请勿上传截图'), 'code page warns: no screenshots');
+      await page.setInputFiles('#code_image', other);
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      await step(page, errors, '05-code-error', 422, 'a code of another task');
+      await page.setInputFiles('#code_image', good);
+      await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+      ok(page.url().endsWith('/confirm'), 'upload -> /confirm');
+      await step(page, errors, '06-confirm', 200);
+      ok((await page.content()).includes('李*芳'), 'name masked');
+      await Promise.all([page.waitForNavigation(), page.click('text=确认无误，提交')]);
+      ok(page.url().endsWith('/slots'), 'confirm -> /slots');
+      await step(page, errors, '07-slots', 200);
+      await page.click('.tc-slot:not(.is-full) >> nth=1');
+      await page.check('#agree');
+      await step(page, errors, '08-slots-picked');
+      await Promise.all([page.waitForNavigation(), page.click('form[action="/slots"] button[type=submit]')]);
+      ok(page.url().endsWith('/pay'), 'slot -> /pay');
+      await step(page, errors, '09-pay', 200);
+      ok((await page.content()).includes('预支付'), 'pay page explains 预支付');
+      await Promise.all([page.waitForNavigation(), page.click('form[action="/pay"] button[type=submit]')]);
+      ok(page.url().includes('/bank/'), 'pay -> the bank page');
+      await step(page, errors, '10-bank', 200);
+      await page.fill('input[name=card_no]', '6222020000000000001');
+      await Promise.all([page.waitForNavigation(), page.click('form button[type=submit], form input[type=submit]')]);
+      // The notification may come a moment after the browser: refresh.
+      for (let i = 0; i < 10 && !page.url().endsWith('/booking'); i++) {
+        await page.waitForTimeout(500);
+        await page.goto(URL + '/pay/return');
+      }
+      ok(page.url().endsWith('/booking'), 'paid -> /booking');
+      await step(page, errors, '11-booking', 200);
+      const qrOk = await page.evaluate(() => {
+        const img = document.querySelector('img[src="/booking/qr.png"]');
+        return !!img && img.complete && img.naturalWidth > 0;
+      });
+      ok(qrOk, 'booking page shows the 预约二维码');
+      await page.goto(URL + '/');
+      await step(page, errors, '12-home-booked', 200);
+      await page.goto(URL + '/records');
+      await step(page, errors, '13-records', 200);
+      await page.goto(URL + '/faq');
+      await step(page, errors, '14-faq', 200);
+      await page.goto(URL + '/help');
+      await step(page, errors, '15-help', 200);
+      await page.goto(URL + '/find');
+      await step(page, errors, '16-find', 200);
+      // A second phone: wrong find, then the right one.
+      const p2 = await browser.newContext(PHONE);
+      const page2 = await p2.newPage();
+      page2.on('response', (r) => { if (r.request().isNavigationRequest()) page2.__status = r.status(); });
+      await page2.goto(URL + '/find');
+      await page2.fill('#collect_code', code);
+      await page2.fill('#id_last4', '9999');
+      await Promise.all([page2.waitForNavigation(), page2.click('button[type=submit]')]);
+      await step(page2, errors, '17-find-error', 422, 'wrong last four');
+      await page2.fill('#collect_code', code);
+      await page2.fill('#id_last4', '0219'.slice(0, 3) + idnum('51010720010305021').slice(-1));
+      await Promise.all([page2.waitForNavigation(), page2.click('button[type=submit]')]);
+      ok(page2.url().endsWith('/booking'), 'find -> /booking on another device');
+      await p2.close();
+      // Cancel: the refund wording.
+      await page.goto(URL + '/booking');
+      await Promise.all([page.waitForNavigation(), page.click('text=取消预约')]);
+      await step(page, errors, '18-cancelled', 200);
+      ok((await page.content()).includes('3 个工作日内原路返回'), 'refund wording after cancel');
     });
-    ok(qrOk, 'booking page shows the 预约二维码');
-    await page.goto(URL + '/');
-    await step(page, errors, '12-home-booked', 200);
-    await page.goto(URL + '/records');
-    await step(page, errors, '13-records', 200);
-    await page.goto(URL + '/faq');
-    await step(page, errors, '14-faq', 200);
-    await page.goto(URL + '/help');
-    await step(page, errors, '15-help', 200);
-    await page.goto(URL + '/find');
-    await step(page, errors, '16-find', 200);
-    // A second phone: wrong find, then the right one.
-    const p2 = await context.browser().newContext({
-      viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true,
-      hasTouch: true, userAgent: UA, locale: 'zh-CN',
-    });
-    const page2 = await p2.newPage();
-    page2.on('response', (r) => { if (r.request().isNavigationRequest()) page2.__status = r.status(); });
-    await page2.goto(URL + '/find');
-    await page2.fill('#collect_code', code);
-    await page2.fill('#id_last4', '9999');
-    await Promise.all([page2.waitForNavigation(), page2.click('button[type=submit]')]);
-    await step(page2, errors, '17-find-error', 422, 'wrong last four');
-    await page2.fill('#collect_code', code);
-    await page2.fill('#id_last4', '0219'.slice(0, 3) + idnum('51010720010305021').slice(-1));
-    await Promise.all([page2.waitForNavigation(), page2.click('button[type=submit]')]);
-    ok(page2.url().endsWith('/booking'), 'find -> /booking on another device');
-    await p2.close();
-    // Cancel: the refund wording.
-    await page.goto(URL + '/booking');
-    await Promise.all([page.waitForNavigation(), page.click('text=取消预约')]);
-    await step(page, errors, '18-cancelled', 200);
-    ok((await page.content()).includes('3 个工作日内原路返回'), 'refund wording after cancel');
   } finally {
-    await browser.close();
-    cli('task', 'close', task);
+    cli(['task', 'close', task]);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-try {
-  await main();
-} catch (e) {
-  ok(false, `browser run: ${e.message.split('\n')[0]}`);
-  diag(e.stack || String(e));
-}
-console.log(`1..${n}`);
-process.exitCode = failed ? 1 : 0;
+});

@@ -15,51 +15,16 @@ import hmac
 import os
 import random
 import re
-import subprocess
 import threading
 import time
 import urllib.parse
 
-from tlib import (CONF, Client, URL, cli, diag, done, is_, like, mkqr, ok,
-                  tmpdir, unique, unlike, bail)
+from tlib import (Client, URL, cli, conf_values, done, idnum, is_, like, mkqr,
+                  ok, sql, tmpdir, unique, unlike, bail)
 
 CARD_OK, CARD_BIND, CARD_FUNDS = ("6222020000000000001", "6222020000000000002",
                                   "6222020000000000003")
-
-
-def conf_values():
-    """Pay.Secret and the DB settings from the instance's tucai.hdf."""
-    vals, stack = {}, []
-    with open(CONF, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            if line.endswith("{"):
-                stack.append(line[:-1].strip())
-            elif line == "}":
-                stack.pop()
-            elif "=" in line:
-                k, v = (s.strip() for s in line.split("=", 1))
-                vals[".".join(stack + [k])] = v
-    return vals
-
-
-CFG = conf_values()
-SECRET = bytes.fromhex(CFG["Pay.Secret"])
-
-
-def sql(query):
-    """One value from the instance's database (for exactly-once checks)."""
-    p = subprocess.run(
-        ["mariadb", "--no-defaults", "--default-character-set=utf8mb4",
-         "--socket=" + CFG["DB.Socket"], "-u", CFG["DB.User"],
-         "-p" + CFG["DB.Password"], CFG["DB.Name"], "-N", "-B", "-e", query],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
-    if p.returncode != 0:
-        diag("sql failed: " + p.stderr.decode())
-        return None
-    return p.stdout.decode().strip()
+SECRET = bytes.fromhex(conf_values()["Pay.Secret"])
 
 
 def canon(fields):
@@ -80,9 +45,7 @@ def signed_post(path, fields, ts=None, key=SECRET, client=None):
 
 def id_number(seq):
     """A valid 18-character ID number (GB 11643 MOD 11-2)."""
-    body = "11010120000101%03d" % (seq % 1000)
-    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return body + "10X98765432"[sum(int(a) * b for a, b in zip(body, w)) % 11]
+    return idnum("11010120000101%03d" % (seq % 1000))
 
 
 # ------------------------------------------------------------ set-up

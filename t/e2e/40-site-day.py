@@ -7,7 +7,6 @@ capture again); the student downloads the 480x640 JPEG from /records; the
 operator's photos.zip holds {身份证号}.jpg and index.csv.  Also: check-in
 outside the window refused, photo before check-in refused, walk-ins (typed
 and as an image), the station's access rules."""
-import datetime
 import io
 import os
 import re
@@ -16,35 +15,16 @@ import subprocess
 import urllib.parse
 import zipfile
 
-from tlib import (VAR, Client, cli, diag, done, is_, isnt, like, mkqr, ok,
-                  tmpdir, unique, unlike)
+from tlib import (Client, cli, done, idnum, is_, isnt, like, mkqr, ok, shanghai,
+                  sql_rows, tmpdir, unique, unlike)
 
 CARD_OK = "6222020000000000001"
 PW = "site-test-Passw0rd"
 
 
-def today(plus=0):
-    """Asia/Shanghai date (UTC+8, no DST) plus days, YYYY-MM-DD."""
-    t = datetime.datetime.utcnow() + datetime.timedelta(hours=8, days=plus)
-    return t.strftime("%Y-%m-%d")
-
-
-def idnum(seq):
-    """A valid GB 11643 ID number (MOD 11-2 check character)."""
-    base = "11010119990101%03d" % (seq % 1000)
-    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return base + "10X98765432"[sum(int(d) * k for d, k in zip(base, w)) % 11]
-
-
-def sql(q):
-    """One query on the instance's database (root over the unix socket)."""
-    p = subprocess.run(["mariadb", "--no-defaults", "--socket=" + os.path.join(VAR, "run", "mysqld.sock"),
-                        "-uroot", "--default-character-set=utf8mb4", "-N", "-B", "tucai", "-e", q],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
-    if p.returncode != 0:
-        diag("sql failed: " + p.stderr.decode("utf-8", "replace"))
-        return []
-    return [line.split("\t") for line in p.stdout.decode("utf-8").splitlines()]
+def idnum_of(seq):
+    """A valid ID number of this script's series."""
+    return idnum("11010119990101%03d" % (seq % 1000))
 
 
 def jpeg_size(data):
@@ -86,15 +66,15 @@ is_(rc, 0, "school added " + err.strip())
 rc, _, err = cli("school", "add", other_school, "另一所大学")
 is_(rc, 0, "other school added " + err.strip())
 rc, _, err = cli("task", "add", task, "--school", school, "--title", "现场采集测试",
-                 "--from", today(), "--to", today(3), "--fee", "40")
+                 "--from", shanghai(), "--to", shanghai(3), "--fee", "40")
 is_(rc, 0, "task in its window added " + err.strip())
-rc, _, err = cli("slots", "add", task, "--date", today(1), "--from", "09:00", "--to", "11:00",
+rc, _, err = cli("slots", "add", task, "--date", shanghai(1), "--from", "09:00", "--to", "11:00",
                  "--every", "60", "--capacity", "10")
 is_(rc, 0, "slots added " + err.strip())
 rc, _, err = cli("task", "add", future, "--school", school, "--title", "未来任务",
-                 "--from", today(10), "--to", today(12), "--fee", "40")
+                 "--from", shanghai(10), "--to", shanghai(12), "--fee", "40")
 is_(rc, 0, "task with a future window added " + err.strip())
-rc, _, err = cli("slots", "add", future, "--date", today(10), "--from", "09:00", "--to", "10:00",
+rc, _, err = cli("slots", "add", future, "--date", shanghai(10), "--from", "09:00", "--to", "10:00",
                  "--every", "60", "--capacity", "10")
 is_(rc, 0, "future slots added " + err.strip())
 
@@ -105,7 +85,7 @@ for i, (name, cls) in enumerate([("张三", "工商管理1班"), ("李四", "工
                                  ("王五", "计算机2班"), ("赵六", "计算机2班"),
                                  ("钱七", "计算机2班")]):
     code = unique("HX") + "x"
-    students[name] = {"code": code, "id": idnum(seq + i), "no": "2022%s%d" % (school, i), "cls": cls}
+    students[name] = {"code": code, "id": idnum_of(seq + i), "no": "2022%s%d" % (school, i), "cls": cls}
     rows.append("%s,%s,%s,%s,普通本科,普通高校,%s" % (code, name, students[name]["id"],
                                                  students[name]["no"], cls))
 d = tmpdir()
@@ -114,7 +94,7 @@ with open(os.path.join(d, "roster.csv"), "w", encoding="utf-8") as f:
 rc, out, err = cli("roster", "import", task, os.path.join(d, "roster.csv"))
 is_(rc, 0, "roster imported " + out.strip() + err.strip())
 fut_code = unique("HF") + "x"
-fut_id = idnum(seq + 7)
+fut_id = idnum_of(seq + 7)
 with open(os.path.join(d, "future.csv"), "w", encoding="utf-8") as f:
     f.write("采集码,姓名,身份证号,学号,学历类别,学历层次,班级\n%s,孙八,%s,F1,普通本科,普通高校,未来1班\n"
             % (fut_code, fut_id))
@@ -191,7 +171,7 @@ def shot_of(text):
 # ---------------------------------------------------------------- the day
 
 zs = students["张三"]
-stu, ref = book(task, zs["code"], today(1))
+stu, ref = book(task, zs["code"], shanghai(1))
 ok(re.fullmatch(r"[0-9a-f]{32}", ref or ""), "the bank's order reference is known")
 qr = stu.get("/booking/qr.png")
 is_(qr.status, 200, "student: booking QR PNG")
@@ -223,7 +203,7 @@ is_(r.status, 422, "unknown code: 422")
 like(r.text, "未找到", "with a message")
 
 # Before check-in the photo is refused.
-rows_ = sql("SELECT id FROM student WHERE collect_code = '%s'" % zs["code"])
+rows_ = sql_rows("SELECT id FROM student WHERE collect_code = '%s'" % zs["code"])
 zs_id = rows_[0][0] if rows_ else "0"
 st.get("/admin/site")
 r = st.post("/admin/site/students/%s/photo" % zs_id, {"csrf": stok},
@@ -247,8 +227,8 @@ unlike(r.text, zs["id"], "full ID number not shown to staff")
 like(r.text, "已冻结", "payment state: frozen")
 like(r.text, 'href="/admin/students/%s"' % zs_id, "link to correct the data")
 like(r.text, 'accept="image/\\*"', "photo input accepts images")
-is_(sql("SELECT state, shot_day FROM booking WHERE student_id = %s AND active_student IS NOT NULL" % zs_id),
-    [["checked_in", today()]], "booking checked in today")
+is_(sql_rows("SELECT state, shot_day FROM booking WHERE student_id = %s AND active_student IS NOT NULL" % zs_id),
+    [["checked_in", shanghai()]], "booking checked in today")
 
 r = st.post("/admin/site/scan", {"code": zs["code"], "csrf": stok})
 is_(r.status, 303, "scanning the 采集码 again: 303")
@@ -258,7 +238,7 @@ like(r.text, "已签到", "says it is already checked in")
 
 # Check-in by an uploaded image of the 采集码 (the second student, booked too).
 ls = students["李四"]
-stu2, ref2 = book(task, ls["code"], today(1))
+stu2, ref2 = book(task, ls["code"], shanghai(1))
 st.get("/admin/site")
 r = st.post("/admin/site/scan", {"csrf": stok},
             files={"code_image": mkqr(ls["code"], os.path.join(d, "ls.png"))})
@@ -281,7 +261,7 @@ if m:
     ok(len(ph.body) <= 40 * 1024, "stored photo is at most 40 KB (%d)" % len(ph.body))
     is_(ph.header("Cache-Control"), "no-store", "photo is no-store")
     is_(anon.get(m.group(1)).status, 303, "photo needs a login")
-is_(sql("SELECT state FROM booking WHERE student_id = %s AND active_student IS NOT NULL" % zs_id),
+is_(sql_rows("SELECT state FROM booking WHERE student_id = %s AND active_student IS NOT NULL" % zs_id),
     [["collected"]], "booking collected")
 is_(captures(ref), 1, "the bank captured the hold once")
 
@@ -291,10 +271,10 @@ r = st.post(url + "/photo", {"csrf": stok},
 is_(r.status, 303, "retake: 303")
 r = st.get(r.location)
 like(r.text, "历史照片", "photo history listed")
-is_(sql("SELECT COUNT(*), SUM(is_current) FROM photo WHERE student_id = %s" % zs_id), [["2", "1"]],
+is_(sql_rows("SELECT COUNT(*), SUM(is_current) FROM photo WHERE student_id = %s" % zs_id), [["2", "1"]],
     "two photos kept, one current")
 is_(captures(ref), 1, "double upload: still captured once")
-is_(sql("SELECT COUNT(*) FROM payment WHERE booking_id = (SELECT id FROM booking WHERE student_id = %s "
+is_(sql_rows("SELECT COUNT(*) FROM payment WHERE booking_id = (SELECT id FROM booking WHERE student_id = %s "
         "AND active_student IS NOT NULL) AND state = 'captured'" % zs_id), [["1"]], "one captured payment")
 
 # A photo with a dark background: stored, with a warning.
@@ -331,13 +311,13 @@ r = st.get(r.location)
 like(r.text, "现场预约成功", "walk-in notice")
 ok(shot_of(r.text) is not None, "walk-in gets a 拍摄号")
 like(r.text, "现场已收费", "fee collected on site shown")
-is_(sql("SELECT b.state, b.walkin, b.slot_id IS NULL, p.state, p.method, p.amount_fen FROM booking b "
+is_(sql_rows("SELECT b.state, b.walkin, b.slot_id IS NULL, p.state, p.method, p.amount_fen FROM booking b "
         "JOIN payment p ON p.booking_id = b.id WHERE b.student_id = %s" % wid),
     [["checked_in", "1", "1", "onsite", "cash", "4000"]], "walk-in booking checked in, 40.00 cash")
 r = st.post("/admin/site/walkin", {"collect_code": ww["code"], "method": "cash", "csrf": stok})
 is_(r.status, 303, "walk-in again: 303")
-is_(sql("SELECT COUNT(*) FROM booking WHERE student_id = %s" % wid), [["1"]], "still one booking")
-is_(sql("SELECT COUNT(*) FROM payment WHERE booking_id IN (SELECT id FROM booking WHERE student_id = %s)" % wid),
+is_(sql_rows("SELECT COUNT(*) FROM booking WHERE student_id = %s" % wid), [["1"]], "still one booking")
+is_(sql_rows("SELECT COUNT(*) FROM payment WHERE booking_id IN (SELECT id FROM booking WHERE student_id = %s)" % wid),
     [["1"]], "and one onsite payment")
 
 zl = students["赵六"]
@@ -352,7 +332,7 @@ is_(r.status, 303, "fee collected later: 303")
 like(st.get(zurl).text, "现场已收费", "now paid on site")
 r = st.post(zurl + "/photo", {"csrf": stok}, files={"photo": os.path.join(d, "p1.jpg")})
 is_(r.status, 303, "walk-in photo: 303")
-is_(sql("SELECT state FROM booking WHERE student_id = %s" % zid), [["collected"]], "walk-in collected")
+is_(sql_rows("SELECT state FROM booking WHERE student_id = %s" % zid), [["collected"]], "walk-in collected")
 
 r = st.get("/admin/site")
 like(r.text, "今日签到", "today's check-ins on the station")
@@ -361,7 +341,7 @@ for n in ("张三", "王五", "赵六"):
 
 # ---------------------------------------------------------------- window
 
-sb, _ = book(future, fut_code, today(10))
+sb, _ = book(future, fut_code, shanghai(10))
 fq = sb.get("/booking/qr.png")
 with open(os.path.join(d, "fut.png"), "wb") as f:
     f.write(fq.body)
@@ -371,17 +351,17 @@ st.get("/admin/site")
 r = st.post("/admin/site/scan", {"code": ftoken, "csrf": stok})
 is_(r.status, 409, "check-in before the task's window: 409")
 like(r.text, "不在该学校的集中采集时间内", "with a clear message")
-fid = sql("SELECT id FROM student WHERE collect_code = '%s'" % fut_code)[0][0]
-is_(sql("SELECT state, shot_no IS NULL FROM booking WHERE student_id = %s" % fid), [["booked", "1"]],
+fid = sql_rows("SELECT id FROM student WHERE collect_code = '%s'" % fut_code)[0][0]
+is_(sql_rows("SELECT state, shot_no IS NULL FROM booking WHERE student_id = %s" % fid), [["booked", "1"]],
     "the booking is unchanged")
 r = st.post("/admin/site/students/%s/photo" % fid, {"csrf": stok}, files={"photo": os.path.join(d, "p1.jpg")})
 is_(r.status, 409, "photo for a booked but not checked-in student: 409")
 
 # ---------------------------------------------------------------- access
 
-r = st.get("/admin/tasks/%s/photos.zip" % sql("SELECT id FROM task WHERE code = '%s'" % task)[0][0])
+r = st.get("/admin/tasks/%s/photos.zip" % sql_rows("SELECT id FROM task WHERE code = '%s'" % task)[0][0])
 is_(r.status, 403, "staff cannot export photos")
-tid = sql("SELECT id FROM task WHERE code = '%s'" % task)[0][0]
+tid = sql_rows("SELECT id FROM task WHERE code = '%s'" % task)[0][0]
 te = login(teach_u)
 is_(te.get("/admin/site").status, 403, "teacher is not station staff: 403")
 is_(te.get("/admin/tasks/%s/photos.zip" % tid).status, 404, "teacher of another school: 404")

@@ -5,7 +5,6 @@ renamed .jpg -> 415; zero-byte, truncated, corrupt, pixel-flood PNG and a
 JPEG claiming 65535x65535 -> 422; over the body limit -> 413; never a 500,
 nothing stored, and the worker keeps answering.  Also parallel walk-ins get
 distinct shot numbers (the booking_shot key and the retry)."""
-import datetime
 import os
 import re
 import struct
@@ -13,27 +12,14 @@ import subprocess
 import threading
 import zlib
 
-from tlib import VAR, Client, cli, done, is_, like, ok, tmpdir, unique
+from tlib import (Client, cli, done, idnum, is_, like, ok, shanghai, sql_rows,
+                  tmpdir, unique)
 
 PW = "site-test-Passw0rd"
 
 
-def today(plus=0):
-    t = datetime.datetime.utcnow() + datetime.timedelta(hours=8, days=plus)
-    return t.strftime("%Y-%m-%d")
-
-
-def idnum(seq):
-    base = "22010219980202%03d" % (seq % 1000)
-    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return base + "10X98765432"[sum(int(d) * k for d, k in zip(base, w)) % 11]
-
-
-def sql(q):
-    p = subprocess.run(["mariadb", "--no-defaults", "--socket=" + os.path.join(VAR, "run", "mysqld.sock"),
-                        "-uroot", "--default-character-set=utf8mb4", "-N", "-B", "tucai", "-e", q],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
-    return [line.split("\t") for line in p.stdout.decode("utf-8").splitlines()]
+def idnum_of(seq):
+    return idnum("22010219980202%03d" % (seq % 1000))
 
 
 def chunk(kind, data):
@@ -56,14 +42,14 @@ def jpeg_claiming(w, h):
 school = unique("5", digits=True, n=5)
 task = unique("UPL")
 is_(cli("school", "add", school, "上传测试大学")[0], 0, "school added")
-is_(cli("task", "add", task, "--school", school, "--title", "上传测试", "--from", today(),
-        "--to", today(2), "--fee", "0")[0], 0, "free task in its window added")
+is_(cli("task", "add", task, "--school", school, "--title", "上传测试", "--from", shanghai(),
+        "--to", shanghai(2), "--fee", "0")[0], 0, "free task in its window added")
 d = tmpdir()
 codes = [unique("UP") + "q" for _ in range(12)]
 with open(os.path.join(d, "r.csv"), "w", encoding="utf-8") as f:
     f.write("采集码,姓名,身份证号,学号,学历类别,学历层次,班级\n")
     for i, c in enumerate(codes):
-        f.write("%s,学生%d,%s,U%d,普通本科,普通高校,一班\n" % (c, i, idnum(int(school) % 900 + i), i))
+        f.write("%s,学生%d,%s,U%d,普通本科,普通高校,一班\n" % (c, i, idnum_of(int(school) % 900 + i), i))
 rc, out, err = cli("roster", "import", task, os.path.join(d, "r.csv"))
 is_(rc, 0, "roster imported " + out.strip() + err.strip())
 staff = unique("up").lower()
@@ -105,14 +91,14 @@ for what, spec, want in cases:
     r = st.post("/admin/site/students/%s/photo" % sid, {"csrf": tok}, files={"photo": spec})
     is_(r.status, want, "photo: %s -> %d" % (what, want))
     ok(r.status < 500, "photo: %s is not a server error" % what)
-is_(sql("SELECT COUNT(*) FROM photo WHERE student_id = %s" % sid), [["0"]], "nothing stored")
-is_(sql("SELECT state FROM booking WHERE student_id = %s" % sid), [["checked_in"]], "still checked in")
+is_(sql_rows("SELECT COUNT(*) FROM photo WHERE student_id = %s" % sid), [["0"]], "nothing stored")
+is_(sql_rows("SELECT state FROM booking WHERE student_id = %s" % sid), [["checked_in"]], "still checked in")
 
 r = st.post("/admin/site/students/%s/photo" % sid, {"csrf": tok},
             files={"photo": ("x" * 280 + "/../../a.php%00.jpg", jpg, "image/jpeg")})
 is_(r.status, 303, "a hostile client file name does not matter")
-is_(sql("SELECT COUNT(*), SUM(is_current) FROM photo WHERE student_id = %s" % sid), [["1", "1"]], "photo stored")
-is_(sql("SELECT state FROM booking WHERE student_id = %s" % sid), [["collected"]], "collected")
+is_(sql_rows("SELECT COUNT(*), SUM(is_current) FROM photo WHERE student_id = %s" % sid), [["1", "1"]], "photo stored")
+is_(sql_rows("SELECT state FROM booking WHERE student_id = %s" % sid), [["collected"]], "collected")
 
 big = b"\xff\xd8" + b"x" * (12 * 1024 * 1024)
 r = st.post("/admin/site/students/%s/photo" % sid, {"csrf": tok}, files={"photo": ("big.jpg", big, "image/jpeg")})
@@ -132,7 +118,7 @@ r = st.post("/admin/site/scan", {"code": "' OR '1'='1", "csrf": tok})
 is_(r.status, 422, "SQL as a code: 422")
 r = st.post("/admin/site/walkin", {"collect_code": codes[1], "method": "bitcoin", "csrf": tok})
 is_(r.status, 422, "an unknown fee method: 422")
-is_(sql("SELECT COUNT(*) FROM booking WHERE student_id = (SELECT id FROM student WHERE collect_code = '%s')"
+is_(sql_rows("SELECT COUNT(*) FROM booking WHERE student_id = (SELECT id FROM student WHERE collect_code = '%s')"
         % codes[1]), [["0"]], "no booking made")
 is_(st.get("/admin/site").status, 200, "the station still answers")
 
@@ -157,7 +143,7 @@ for t in threads:
 for t in threads:
     t.join()
 is_(sorted(results), [303] * 10, "10 parallel walk-ins: all 303")
-shots = sql("SELECT b.shot_no FROM booking b JOIN task t ON t.id = b.task_id WHERE t.code = '%s' "
+shots = sql_rows("SELECT b.shot_no FROM booking b JOIN task t ON t.id = b.task_id WHERE t.code = '%s' "
             "ORDER BY b.shot_no" % task)
 nums = [int(x[0]) for x in shots]
 is_(nums, list(range(1, 12)), "shot numbers 1..11 without gaps or repeats")

@@ -1,60 +1,13 @@
 """_student - helpers shared by the student-flow tests (10-19): a task of
 their own made through the CLI, the roster with valid ID numbers, the steps
 task -> 采集码 -> confirm, and SQL checks on the instance's database."""
-import datetime
 import os
 import re
 import subprocess
 import tempfile
 
-from tlib import CONF, SRC, Client, cli, diag, mkqr, tmpdir, unique, bail
-
-
-def conf_values():
-    """Settings of the instance's tucai.hdf as {"DB.Socket": ...}."""
-    vals, stack = {}, []
-    with open(CONF, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            if line.endswith("{"):
-                stack.append(line[:-1].strip())
-            elif line == "}":
-                stack.pop()
-            elif "=" in line:
-                k, v = (s.strip() for s in line.split("=", 1))
-                vals[".".join(stack + [k])] = v
-    return vals
-
-
-CFG = conf_values()
-
-
-def sql(query):
-    """The first column of the first row (str), or None."""
-    p = subprocess.run(
-        ["mariadb", "--no-defaults", "--default-character-set=utf8mb4",
-         "--socket=" + CFG["DB.Socket"], "-u", CFG["DB.User"],
-         "-p" + CFG["DB.Password"], CFG["DB.Name"], "-N", "-B", "-e", query],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
-    if p.returncode != 0:
-        diag("sql failed: " + p.stderr.decode())
-        return None
-    out = p.stdout.decode().strip()
-    return out.split("\n")[0].split("\t")[0] if out else None
-
-
-def idnum(first17):
-    """A valid GB 11643 number from 17 digits."""
-    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    s = sum(int(d) * k for d, k in zip(first17, w))
-    return first17 + "10X98765432"[s % 11]
-
-
-def shanghai(days):
-    now = datetime.datetime.utcnow() + datetime.timedelta(hours=8)
-    return (now + datetime.timedelta(days=days)).strftime("%Y-%m-%d")
+from tlib import (SRC, Client, bail, cli, idnum, mkqr, shanghai, sql, sql_rows,
+                  tmpdir, unique)
 
 
 def make_task(students=3, capacity=10, fee="40", days=(1, 2), hours=("08:00", "10:00"),
@@ -93,13 +46,8 @@ def make_task(students=3, capacity=10, fee="40", days=(1, 2), hours=("08:00", "1
     if rc != 0:
         bail("roster import: " + err)
     tid = sql("SELECT id FROM task WHERE code = '%s'" % code)
-    slots = []
-    p = subprocess.run(
-        ["mariadb", "--no-defaults", "--socket=" + CFG["DB.Socket"], "-u", CFG["DB.User"],
-         "-p" + CFG["DB.Password"], CFG["DB.Name"], "-N", "-B", "-e",
-         "SELECT id FROM slot WHERE task_id = %s ORDER BY starts_at" % tid],
-        stdout=subprocess.PIPE, timeout=60)
-    slots = [int(x) for x in p.stdout.decode().split()]
+    slots = [int(row[0]) for row in
+             sql_rows("SELECT id FROM slot WHERE task_id = %s ORDER BY starts_at" % tid)]
     return {"code": code, "id": int(tid), "students": people, "slots": slots}
 
 

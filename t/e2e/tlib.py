@@ -24,6 +24,7 @@ another address for nginx's and the app's per-address throttling, as real
 students would.  Pass source="127.0.0.1" to share one address on purpose.
 """
 
+import datetime
 import html
 import http.client
 import itertools
@@ -44,6 +45,7 @@ __all__ = [
     "URL", "VAR", "CONF", "SRC", "CLI",
     "ok", "is_", "isnt", "like", "unlike", "skip", "diag", "note", "done", "bail",
     "Client", "Response", "cli", "unique", "mkqr", "tmpdir",
+    "conf_values", "sql", "sql_rows", "idnum", "shanghai",
 ]
 
 URL = os.environ.get("TUCAI_URL", "http://127.0.0.1:8080").rstrip("/")
@@ -461,3 +463,62 @@ def mkqr(text, path, variant=None):
             shutil.copyfile(src, path)
             return path
     raise RuntimeError("mkimages.sh made no qr_%s image" % variant)
+
+
+_conf = None
+
+
+def conf_values():
+    """Settings of the instance's tucai.hdf as {"DB.Socket": ..., "Pay.Secret": ...}
+    (read once)."""
+    global _conf
+    if _conf is None:
+        vals, stack = {}, []
+        with open(CONF, encoding="utf-8") as f:
+            for line in f:
+                line = line.strip()
+                if not line or line.startswith("#"):
+                    continue
+                if line.endswith("{"):
+                    stack.append(line[:-1].strip())
+                elif line == "}":
+                    stack.pop()
+                elif "=" in line:
+                    k, v = (s.strip() for s in line.split("=", 1))
+                    vals[".".join(stack + [k])] = v
+        _conf = vals
+    return _conf
+
+
+def sql_rows(query, timeout=60):
+    """Runs SQL on the instance's database as the application's user (the DB
+    settings of tucai.hdf).  Returns the rows, each a list of str; [] when
+    the query failed (shown as a diag)."""
+    cfg = conf_values()
+    p = subprocess.run(
+        ["mariadb", "--no-defaults", "--default-character-set=utf8mb4",
+         "--socket=" + cfg["DB.Socket"], "-u", cfg["DB.User"],
+         "-p" + cfg["DB.Password"], cfg["DB.Name"], "-N", "-B", "-e", query],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    if p.returncode != 0:
+        diag("sql failed: " + p.stderr.decode("utf-8", "replace"))
+        return []
+    return [line.split("\t") for line in p.stdout.decode("utf-8").splitlines()]
+
+
+def sql(query, timeout=60):
+    """The first column of the first row (str), or None."""
+    rows = sql_rows(query, timeout)
+    return rows[0][0] if rows else None
+
+
+def idnum(first17):
+    """A valid GB 11643 ID number: 17 digits and their MOD 11-2 check character."""
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return first17 + "10X98765432"[sum(int(d) * k for d, k in zip(first17, w)) % 11]
+
+
+def shanghai(days=0):
+    """The Asia/Shanghai date (UTC+8, no DST) plus days, YYYY-MM-DD."""
+    t = datetime.datetime.utcnow() + datetime.timedelta(hours=8, days=days)
+    return t.strftime("%Y-%m-%d")

@@ -7,18 +7,7 @@
 
 #include "csvout.h"
 #include "roster.h"
-
-static int	 ntest, nfail;
-
-static void
-ok(int cond, const char *desc)
-{
-
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", ntest, desc);
-}
+#include "tap.h"
 
 /* Write one field into a fresh GBK-less, BOM-less view: returns the
  * bytes written for it (static buffer). */
@@ -133,7 +122,7 @@ main(void)
 	size_t		 len;
 	int		 rc;
 
-	printf("1..28\n");
+	plan(28);
 
 	csvout_init(&c, 0);
 	csvout_field(&c, "a");
@@ -229,5 +218,5 @@ main(void)
 	csvout_free(&c);
 	ok(1, "csvout_free twice is safe");
 
-	return nfail != 0;
+	return tap_done();
 }

@@ -5,18 +5,7 @@
 #include <string.h>
 
 #include "idnum.h"
-
-static int	 ntest, nfail;
-
-static void
-ok(int cond, const char *desc)
-{
-
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", ntest, desc);
-}
+#include "tap.h"
 
 /* Build a valid ID from 17 digits; out must hold 19 bytes. */
 static void
@@ -47,7 +36,7 @@ main(void)
 	const char	*why;
 	int		 i, allok;
 
-	printf("1..29\n");
+	plan(29);
 
 	ok(idnum_check("11010519491231002X", out, &why) == 1 &&
 	    strcmp(out, "11010519491231002X") == 0,
@@ -136,5 +125,5 @@ main(void)
 	idnum_last4("510107200103050219", l4);
 	ok(strcmp(l4, "0219") == 0, "last4 of the demo student is 0219");
 
-	return nfail != 0;
+	return tap_done();
 }

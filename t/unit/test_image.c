@@ -5,122 +5,14 @@
  * temporary folder, found through $srcdir, and removes it at the end.
  * Missing qrencode or ImageMagick make the run fail, not skip.
  */
-#include <sys/types.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-
-#include <dirent.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "corpus.h"
 #include "image.h"
-
-static int	 tn, nfail;
-static char	 dir[1024];
-
-static void	 ok(int, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++tn);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!cond)
-		nfail++;
-}
-
-static double
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/* Runs mkimages.sh; returns 0 or -1. */
-static int
-mkimages(const char *out, const char *payload, const char *set)
-{
-	char		 script[PATH_MAX];
-	const char	*src = getenv("srcdir");
-	pid_t		 pid;
-	int		 st;
-
-	snprintf(script, sizeof(script), "%s/t/lib/mkimages.sh",
-	    src != NULL ? src : ".");
-	if ((pid = fork()) == -1)
-		return -1;
-	if (pid == 0) {
-		execl("/bin/sh", "sh", script, out, payload, set, (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &st, 0) == -1)
-		return -1;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
-static void
-rmtree(const char *d)
-{
-	DIR		*dp;
-	struct dirent	*de;
-	char		 p[PATH_MAX];
-
-	if ((dp = opendir(d)) == NULL)
-		return;
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (snprintf(p, sizeof(p), "%s/%s", d, de->d_name) <
-		    (int)sizeof(p))
-			unlink(p);
-	}
-	closedir(dp);
-	rmdir(d);
-}
-
-/* Reads dir/name into a malloc'd buffer (caller frees); NULL on error. */
-static unsigned char *
-slurp(const char *name, size_t *len)
-{
-	char		 p[PATH_MAX];
-	FILE		*f;
-	unsigned char	*b;
-	long		 n;
-
-	*len = 0;
-	if (snprintf(p, sizeof(p), "%s/%s", dir, name) >= (int)sizeof(p))
-		return NULL;
-	if ((f = fopen(p, "rb")) == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) == -1 || (b = malloc(n + 1)) == NULL) {
-		fclose(f);
-		return NULL;
-	}
-	if (fread(b, 1, n, f) != (size_t)n) {
-		fclose(f);
-		free(b);
-		return NULL;
-	}
-	fclose(f);
-	*len = n;
-	return b;
-}
+#include "tap.h"
 
 /* img_decode of a corpus file; returns its code (-100: unreadable). */
 static int
@@ -131,7 +23,7 @@ decode_file(const char *name, int gray, unsigned denom, struct img *im)
 	int		 rc;
 
 	memset(im, 0, sizeof(*im));
-	if ((b = slurp(name, &n)) == NULL)
+	if ((b = corpus_read(name, &n)) == NULL)
 		return -100;
 	rc = img_decode(b, n, gray, denom, im);
 	free(b);
@@ -193,15 +85,15 @@ test_sniff(void)
 	struct img	 im;
 	int		 rc;
 
-	b = slurp("qr_plain.png", &n);
+	b = corpus_read("qr_plain.png", &n);
 	ok(b != NULL && img_sniff(b, n) == IMG_PNG, "sniff PNG");
 	free(b);
-	b = slurp("img_idcard.jpg", &n);
+	b = corpus_read("img_idcard.jpg", &n);
 	ok(b != NULL && img_sniff(b, n) == IMG_JPEG, "sniff JPEG");
 	free(b);
 	ok(img_sniff(NULL, 0) == IMG_NONE, "sniff NULL");
 	for (i = 0; i < sizeof(notimg) / sizeof(notimg[0]); i++) {
-		b = slurp(notimg[i], &n);
+		b = corpus_read(notimg[i], &n);
 		ok(b != NULL && img_sniff(b, n) == IMG_NONE,
 		    "sniff %s: not an image", notimg[i]);
 		free(b);
@@ -209,7 +101,7 @@ test_sniff(void)
 		ok(rc == IMG_NOTIMAGE && im.px == NULL,
 		    "decode %s: IMG_NOTIMAGE (%d)", notimg[i], rc);
 	}
-	b = slurp("bad_magic.jpg", &n);
+	b = corpus_read("bad_magic.jpg", &n);
 	ok(b != NULL && img_sniff(b, n) == IMG_JPEG,
 	    "libmagic takes a bare JPEG signature for JPEG");
 	free(b);
@@ -226,23 +118,23 @@ test_dims(void)
 	unsigned	 w, h;
 	int		 rc;
 
-	b = slurp("qr_plain.png", &n);
+	b = corpus_read("qr_plain.png", &n);
 	rc = img_dims(b, n, IMG_PNG, &w, &h);
 	ok(rc == IMG_OK && w == h && w > 100 && decode_file("qr_plain.png",
 	    1, 1, &im) == IMG_OK && im.w == w && im.h == h,
 	    "dims PNG from IHDR = decoded size");
 	img_free(&im);
 	free(b);
-	b = slurp("img_idcard.jpg", &n);
+	b = corpus_read("img_idcard.jpg", &n);
 	rc = img_dims(b, n, IMG_JPEG, &w, &h);
 	ok(rc == IMG_OK && w == 2400 && h == 1500, "dims JPEG %ux%u", w, h);
 	free(b);
-	b = slurp("bad_flood.png", &n);
+	b = corpus_read("bad_flood.png", &n);
 	rc = img_dims(b, n, img_sniff(b, n), &w, &h);
 	ok(rc == IMG_TOOBIG && w == 30000 && h == 30000,
 	    "pixel-flood PNG 30000x30000 refused from IHDR (%d)", rc);
 	free(b);
-	b = slurp("bad_flood.jpg", &n);
+	b = corpus_read("bad_flood.jpg", &n);
 	rc = img_dims(b, n, img_sniff(b, n), &w, &h);
 	ok(rc == IMG_TOOBIG && w == 65535 && h == 65535,
 	    "JPEG SOF 65535x65535 refused from the header (%d)", rc);
@@ -285,7 +177,7 @@ test_damage(const char *name)
 	unsigned	 k, bad = 0, okc = 0, seed = 12345;
 	int		 rc;
 
-	b = slurp(name, &n);
+	b = corpus_read(name, &n);
 	if (b == NULL || (c = malloc(n)) == NULL) {
 		ok(0, "%s: readable", name);
 		free(b);
@@ -394,10 +286,10 @@ test_photo(void)
 	int		 rc, q, bg;
 	double		 t0, t1;
 
-	b = slurp("img_portrait.jpg", &n);
-	t0 = now_ms();
+	b = corpus_read("img_portrait.jpg", &n);
+	t0 = corpus_ms();
 	rc = img_photo(b, n, 100 * 1024, &j, &jl, &q, &bg);
-	t1 = now_ms();
+	t1 = corpus_ms();
 	printf("# img_photo 1200x1600 JPEG -> 480x640: %.1f ms, q%d, %zu bytes\n",
 	    t1 - t0, q, jl);
 	ok(rc == IMG_OK && j != NULL, "photo: normalised (%d)", rc);
@@ -426,13 +318,13 @@ test_photo(void)
 	    "photo: IMG_TOOBIG when even q60 is too big");
 	free(b);
 
-	b = slurp("img_portrait_busy.jpg", &n);
+	b = corpus_read("img_portrait_busy.jpg", &n);
 	rc = img_photo(b, n, 200 * 1024, &j, &jl, &q, &bg);
 	ok(rc == IMG_OK && bg == 0, "photo: busy background not ok");
 	free(j);
 	free(b);
 
-	b = slurp("img_idcard.jpg", &n);
+	b = corpus_read("img_idcard.jpg", &n);
 	rc = img_photo(b, n, 200 * 1024, &j, &jl, &q, &bg);
 	ok(rc == IMG_OK && img_dims(j, jl, IMG_JPEG, &w, &h) == IMG_OK &&
 	    w == 480 && h == 640, "photo: landscape input cropped to 3:4");
@@ -440,7 +332,7 @@ test_photo(void)
 	free(b);
 
 	/* Orientation applied before the crop: red block stays top-left. */
-	b = slurp("img_orient6.jpg", &n);
+	b = corpus_read("img_orient6.jpg", &n);
 	rc = img_photo(b, n, 200 * 1024, &j, &jl, &q, &bg);
 	ok(rc == IMG_OK && img_decode(j, jl, 0, 1, &im) == IMG_OK &&
 	    px_at(&im, 20, 40)[0] > 180 && px_at(&im, 20, 40)[1] < 100 &&
@@ -450,11 +342,11 @@ test_photo(void)
 	free(j);
 	free(b);
 
-	b = slurp("bad_flood.png", &n);
+	b = corpus_read("bad_flood.png", &n);
 	rc = img_photo(b, n, 100000, &j, &jl, &q, &bg);
 	ok(rc == IMG_TOOBIG && j == NULL, "photo: pixel flood refused");
 	free(b);
-	b = slurp("bad_html.png", &n);
+	b = corpus_read("bad_html.png", &n);
 	rc = img_photo(b, n, 100000, &j, &jl, &q, &bg);
 	ok(rc == IMG_NOTIMAGE && j == NULL, "photo: HTML refused");
 	free(b);
@@ -469,10 +361,10 @@ test_idcard(void)
 	int		 rc;
 	double		 t0, t1;
 
-	b = slurp("img_idcard.jpg", &n);
-	t0 = now_ms();
+	b = corpus_read("img_idcard.jpg", &n);
+	t0 = corpus_ms();
 	rc = img_reencode_idcard(b, n, &j, &jl);
-	t1 = now_ms();
+	t1 = corpus_ms();
 	printf("# img_reencode_idcard 2400x1500 -> 1600x1000: %.1f ms\n",
 	    t1 - t0);
 	w = h = 0;
@@ -484,21 +376,21 @@ test_idcard(void)
 	free(j);
 	free(b);
 
-	b = slurp("qr_plain.png", &n);
+	b = corpus_read("qr_plain.png", &n);
 	rc = img_reencode_idcard(b, n, &j, &jl);
 	ok(rc == IMG_CORRUPT && j == NULL,
 	    "idcard: 148 px PNG too small (%d)", rc);
 	free(b);
-	b = slurp("img_tiny.jpg", &n);
+	b = corpus_read("img_tiny.jpg", &n);
 	rc = img_reencode_idcard(b, n, &j, &jl);
 	ok(rc == IMG_CORRUPT && j == NULL, "idcard: 150x100 refused (%d)", rc);
 	free(b);
-	b = slurp("img_blank.jpg", &n);
+	b = corpus_read("img_blank.jpg", &n);
 	rc = img_reencode_idcard(b, n, &j, &jl);
 	ok(rc == IMG_CORRUPT && j == NULL, "idcard: uniform image refused (%d)",
 	    rc);
 	free(b);
-	b = slurp("img_portrait.jpg", &n);
+	b = corpus_read("img_portrait.jpg", &n);
 	rc = img_reencode_idcard(b, n, &j, &jl);
 	w = h = 0;
 	if (rc == IMG_OK)
@@ -507,15 +399,15 @@ test_idcard(void)
 	    "(%ux%u)", w, h);
 	free(j);
 	free(b);
-	b = slurp("img_orient6.jpg", &n);
+	b = corpus_read("img_orient6.jpg", &n);
 	rc = img_reencode_idcard(b, n, &j, &jl);
 	ok(rc == IMG_CORRUPT, "idcard: 60x40 refused");
 	free(b);
-	b = slurp("bad_flood.jpg", &n);
+	b = corpus_read("bad_flood.jpg", &n);
 	rc = img_reencode_idcard(b, n, &j, &jl);
 	ok(rc == IMG_TOOBIG && j == NULL, "idcard: flood JPEG refused");
 	free(b);
-	b = slurp("bad_svg.png", &n);
+	b = corpus_read("bad_svg.png", &n);
 	rc = img_reencode_idcard(b, n, &j, &jl);
 	ok(rc == IMG_NOTIMAGE && j == NULL, "idcard: SVG refused");
 	free(b);
@@ -524,19 +416,14 @@ test_idcard(void)
 int
 main(void)
 {
-	const char	*tmp = getenv("TMPDIR");
 
-	snprintf(dir, sizeof(dir), "%s/tucai-img.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		printf("Bail out! mkdtemp %s\n", dir);
+	if (corpus_open("img") == -1)
 		return 1;
-	}
 	ok(img_init() == 0 && img_init() == 0, "img_init, twice");
-	if (mkimages(dir, "TUCAI-IMAGE-TEST", "img") == -1) {
+	if (corpus_make("TUCAI-IMAGE-TEST", "img") == -1) {
 		ok(0, "t/lib/mkimages.sh (needs qrencode, /usr/bin/convert)");
-		rmtree(dir);
-		printf("1..%d\n", tn);
+		corpus_close();
+		tap_done();
 		return 1;
 	}
 	test_sniff();
@@ -547,7 +434,6 @@ main(void)
 	test_decode();
 	test_photo();
 	test_idcard();
-	rmtree(dir);
-	printf("1..%d\n", tn);
-	return nfail != 0;
+	corpus_close();
+	return tap_done();
 }

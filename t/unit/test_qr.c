@@ -7,124 +7,14 @@
  * hostile files) in a fresh temporary folder found through $srcdir.
  * Prints the decode rate and times as TAP comments.
  */
-#include <sys/types.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-
-#include <dirent.h>
-#include <limits.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "corpus.h"
 #include "image.h"
 #include "qr.h"
-
-static int	 tn, nfail;
-static char	 dir[1024];
-
-static void	 ok(int, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-static void
-ok(int cond, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++tn);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!cond)
-		nfail++;
-}
-
-static double
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/* Runs mkimages.sh; returns 0 or -1. */
-static int
-mkimages(const char *out, const char *payload, const char *set)
-{
-	char		 script[PATH_MAX];
-	const char	*src = getenv("srcdir");
-	pid_t		 pid;
-	int		 st;
-
-	snprintf(script, sizeof(script), "%s/t/lib/mkimages.sh",
-	    src != NULL ? src : ".");
-	if ((pid = fork()) == -1)
-		return -1;
-	if (pid == 0) {
-		execl("/bin/sh", "sh", script, out, payload, set, (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &st, 0) == -1)
-		return -1;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
-static void
-rmtree(const char *d)
-{
-	DIR		*dp;
-	struct dirent	*de;
-	char		 p[PATH_MAX];
-
-	if ((dp = opendir(d)) == NULL)
-		return;
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (snprintf(p, sizeof(p), "%s/%s", d, de->d_name) <
-		    (int)sizeof(p))
-			unlink(p);
-	}
-	closedir(dp);
-	rmdir(d);
-}
-
-/* Reads dir/name into a malloc'd buffer (caller frees); NULL on error. */
-static unsigned char *
-slurp(const char *name, size_t *len)
-{
-	char		 p[PATH_MAX];
-	FILE		*f;
-	unsigned char	*b;
-	long		 n;
-
-	*len = 0;
-	if (snprintf(p, sizeof(p), "%s/%s", dir, name) >= (int)sizeof(p))
-		return NULL;
-	if ((f = fopen(p, "rb")) == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) == -1 || (b = malloc(n + 1)) == NULL) {
-		fclose(f);
-		return NULL;
-	}
-	if (fread(b, 1, n, f) != (size_t)n) {
-		fclose(f);
-		free(b);
-		return NULL;
-	}
-	fclose(f);
-	*len = n;
-	return b;
-}
-
+#include "tap.h"
 
 #define PAYLOAD	"TC-采集码-café-20250101-0007"
 
@@ -208,13 +98,13 @@ test_corpus(void)
 	double		 t0, t1, tsum = 0, tmax = 0;
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		if ((b = slurp(good[i], &n)) == NULL) {
+		if ((b = corpus_read(good[i], &n)) == NULL) {
 			ok(0, "%s: readable", good[i]);
 			continue;
 		}
-		t0 = now_ms();
+		t0 = corpus_ms();
 		rc = qr_decode_image(b, n, &p, &pl);
-		t1 = now_ms();
+		t1 = corpus_ms();
 		tsum += t1 - t0;
 		if (t1 - t0 > tmax)
 			tmax = t1 - t0;
@@ -230,14 +120,14 @@ test_corpus(void)
 	    sizeof(good) / sizeof(good[0]),
 	    tsum / (sizeof(good) / sizeof(good[0])), tmax);
 
-	b = slurp("noqr_photo.jpg", &n);
+	b = corpus_read("noqr_photo.jpg", &n);
 	rc = qr_decode_image(b, n, &p, &pl);
 	ok(rc == QR_NONE && p == NULL && pl == 0,
 	    "photo without a code: QR_NONE (%d)", rc);
 	free(b);
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		b = slurp(bad[i].f, &n);
+		b = corpus_read(bad[i].f, &n);
 		p = (char *)1;
 		rc = qr_decode_image(b, n, &p, &pl);
 		ok(rc == bad[i].rc && p == NULL, "%s: %d (want %d)", bad[i].f,
@@ -249,24 +139,18 @@ test_corpus(void)
 int
 main(void)
 {
-	const char	*tmp = getenv("TMPDIR");
 
-	snprintf(dir, sizeof(dir), "%s/tucai-qr.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		printf("Bail out! mkdtemp %s\n", dir);
+	if (corpus_open("qr") == -1)
 		return 1;
-	}
 	ok(img_init() == 0, "img_init");
 	test_encode();
-	if (mkimages(dir, PAYLOAD, "qr") == -1) {
+	if (corpus_make(PAYLOAD, "qr") == -1) {
 		ok(0, "t/lib/mkimages.sh (needs qrencode, /usr/bin/convert)");
-		rmtree(dir);
-		printf("1..%d\n", tn);
+		corpus_close();
+		tap_done();
 		return 1;
 	}
 	test_corpus();
-	rmtree(dir);
-	printf("1..%d\n", tn);
-	return nfail != 0;
+	corpus_close();
+	return tap_done();
 }

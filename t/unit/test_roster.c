@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "roster.h"
+#include "tap.h"
 #include "text.h"
 
 #define HDR "采集码,姓名,身份证号,学号,学历类别,学历层次,班级"
@@ -17,18 +18,6 @@
 #define ID2 "510107200103050219"
 #define ID3 "440304199901011239"
 #define ROW(code, name, id) code "," name "," id ",S001,普通本科,普通高校,一班"
-
-static int	 ntest, nfail;
-
-static void
-ok(int cond, const char *desc)
-{
-
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", ntest, desc);
-}
 
 /* Parse a NUL-terminated string.  Returns roster_parse()'s value. */
 static int
@@ -137,7 +126,7 @@ main(void)
 	size_t		 len, i;
 	int		 rc;
 
-	printf("1..55\n");
+	plan(55);
 
 	/* The demo fixture. */
 	buf = fixture("roster-demo.csv", &len);
@@ -394,5 +383,5 @@ main(void)
 	roster_free(NULL);
 	ok(1, "roster_free on empty and NULL");
 
-	return nfail != 0;
+	return tap_done();
 }

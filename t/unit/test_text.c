@@ -5,19 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tap.h"
 #include "text.h"
-
-static int	 ntest, nfail;
-
-static void
-ok(int cond, const char *desc)
-{
-
-	ntest++;
-	if (!cond)
-		nfail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", ntest, desc);
-}
 
 /* Returns 1 if utf8_valid() on the string literal s gives want. */
 static int
@@ -48,7 +37,7 @@ main(void)
 	size_t		 glen, ulen, skip;
 	int		 rc;
 
-	printf("1..43\n");
+	plan(43);
 
 	ok(valid_is("", 0, 1), "empty string is valid");
 	ok(valid_is("abc", 3, 1), "ASCII is valid");
@@ -125,5 +114,5 @@ main(void)
 	    text_detect("\x80", 1, NULL) == TEXT_UNKNOWN,
 	    "UTF-8 without BOM; 0x80 alone is neither");
 
-	return nfail != 0;
+	return tap_done();
 }

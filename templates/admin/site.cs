@@ -14,14 +14,7 @@
     <input id="st-cc" name="collect_code" class="st-input" type="text" autocomplete="off" autocapitalize="off" spellcheck="false" maxlength="64" placeholder="如 HX04873chdu394hf">
     <label class="st-btn st-file">或上传采集码图片<input type="file" name="code_image" accept="image/*"></label>
     <label class="st-label" for="st-method">现场收费</label>
-    <select id="st-method" name="method" class="st-input">
-      <option value="cash">现金</option>
-      <option value="wechat">微信</option>
-      <option value="alipay">支付宝</option>
-      <option value="card">银行卡</option>
-      <option value="unpaid">暂未收费（稍后补收）</option>
-    </select>
-    <button type="submit" class="st-btn st-btn--primary">现场预约并签到</button>
+    <?cs include:"admin/site_method.cs" ?>
   </form>
 </section>
 </div>

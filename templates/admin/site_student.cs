@@ -39,14 +39,7 @@
       <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
       <input type="hidden" name="collect_code" value="<?cs var:s.collect_code ?>">
       <label class="st-label" for="st-method">现场收费 ¥<?cs var:s.fee ?></label>
-      <select id="st-method" name="method" class="st-input">
-        <option value="cash">现金</option>
-        <option value="wechat">微信</option>
-        <option value="alipay">支付宝</option>
-        <option value="card">银行卡</option>
-        <option value="unpaid">暂未收费（稍后补收）</option>
-      </select>
-      <button type="submit" class="st-btn st-btn--primary">现场预约并签到</button>
+      <?cs include:"admin/site_method.cs" ?>
     </form>
     <?cs else ?>
     <p class="st-hint">不在该学校的集中采集时间内（<?cs var:s.first_day ?> 至 <?cs var:s.last_day ?>），不能现场预约。</p>
