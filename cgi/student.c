@@ -559,6 +559,10 @@ page_slots(struct req *r)
 	web_set(r, "Page.Back", "/");
 	if ((rc = steps(r, ST_ALL)) != 0)
 		return rc;
+	/* Seats of unpaid holds past their time go back first, so that the
+	 * seats shown are true between two sweeps. */
+	if ((rc = booking_expire_task(r->s.task_id)) < 0)
+		return web_dberr(rc);
 	if ((active = booking_active(r->s.student_id, &bid, st)) < 0)
 		return web_dberr(active);
 	if (active && strcmp(st, "held") != 0 && strcmp(st, "booked") != 0)

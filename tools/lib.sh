@@ -427,6 +427,25 @@ fcgi_start() {
 
 fcgi_stop() { stop_pid "$(fcgi_pidfile "$1")" "$(fcgi_pattern "$1")" TERM 10 && rm -f "$RUN/$1.sock"; }
 
+# ---------------------------------------------------------------- sweeper
+
+# What cron does in production (`tucai sweep`: expire unpaid seat holds,
+# lapse payment holds, ask the provider about unheard orders), every
+# TUCAI_SWEEP_SECONDS (default 60; 0: none, as in tools/check, whose tests
+# run the sweep themselves).
+sweep_pidfile() { echo "$RUN/sweep.pid"; }
+sweep_pattern() { echo "tucai-sweeper $TUCAI_VAR"; }
+sweep_start() {
+	local secs=${TUCAI_SWEEP_SECONDS:-60}
+	[[ $secs =~ ^[0-9]+$ ]] && ((secs > 0)) || return 0
+	pid_of "$(sweep_pidfile)" "$(sweep_pattern)" >/dev/null && return 0
+	# shellcheck disable=SC2016  # expanded by the inner shell
+	start_bg "$(sweep_pidfile)" "$LOGDIR/sweep.log" \
+		bash -c 'while sleep "$1"; do TUCAI_CONF="$2" "$3" sweep; done' \
+		"$(sweep_pattern)" "$secs" "$CONF" "$BUILD/tucai"
+}
+sweep_stop() { stop_pid "$(sweep_pidfile)" "$(sweep_pattern)" TERM 5; }
+
 # ---------------------------------------------------------------- nginx
 
 nginx_pattern() { echo "$NGINX_CONF"; }
@@ -470,6 +489,7 @@ instance_running() { nginx_pid >/dev/null; }
 # Returns 0 when something was stopped.
 stop_all() {
 	local any=1 name
+	sweep_stop && any=0
 	nginx_stop && any=0
 	for name in "${FCGI_PROGRAMS[@]}"; do
 		fcgi_stop "$name" && any=0

@@ -39,6 +39,8 @@ enum stmt {
 	STMT_UNRELEASED,
 	STMT_HAS_HOLD,
 	STMT_REPAIR_PAID,
+	STMT_EXPIRE_SLOT,
+	STMT_EXPIRE_TASK,
 	STMT_EXPIRE_LIST,
 	STMT_EXPIRE_ONE,
 	STMT_LAPSE,
@@ -108,6 +110,12 @@ static const char *const stmts[STMT__MAX] = {
 	"UPDATE booking b SET b.state = 'booked', b.hold_expires_at = NULL "
 	"WHERE b.state = 'held' AND EXISTS (SELECT 1 FROM payment p "
 	"WHERE p.booking_id = b.id AND p.state = 'authorized')",
+	/* STMT_EXPIRE_SLOT: unpaid holds past their time on one slot */
+	"SELECT id FROM booking WHERE slot_id = ? AND state = 'held' "
+	"AND hold_expires_at < UTC_TIMESTAMP() ORDER BY id LIMIT 500",
+	/* STMT_EXPIRE_TASK: the same for a whole task */
+	"SELECT id FROM booking WHERE task_id = ? AND state = 'held' "
+	"AND hold_expires_at < UTC_TIMESTAMP() ORDER BY id LIMIT 500",
 	/* STMT_EXPIRE_LIST */
 	"SELECT id FROM booking WHERE state = 'held' "
 	"AND hold_expires_at < UTC_TIMESTAMP() ORDER BY id LIMIT 500",
@@ -165,6 +173,8 @@ why_not(long long task_id, long long slot_id)
 	return rc == 0 ? BK_BADSLOT : BK_FULL;
 }
 
+static int	 expire_where(int stmt, long long id);
+
 /* Run a transaction again (at most 3 times in all) when the server chose
  * it as a deadlock victim or a lock wait timed out. */
 #define RETRY(call) do {						\
@@ -212,6 +222,10 @@ booking_take(long long task_id, long long student_id, long long slot_id,
 {
 	int	 rc;
 
+	/* Seats whose unpaid hold ran out go back before anyone is told the
+	 * slot is full, whether or not the sweep has run yet. */
+	if ((rc = expire_where(STMT_EXPIRE_SLOT, slot_id)) < 0)
+		return rc;
 	RETRY(take_once(task_id, student_id, slot_id, booking_id));
 	return rc;
 }
@@ -255,6 +269,8 @@ booking_change(long long booking_id, long long new_slot)
 {
 	int	 rc;
 
+	if ((rc = expire_where(STMT_EXPIRE_SLOT, new_slot)) < 0)
+		return rc;
 	RETRY(change_once(booking_id, new_slot));
 	return rc;
 }
@@ -455,6 +471,33 @@ booking_close_task(long long task_id, const struct actor *who,
 	    task_id, who != NULL && who->name ? who->name : "?",
 	    cc->cancelled, cc->voided);
 	return 0;
+}
+
+/* Expire the unpaid holds past their time that stmt lists for id (a slot
+ * or a task).  Returns how many, or a db.h error code.  Their payments, if
+ * any, are settled by the sweep. */
+static int
+expire_where(int stmt, long long id)
+{
+	struct idlist	 l;
+	int		 i, rc, n = 0;
+
+	memset(&l, 0, sizeof(l));
+	if ((rc = db_each(&set, stmt, collect_cb, &l, "i", id)) < 0)
+		return rc;
+	for (i = 0; i < l.n; i++) {
+		if ((rc = end_booking(STMT_EXPIRE_ONE, l.id[i], NULL)) < 0)
+			return rc;
+		n += rc;
+	}
+	return n;
+}
+
+int
+booking_expire_task(long long task_id)
+{
+
+	return expire_where(STMT_EXPIRE_TASK, task_id);
 }
 
 int

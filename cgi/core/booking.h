@@ -81,6 +81,11 @@ int	 booking_cancel(long long booking_id, const char *reason,
 int	 booking_close_task(long long task_id, const struct actor *,
 	    struct close_counts *);
 
+/* Give back the seats of the task's unpaid holds past their time (so the
+ * slot list is true even between sweeps).  Returns how many, or a db.h
+ * error code. */
+int	 booking_expire_task(long long task_id);
+
 /* Housekeeping for cron.  Returns 0 or a db.h error code. */
 int	 booking_sweep(struct sweep_counts *);
 

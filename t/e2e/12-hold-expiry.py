@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""An unpaid hold gives its seat back after Booking.HoldMinutes even when
+no sweep has run: the slot list and seat taking expire holds past their
+time first (issue 3: "Unpaid holds expire after 15 minutes")."""
+from tlib import done, is_, like, ok, sql
+from _student import book, make_task, prepare
+
+task = make_task(students=2, capacity=1, fee="40", days=(1,), hours=("08:00", "09:00"))
+slot = task["slots"][0]
+a = prepare(task, task["students"][0])
+is_(book(a, slot).status, 303, "student A holds the only seat (unpaid)")
+b = prepare(task, task["students"][1])
+r = b.get("/slots")
+like(r.text, r'name="slot_id" value="%d" disabled' % slot, "B sees the slot full")
+is_(book(b, slot).status, 409, "student B: the slot is full while A's hold runs")
+
+# A's 15 minutes pass without payment.
+sql("UPDATE booking SET hold_expires_at = UTC_TIMESTAMP() - INTERVAL 1 SECOND "
+    "WHERE slot_id = %d AND state = 'held'" % slot)
+r = b.get("/slots")
+is_(r.status, 200, "B opens the slot list again")
+like(r.text, r'name="slot_id" value="%d" required' % slot,
+     "the seat shows as free again without a sweep")
+is_(book(b, slot).status, 303, "B takes the seat")
+is_(sql("SELECT booked FROM slot WHERE id = %d" % slot), "1", "booked stays 1: given back once, taken once")
+is_(sql("SELECT COUNT(*) FROM booking WHERE slot_id = %d AND state = 'expired'" % slot), "1",
+    "A's booking expired")
+r = a.get("/booking")
+like(r.text, "已过期|已失效|超时", "A's booking page says it expired")
+
+done()
