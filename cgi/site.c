@@ -61,13 +61,6 @@ actor(struct req *r, struct actor *a)
 	return a;
 }
 
-/* May this user see full ID numbers on the station (teacher/operator)? */
-static int
-full_id(const struct req *r)
-{
-
-	return (r->s.role & (R_OPERATOR | R_TEACHER)) != 0;
-}
 
 static int
 known_method(const char *m)
@@ -174,7 +167,9 @@ render_student(struct req *r, long long sid)
 
 	if ((rc = scope_student(r, sid, NULL, NULL)) != 0)
 		return rc;
-	rc = site_student_hdf(r->hdf, sid, scope_filter(r), full_id(r));
+	/* The station always masks the ID number: the full one is shown only on
+	 * the record page (/admin/students/ID) of teachers and operators. */
+	rc = site_student_hdf(r->hdf, sid, scope_filter(r), 0);
 	if (rc < 0)
 		return web_dberr(rc);
 	if (rc == 0)
@@ -690,6 +685,6 @@ const struct page site_pages[] = {
 	{ "/admin/site/students/#/idcard.jpg", M_GET, NOFIELDS, PG_RAW,
 	    STATION, page_idcard_jpg },
 	{ "/admin/tasks/#/photos.zip", M_GET, FIELDS(zip_fields), PG_RAW,
-	    R_OPERATOR | R_TEACHER, page_zip },
+	    R_OPERATOR, page_zip },
 };
 const size_t site_npages = sizeof(site_pages) / sizeof(site_pages[0]);

@@ -469,13 +469,15 @@ cmd_roster(int argc, char **argv)
 	free(buf);
 	if (rc != 0)
 		return refuse(err);
-	for (i = 0; i < ro.nrejects; i++)
-		fprintf(stderr, "line %d: %s\n", ro.rejects[i].line,
-		    ro.rejects[i].reason);
+	/* Stored first: the database adds rejects of its own (an ID number
+	 * another student of the task has). */
 	if ((rc = roster_store(tid, &ro, &cli_actor, &ins, &upd)) != 0) {
 		roster_free(&ro);
 		return dbfail(rc);
 	}
+	for (i = 0; i < ro.nrejects; i++)
+		fprintf(stderr, "line %d: %s\n", ro.rejects[i].line,
+		    ro.rejects[i].reason);
 	printf("imported %zu, rejected %zu\n", ro.nrows, ro.nrejects);
 	if (upd > 0)
 		printf("(%d new, %d updated, %zu unchanged)\n", ins, upd,

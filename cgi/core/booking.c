@@ -54,13 +54,15 @@ static const char *const stmts[STMT__MAX] = {
 	"UPDATE slot s JOIN task t ON t.id = s.task_id "
 	"SET s.booked = s.booked + 1 "
 	"WHERE s.id = ? AND s.task_id = ? AND s.booked < s.capacity "
-	"AND s.starts_at > UTC_TIMESTAMP() AND t.is_open = 1",
+	"AND s.starts_at > UTC_TIMESTAMP() AND t.is_open = 1 "
+	"AND DATE(s.starts_at + INTERVAL 8 HOUR) BETWEEN t.first_day AND t.last_day",
 	/* STMT_SEAT_GIVE */
 	"UPDATE slot SET booked = booked - 1 WHERE id = ? AND booked > 0",
-	/* STMT_SLOT_CHECK: a future slot of this open task? */
+	/* STMT_SLOT_CHECK: a future slot of this open task, in its window? */
 	"SELECT s.id FROM slot s JOIN task t ON t.id = s.task_id "
 	"WHERE s.id = ? AND s.task_id = ? AND s.starts_at > UTC_TIMESTAMP() "
-	"AND t.is_open = 1",
+	"AND t.is_open = 1 "
+	"AND DATE(s.starts_at + INTERVAL 8 HOUR) BETWEEN t.first_day AND t.last_day",
 	/* STMT_TASK_FEE */
 	"SELECT fee_fen FROM task WHERE id = ?",
 	/* STMT_INSERT */

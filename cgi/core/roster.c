@@ -438,6 +438,23 @@ record_take(struct pstate *st)
 		else
 			why = buf;
 	}
+	/* One person, one row: an ID number seen on an earlier valid row.
+	 * The key cannot clash with a 采集码 (those have no ':'). */
+	if (why == NULL) {
+		char	 key[40];
+		int	 idup;
+
+		snprintf(key, sizeof(key), "id:%s", st->f[COL_ID]);
+		if ((idup = seen_add(st, key, st->rec_line)) < 0) {
+			pfatal(st, "内存不足");
+			return -1;
+		}
+		if (idup > 0) {
+			snprintf(buf, sizeof(buf), "身份证号重复（与第%d行）",
+			    idup);
+			why = buf;
+		}
+	}
 	if (why != NULL)
 		return reject(st, st->rec_line, "%s", why);
 
@@ -622,6 +639,45 @@ roster_free(struct roster *r)
 		free(r->rejects[i].reason);
 	free(r->rejects);
 	memset(r, 0, sizeof(*r));
+}
+
+static int
+reject_cmp(const void *a, const void *b)
+{
+	const struct roster_reject *x = a, *y = b;
+
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+int
+roster_drop_row(struct roster *r, size_t i, const char *reason)
+{
+	struct roster_reject	*n;
+	struct roster_row	*row;
+	char			*why;
+
+	if (i >= r->nrows)
+		return -1;
+	if ((why = strdup(reason)) == NULL ||
+	    (n = reallocarray(r->rejects, r->nrejects + 1, sizeof(*n))) == NULL) {
+		free(why);
+		return -1;
+	}
+	r->rejects = n;
+	row = &r->rows[i];
+	r->rejects[r->nrejects].line = row->line;
+	r->rejects[r->nrejects++].reason = why;
+	qsort(r->rejects, r->nrejects, sizeof(*r->rejects), reject_cmp);
+	free(row->collect_code);
+	free(row->name);
+	free(row->id_number);
+	free(row->student_no);
+	free(row->edu_category);
+	free(row->edu_level);
+	free(row->class_name);
+	memmove(row, row + 1, (r->nrows - i - 1) * sizeof(*row));
+	r->nrows--;
+	return 0;
 }
 
 /* Returns the first line of buf[0..len) containing a byte >= 0x80

@@ -71,4 +71,11 @@ int	 roster_parse(const void *buf, size_t len, struct roster *out,
 /* Free everything roster_parse() allocated; leaves *r empty.  NULL-safe. */
 void	 roster_free(struct roster *r);
 
+/*
+ * Move row i to the rejects with reason (kept in line order): for rules
+ * only the database can check, e.g. an ID number another student of the
+ * task has.  Returns 0, or -1 out of memory (nothing changed).
+ */
+int	 roster_drop_row(struct roster *r, size_t i, const char *reason);
+
 #endif

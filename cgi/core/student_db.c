@@ -12,6 +12,7 @@
 enum stmt {
 	STMT_SCHOOL_OF_TASK,
 	STMT_STUDENT_GET,
+	STMT_IDNUM_OTHER,
 	STMT_STUDENT_ADD,
 	STMT_STUDENT_SET,
 	STMT_STUDENT_LOCK,
@@ -25,6 +26,9 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT id, name, id_number, student_no, edu_category, edu_level, "
 	"class_name FROM student WHERE task_id = ? AND collect_code = ? "
 	"FOR UPDATE",
+	/* STMT_IDNUM_OTHER: another student of the task with this ID number */
+	"SELECT id FROM student WHERE task_id = ? AND id_number = ? "
+	"AND collect_code <> ? LIMIT 1",
 	/* STMT_STUDENT_ADD */
 	"INSERT INTO student (task_id, collect_code, name, id_number, "
 	"student_no, edu_category, edu_level, class_name) "
@@ -43,7 +47,7 @@ _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 static struct db_set set = DB_SET("student_db", stmts);
 
 int
-roster_store(long long task_id, const struct roster *ro,
+roster_store(long long task_id, struct roster *ro,
     const struct actor *who, int *inserted, int *updated)
 {
 	const struct roster_row	*row;
@@ -63,6 +67,19 @@ roster_store(long long task_id, const struct roster *ro,
 		goto fail;
 	for (i = 0; i < ro->nrows; i++) {
 		row = &ro->rows[i];
+		/* One person, one student of the task. */
+		rc = db_one(&set, STMT_IDNUM_OTHER, "iss", "i", task_id,
+		    row->id_number, row->collect_code, &sid);
+		if (rc < 0)
+			goto fail;
+		if (rc == 1) {
+			if (roster_drop_row(ro, i, "身份证号与本任务已有学生重复") != 0) {
+				rc = DB_ERR;
+				goto fail;
+			}
+			i--;	/* the next row moved to i */
+			continue;
+		}
 		neu[0] = row->name;
 		neu[1] = row->id_number;
 		neu[2] = row->student_no;
@@ -195,9 +212,17 @@ student_correct(long long sid, const struct student_fix *fx,
 		db_rollback();
 		return 0;
 	}
-	if ((rc = db_exec(&set, STMT_STUDENT_SET, "ssssssi", neu[FX_NAME],
+	rc = db_exec(&set, STMT_STUDENT_SET, "ssssssi", neu[FX_NAME],
 	    neu[FX_ID], neu[FX_NO], neu[FX_CAT], neu[FX_LEVEL],
-	    neu[FX_CLASS], sid)) < 0)
+	    neu[FX_CLASS], sid);
+	if (rc == DB_DUP) {
+		/* Key student_idnum: one person, one student of a task. */
+		db_rollback();
+		*changed = 0;
+		*why = "身份证号与本任务其他学生重复，请核对";
+		return 422;
+	}
+	if (rc < 0)
 		goto fail;
 	if ((rc = db_commit()) < 0)
 		goto fail;

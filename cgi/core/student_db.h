@@ -11,10 +11,11 @@
 /*
  * Store the valid rows of a parsed roster into task_id in one transaction.
  * A 采集码 already in the task updates that student; each changed field is
- * audited (reason "名单导入").  Returns 0 with the counts, or a db.h error
- * code with nothing changed.
+ * audited (reason "名单导入").  A row whose ID number belongs to another
+ * student of the task is moved to the rejects (roster_drop_row).  Returns
+ * 0 with the counts, or a db.h error code with nothing changed.
  */
-int	 roster_store(long long task_id, const struct roster *,
+int	 roster_store(long long task_id, struct roster *,
 	    const struct actor *, int *inserted, int *updated);
 
 /*

@@ -6,6 +6,7 @@
  * CSRF, rendering and the single response exit with its security headers.
  * One request at a time per process (the CGI kit keeps global state).
  */
+#define _GNU_SOURCE	/* strcasestr */
 #include <sys/stat.h>
 
 #include <ctype.h>
@@ -70,18 +71,41 @@ _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
 static struct db_set set = DB_SET("web", stmts);
 
-static const char *const default_csp =
+/* The strict default policy; form-action also allows the origins of
+ * Site.FormTargets (e.g. a real payment gateway the /pay form redirects
+ * to), filled in by web_main(). */
+static char default_csp[1024] =
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
     "script-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'";
+    "frame-ancestors 'none'; form-action 'self'";
+
+static void
+csp_init(void)
+{
+	const char	*t = conf_str("Site.FormTargets", "");
+	size_t		 i, n = strlen(default_csp);
+
+	/* Origins only: letters, digits and :/.- separated by spaces. */
+	for (i = 0; t[i] != '\0'; i++)
+		if (!isalnum((unsigned char)t[i]) && strchr(":/.- ", t[i]) == NULL) {
+			log_warn("Site.FormTargets ignored: not a list of origins");
+			return;
+		}
+	if (*t != '\0' && n + 1 + strlen(t) < sizeof(default_csp))
+		snprintf(default_csp + n, sizeof(default_csp) - n, " %s", t);
+}
 
 /* --- FastCGI callbacks for cgiwrap_init_emu() ------------------------- */
+
+static void	scan_body(const char *, int);
 
 static int
 cb_read(void *data, char *buf, int len)
 {
+	int	 n = FCGX_GetStr(buf, len, ((FCGX_Request *)data)->in);
 
-	return FCGX_GetStr(buf, len, ((FCGX_Request *)data)->in);
+	scan_body(buf, n);
+	return n;
 }
 
 static int
@@ -672,6 +696,11 @@ check_fields(struct req *r)
 		if (strcmp(name, "csrf") == 0 && r->method == M_POST)
 			k = -2;
 		else if ((k = field_index(r, name)) < 0) {
+			/* A GET changes nothing: links shared from WeChat
+			 * and the like add their own keys (from=, utm_...).
+			 * Those are ignored; a POST must be exact. */
+			if (r->method == M_GET)
+				continue;
 			log_info("%s %s: unknown parameter refused",
 			    r->app->name, r->page->path);
 			return 400;
@@ -731,20 +760,78 @@ check_fields(struct req *r)
 	return 0;
 }
 
+/*
+ * A POST body we can parse: urlencoded, or multipart with a non-empty
+ * boundary (ClearSilver's parser crashes without one).  Returns 0 when
+ * allowed, 415 for another type, 400 for a multipart type without a
+ * boundary.
+ */
 static int
-allowed_ctype(const char *ct)
+check_ctype(const char *ct)
 {
+	const char	*b;
 
 	if (ct == NULL)
-		return 1;	/* empty POST body */
-	return strncmp(ct, "application/x-www-form-urlencoded", 33) == 0 ||
-	    strncmp(ct, "multipart/form-data", 19) == 0;
+		return 0;	/* empty POST body */
+	if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)
+		return 0;
+	if (strncasecmp(ct, "multipart/form-data", 19) != 0)
+		return 415;
+	if ((b = strcasestr(ct, "boundary=")) == NULL)
+		return 400;
+	b += 9;
+	if (*b == '"')
+		b++;
+	return (*b == '\0' || *b == '"' || *b == ';' || *b == ' ') ? 400 : 0;
+}
+
+/*
+ * NUL bytes: the CGI kit decodes %00 into C strings and so would cut a
+ * value short without a word.  Refuse them in the query string, and in
+ * urlencoded bodies while they are read (cb_read sees the raw bytes).
+ */
+static struct {
+	int	 on;		/* scanning this request's body */
+	int	 seen;		/* %00 found */
+	char	 tail[2];	/* last two bytes of the previous read */
+} nulscan;
+
+static int
+has_pct00(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i + 2 < len; i++)
+		if (s[i] == '%' && s[i + 1] == '0' && s[i + 2] == '0')
+			return 1;
+	return 0;
+}
+
+static void
+scan_body(const char *buf, int n)
+{
+	char	 edge[6];
+
+	if (!nulscan.on || n <= 0)
+		return;
+	/* A "%00" split over two reads. */
+	memcpy(edge, nulscan.tail, 2);
+	memcpy(edge + 2, buf, n < 2 ? (size_t)n : 2);
+	if (has_pct00(edge, 2 + (n < 2 ? (size_t)n : 2)) ||
+	    has_pct00(buf, (size_t)n))
+		nulscan.seen = 1;
+	if (n >= 2)
+		memcpy(nulscan.tail, buf + n - 2, 2);
+	else {
+		nulscan.tail[0] = nulscan.tail[1];
+		nulscan.tail[1] = buf[0];
+	}
 }
 
 static int
 dispatch(struct req *r)
 {
-	const char	*m, *ct, *csrf;
+	const char	*m, *ct, *csrf, *q;
 	const char	*cl;
 	size_t		 i;
 	int		 rc, pathmatch = 0;
@@ -782,27 +869,41 @@ dispatch(struct req *r)
 
 	/* content type and size, before anything is read */
 	ct = param(r, "CONTENT_TYPE");
-	if (r->method == M_POST && !allowed_ctype(ct))
-		return 415;
+	if (r->method == M_POST && (rc = check_ctype(ct)) != 0)
+		return rc;
+	if ((q = param(r, "QUERY_STRING")) != NULL &&
+	    has_pct00(q, strlen(q)))
+		return 400;
+	memset(&nulscan, 0, sizeof(nulscan));
+	nulscan.on = r->method == M_POST && ct != NULL &&
+	    strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
 	maxbody = conf_int("Upload.MaxBytes", 10485760) + 65536;
 	if ((cl = param(r, "CONTENT_LENGTH")) != NULL && atoll(cl) > maxbody)
 		return 413;
 
-	if ((err = cgi_parse(r->cgi)) != STATUS_OK) {
+	err = cgi_parse(r->cgi);
+	nulscan.on = 0;
+	if (err != STATUS_OK) {
 		char id[17];
 		STRING s;
+		int sys = nerr_match(err, NERR_IO) || nerr_match(err, NERR_SYSTEM) ||
+		    nerr_match(err, NERR_NOMEM);
 		string_init(&s);
 		nerr_error_string(err, &s);
 		nerr_ignore(&err);
-		if (r->method == M_POST && ct != NULL &&
-		    strncmp(ct, "multipart/", 10) == 0) {
-			/* Temp folder unwritable or full, or a broken body. */
+		if (sys) {
+			/* Upload temp folder unwritable or full. */
 			log_incident(id, "cgi_parse: %s", s.buf ? s.buf : "?");
 			hdf_set_value(r->hdf, "Error.Incident", id);
 			string_clear(&s);
 			return 500;
 		}
+		log_info("%s %s: malformed body refused", r->app->name, r->path);
 		string_clear(&s);
+		return 400;
+	}
+	if (nulscan.seen) {
+		log_info("%s %s: NUL byte refused", r->app->name, r->path);
 		return 400;
 	}
 
@@ -916,6 +1017,7 @@ web_main(const struct app *app)
 	if (conf_load() != 0)
 		return 1;
 	log_open(app->name);
+	csp_init();
 	if (sodium_init() < 0)
 		return 1;
 	if (app->init != NULL)

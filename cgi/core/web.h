@@ -6,7 +6,9 @@
  * fixed order: method -> route -> content type -> session -> role -> CSRF ->
  * field validation -> handler -> the single response exit, which adds the
  * security headers.  Handlers never read raw query data: they get typed,
- * validated values through web_int()/web_str()/web_file().
+ * validated values through web_int()/web_str()/web_file().  A POST with
+ * an undeclared or repeated key is refused (400); a GET ignores undeclared
+ * keys (shared links carry from=, utm_...) but refuses repeated ones.
  */
 #ifndef TUCAI_WEB_H
 #define TUCAI_WEB_H

@@ -364,13 +364,17 @@ is_(r.status, 403, "staff cannot export photos")
 tid = sql_rows("SELECT id FROM task WHERE code = '%s'" % task)[0][0]
 te = login(teach_u)
 is_(te.get("/admin/site").status, 403, "teacher is not station staff: 403")
-is_(te.get("/admin/tasks/%s/photos.zip" % tid).status, 404, "teacher of another school: 404")
+is_(te.get("/admin/tasks/%s/photos.zip" % tid).status, 403,
+    "teacher: 403 (the photo export holds full ID numbers: operator only)")
 
 # ---------------------------------------------------------------- ZIP
 
 op = login(op_u)
 r = op.get("/admin/site/students/%s" % zs_id)
-like(r.text, zs["id"], "operator sees the full ID number")
+unlike(r.text, zs["id"], "the station masks the ID number even for the operator")
+like(r.text, zs["id"][:3] + r"\*+" + zs["id"][-4:], "and shows it masked")
+r = op.get("/admin/students/%s" % zs_id)
+like(r.text, zs["id"], "the full ID number is on the operator's record page")
 r = op.get("/admin/tasks/%s/photos.zip" % tid)
 is_(r.status, 200, "photos.zip for the operator")
 is_(r.header("Content-Type"), "application/zip", "as application/zip")

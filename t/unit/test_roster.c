@@ -126,7 +126,7 @@ main(void)
 	size_t		 len, i;
 	int		 rc;
 
-	plan(55);
+	plan(56);
 
 	/* The demo fixture. */
 	buf = fixture("roster-demo.csv", &len);
@@ -302,15 +302,18 @@ main(void)
 	    ROW("CODE14", "a\x01" "b", ID3) "\n"			/* 15 */
 	    ROW("CODE15", "\xE6\x9D", ID3) "\n"			/* 16 */
 	    ROW("CODE16", "马\"晓峰", ID3) "\n"			/* 17 */
-	    ROW("CODE17", "林诗涵", ID3) "\n"			/* 18 ok */
-	    ROW("CODE18", "<script>alert(1)</script>", ID3) "\n"	/* 19 ok */
-	    ROW("CODE19", "\"Robert'); DROP TABLE s;--\"", ID3) "\n" /* 20 ok */
-	    ROW("CODE20", "\"\"\"; SELECT 1 -- '\"", ID3) "\n"	/* 21 ok */
-	    ROW("CODE21", "\xF0\x9F\x98\x80小芳", ID3) "\n",	/* 22 ok */
+	    ROW("CODE17", "林诗涵", "440304199901011247") "\n"			/* 18 ok */
+	    ROW("CODE18", "<script>alert(1)</script>", "440304199901011255") "\n"	/* 19 ok */
+	    ROW("CODE19", "\"Robert'); DROP TABLE s;--\"", "440304199901011263") "\n" /* 20 ok */
+	    ROW("CODE20", "\"\"\"; SELECT 1 -- '\"", "440304199901011271") "\n"	/* 21 ok */
+	    ROW("CODE21", "\xF0\x9F\x98\x80小芳", "44030419990101128X") "\n"	/* 22 ok */
+	    ROW("CODE22", "重复者", "440304199901011247") "\n",		/* 23 dup ID */
 	    &r, err, sizeof(err));
-	ok(rc == 0 && r.nrows == 6 && r.nrejects == 15 &&
+	ok(rc == 0 && r.nrows == 6 && r.nrejects == 16 &&
 	    strcmp(r.encoding, "UTF-8") == 0,
-	    "row rules: 6 accepted, 15 rejected, one bad byte keeps UTF-8");
+	    "row rules: 6 accepted, 16 rejected, one bad byte keeps UTF-8");
+	ok(rc == 0 && has_reject(&r, 23, "身份证号重复（与第18行）"),
+	    "one person, one row: a repeated ID number names the first line");
 	ok(rc == 0 && has_reject(&r, 3, "身份证号校验位错误"), "wrong check");
 	ok(rc == 0 && has_reject(&r, 4, "身份证号应为18位"), "short ID");
 	ok(rc == 0 && has_reject(&r, 5, "身份证号只能包含数字和末位X"),
