@@ -207,6 +207,7 @@ static const struct field task_fields[] = {
 	{ "notice", FT_LINES, 8000, 0, "预约须知" },
 	{ "require_id_photo", FT_BOOL, 0, 0, "需要身份证照片" },
 	{ "is_open", FT_BOOL, 0, 0, "开放预约" },
+	{ "photo_max_kb", FT_INT, 4, 0, "照片大小上限" },
 };
 
 static int
@@ -226,6 +227,10 @@ task_save(struct req *r, long long *tid)
 	t.notice = web_str(r, "notice") ? web_str(r, "notice") : "";
 	t.require_id_photo = web_int(r, "require_id_photo");
 	t.is_open = web_int(r, "is_open");
+	t.photo_max_kb = web_has(r, "photo_max_kb") ?
+	    web_int(r, "photo_max_kb") : 40;
+	if (t.photo_max_kb < 20 || t.photo_max_kb > 500)
+		return web_fail(r, 422, "照片大小上限应为 20 至 500 KB");
 	if (strcmp(t.last_day, t.first_day) < 0)
 		return web_fail(r, 422, "结束日期不能早于开始日期");
 	if (t.fee_fen > 100000)

@@ -60,7 +60,8 @@ static const char *const stmts[STMT__MAX] = {
 	"VALUES (?, ?, ?, NULLIF(?, 0))",
 	/* STMT_TASK_ADD */
 	"INSERT INTO task (code, school_id, title, first_day, last_day, "
-	"fee_fen, notice, require_id_photo) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	"fee_fen, notice, require_id_photo, photo_max_kb) "
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	/* STMT_TASK_GET */
 	"SELECT id, first_day, last_day FROM task WHERE code = ?",
 	/* STMT_SLOT_ADD */
@@ -89,7 +90,8 @@ usage(void)
 	    "       tucai user add USERNAME --role operator|teacher|staff "
 	    "[--school CODE]   (password on stdin)\n"
 	    "       tucai task add CODE --school CODE --title TITLE --from DATE "
-	    "--to DATE --fee YUAN [--require-id-photo] [--notice TEXT]\n"
+	    "--to DATE --fee YUAN [--require-id-photo] [--notice TEXT] "
+	    "[--photo-max-kb N]\n"
 	    "       tucai slots add TASKCODE --date DATE --from HH:MM --to HH:MM "
 	    "--every MINUTES --capacity N\n"
 	    "       tucai roster import TASKCODE FILE.csv\n"
@@ -336,11 +338,12 @@ cmd_task_add(int argc, char **argv)
 		{ "fee", required_argument, NULL, 'e' },
 		{ "notice", required_argument, NULL, 'n' },
 		{ "require-id-photo", no_argument, NULL, 'i' },
+		{ "photo-max-kb", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*school = NULL, *title = NULL, *from = NULL, *to = NULL;
 	const char	*fee = NULL, *notice = default_notice, *code;
-	long long	 sid, fen;
+	long long	 sid, fen, maxkb = 40;
 	int		 c, rc, idphoto = 0, y, m, d;
 
 	if (argc < 3)
@@ -356,10 +359,13 @@ cmd_task_add(int argc, char **argv)
 		case 'e': fee = optarg; break;
 		case 'n': notice = optarg; break;
 		case 'i': idphoto = 1; break;
+		case 'k': maxkb = strtoll(optarg, NULL, 10); break;
 		default: return usage();
 		}
 	if (optind != argc || !school || !title || !from || !to || !fee)
 		return usage();
+	if (maxkb < 20 || maxkb > 500)
+		return refuse("--photo-max-kb: 20 to 500");
 	if (check_code(code, 32) != 0)
 		return refuse("task code: letters and digits, at most 32");
 	if (valid_date(from, &y, &m, &d) || valid_date(to, &y, &m, &d))
@@ -372,8 +378,8 @@ cmd_task_add(int argc, char **argv)
 		return refuse("--title: 1 to 200 characters");
 	if ((rc = school_id(school, &sid)) != 0)
 		return rc;
-	if ((rc = db_exec(&set, STMT_TASK_ADD, "sisssisi", code, sid, title,
-	    from, to, fen, notice, (long long)idphoto)) < 0)
+	if ((rc = db_exec(&set, STMT_TASK_ADD, "sisssisii", code, sid, title,
+	    from, to, fen, notice, (long long)idphoto, maxkb)) < 0)
 		return dbfail(rc);
 	printf("task %s added\n", code);
 	return 0;

@@ -51,6 +51,7 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_TASKS */
 	"SELECT t.id, t.code, t.title, t.school_id, sc.name AS school, "
 	"sc.code AS school_code, t.is_open, t.require_id_photo, t.notice, "
+	"t.photo_max_kb, "
 	"DATE_FORMAT(t.first_day, '%Y-%m-%d') AS first_day, "
 	"DATE_FORMAT(t.last_day, '%Y-%m-%d') AS last_day, "
 	"CAST(t.fee_fen / 100 AS DECIMAL(10,2)) AS fee, "
@@ -92,12 +93,12 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT id FROM school WHERE id = ?",
 	/* STMT_TASK_ADD */
 	"INSERT INTO task (code, school_id, title, first_day, last_day, "
-	"fee_fen, notice, require_id_photo, is_open) "
-	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	"fee_fen, notice, require_id_photo, is_open, photo_max_kb) "
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	/* STMT_TASK_SET */
 	"UPDATE task SET code = ?, school_id = ?, title = ?, first_day = ?, "
 	"last_day = ?, fee_fen = ?, notice = ?, require_id_photo = ?, "
-	"is_open = ? WHERE id = ?",
+	"is_open = ?, photo_max_kb = ? WHERE id = ?",
 	/* STMT_SLOT_ADD */
 	"INSERT INTO slot (task_id, starts_at, ends_at, capacity) "
 	"VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id",
@@ -252,15 +253,17 @@ adb_task_save(const struct adb_task *t, long long *tid,
 	if ((rc = school_exists(t->school_id)) <= 0)
 		return rc < 0 ? rc : 404;
 	if (isnew) {
-		rc = db_exec(&set, STMT_TASK_ADD, "sisssisii", t->code,
+		rc = db_exec(&set, STMT_TASK_ADD, "sisssisiii", t->code,
 		    t->school_id, t->title, t->first_day, t->last_day,
-		    t->fee_fen, t->notice, t->require_id_photo, t->is_open);
+		    t->fee_fen, t->notice, t->require_id_photo, t->is_open,
+		    t->photo_max_kb);
 		if (rc < 0)
 			return rc;
 		*tid = db_last_id();
-	} else if ((rc = db_exec(&set, STMT_TASK_SET, "sisssisiii", t->code,
+	} else if ((rc = db_exec(&set, STMT_TASK_SET, "sisssisiiii", t->code,
 	    t->school_id, t->title, t->first_day, t->last_day, t->fee_fen,
-	    t->notice, t->require_id_photo, t->is_open, *tid)) < 0)
+	    t->notice, t->require_id_photo, t->is_open, t->photo_max_kb,
+	    *tid)) < 0)
 		return rc;
 	rc = audit_add(who, isnew ? "task_add" : "task_save", "task", *tid,
 	    t->school_id, NULL, NULL, t->code, NULL);

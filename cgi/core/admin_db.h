@@ -31,6 +31,7 @@ int	 adb_schools(HDF *, const char *prefix);
 struct adb_task {
 	const char	*code, *title, *first_day, *last_day, *notice;
 	long long	 school_id, fee_fen, require_id_photo, is_open;
+	long long	 photo_max_kb;	/* the collection photo's size limit */
 };
 /* Insert (*tid == 0; sets *tid) or update task *tid, audited.  Returns 0,
  * DB_DUP (code taken), 404 (no such school), or a db.h error. */

@@ -76,3 +76,16 @@ log_incident(char id[17], const char *fmt, ...)
 	log_v("error", id, fmt, ap);
 	va_end(ap);
 }
+
+void
+log_refusal(char id[17], const char *fmt, ...)
+{
+	unsigned char	 r[8];
+	va_list		 ap;
+
+	randombytes_buf(r, sizeof(r));
+	sodium_bin2hex(id, 17, r, sizeof(r));
+	va_start(ap, fmt);
+	log_v("info", id, fmt, ap);
+	va_end(ap);
+}

@@ -10,5 +10,7 @@ void	 log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	 log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Logs an error under a fresh incident id, copied to id (17 bytes). */
 void	 log_incident(char id[17], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same at level "info": a refusal (4xx) the user was shown. */
+void	 log_refusal(char id[17], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

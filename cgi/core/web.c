@@ -601,9 +601,14 @@ respond(struct req *r, int status)
 		}
 		status = 500;
 	}
-	/* Error page. */
+	/* Error page, under an incident id the user can quote. */
 	if (status == 200)
 		status = 500;
+	if (hdf_get_value(r->hdf, "Error.Incident", NULL) == NULL) {
+		log_refusal(id, "%s %s -> %d", r->app->name,
+		    r->page ? r->page->path : "-", status);
+		hdf_set_value(r->hdf, "Error.Incident", id);
+	}
 	hdf_set_int_value(r->hdf, "Error.Status", status);
 	hdf_set_value(r->hdf, "Error.Title", title(status));
 	if (r->err != NULL)

@@ -15,6 +15,7 @@
   <label>采集开始日期 <input name="first_day" type="date" required value="<?cs call:val(Query.first_day, t.first_day) ?>"></label>
   <label>采集结束日期 <input name="last_day" type="date" required value="<?cs call:val(Query.last_day, t.last_day) ?>"></label>
   <label>费用（元） <input name="fee" required class="ad-num" value="<?cs call:val(Query.fee, t.fee) ?>"></label>
+  <label>照片大小上限（KB） <input name="photo_max_kb" type="number" min="20" max="500" class="ad-num" value="<?cs if:Page.Error ?><?cs var:Query.photo_max_kb ?><?cs elif:t.photo_max_kb ?><?cs var:t.photo_max_kb ?><?cs else ?>40<?cs /if ?>"><small>学信网规格：480×640 JPEG，默认不超过 40 KB</small></label>
   </div>
   <label>预约须知 <textarea name="notice" rows="6" maxlength="4000"><?cs call:val(Query.notice, t.notice) ?></textarea></label>
   <label class="ad-check"><input type="checkbox" name="require_id_photo" value="1"<?cs if:(Page.Error && Query.require_id_photo) || (!Page.Error && t.require_id_photo == "1") ?> checked<?cs /if ?>> 学生需上传身份证照片</label>
