@@ -2,7 +2,7 @@
  * db.c - MariaDB Connector/C behind a small, format-string API (db.h).
  *
  * One connection per process.  Statements are prepared on first use and
- * cached per connection.  MYSQL_OPT_RECONNECT is deliberately not used
+ * cached per connection.  The connector's automatic reconnect option is deliberately not used
  * (prepared statements die and transactions silently go on in autocommit
  * after an automatic reconnect): on a lost connection every statement is
  * closed and the next call connects again.  Outside a transaction a

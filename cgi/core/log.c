@@ -64,28 +64,33 @@ log_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
-void
-log_incident(char id[17], const char *fmt, ...)
+/* Log under a fresh incident id (16 hex digits, copied to id). */
+static void
+log_id(const char *level, char id[17], const char *fmt, va_list ap)
 {
 	unsigned char	 r[8];
-	va_list		 ap;
 
 	randombytes_buf(r, sizeof(r));
 	sodium_bin2hex(id, 17, r, sizeof(r));
+	log_v(level, id, fmt, ap);
+}
+
+void
+log_incident(char id[17], const char *fmt, ...)
+{
+	va_list	 ap;
+
 	va_start(ap, fmt);
-	log_v("error", id, fmt, ap);
+	log_id("error", id, fmt, ap);
 	va_end(ap);
 }
 
 void
 log_refusal(char id[17], const char *fmt, ...)
 {
-	unsigned char	 r[8];
-	va_list		 ap;
+	va_list	 ap;
 
-	randombytes_buf(r, sizeof(r));
-	sodium_bin2hex(id, 17, r, sizeof(r));
 	va_start(ap, fmt);
-	log_v("info", id, fmt, ap);
+	log_id("info", id, fmt, ap);
 	va_end(ap);
 }
