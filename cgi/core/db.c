@@ -2,10 +2,10 @@
  * db.c - MariaDB Connector/C behind a small, format-string API (db.h).
  *
  * One connection per process.  Statements are prepared on first use and
- * cached per connection.  The connector's automatic reconnect option is deliberately not used
- * (prepared statements die and transactions silently go on in autocommit
- * after an automatic reconnect): on a lost connection every statement is
- * closed and the next call connects again.  Outside a transaction a
+ * cached per connection.  The connector's automatic reconnect option is
+ * deliberately not used (prepared statements die and transactions silently
+ * go on in autocommit after an automatic reconnect): on a lost connection
+ * every statement is closed and the next call connects again.  Outside a transaction a
  * statement that fails because the connection was lost is retried once on
  * a fresh connection; inside one, the caller gets DB_ERR and the request
  * answers 503 with nothing confirmed to the user.
