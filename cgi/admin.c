@@ -57,14 +57,13 @@ page_login(struct req *r)
 	web_set(r, "Page.Title", "登录");
 	if (r->method == M_POST) {
 		rc = auth_login(web_str(r, "username"), web_str(r, "password"),
-		    &uid);
+		    r->client, &uid);
 		if (rc < 0)
 			return web_dberr(rc);
 		if (rc == 422)
 			web_fail(r, 422, "用户名或密码错误");
 		else if (rc == 429)
-			web_fail(r, 429, "密码错误次数过多，账号已锁定 15 分钟，"
-			    "请稍后再试");
+			web_fail(r, 429, "登录失败次数过多，请 15 分钟后再试");
 		else if (rc == 403)
 			web_fail(r, 403, "该账号已停用，请联系采集单位管理员");
 		else {

@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <sodium.h>
 
 #include "booking.h"
 #include "config.h"
@@ -44,6 +47,7 @@ enum stmt {
 	STMT_SLOTS,
 	STMT_IDCARD_ADD,
 	STMT_FIND,
+	STMT_FIND_PENDING,
 	STMT_TOKEN,
 	STMT_PAY_LAST,
 	STMT_RECORDS,
@@ -52,9 +56,10 @@ enum stmt {
 };
 
 static const char *const stmts[STMT__MAX] = {
-	/* STMT_TASK_BY_CODE: open tasks whose window has not ended */
-	"SELECT id FROM task WHERE code = ? AND is_open = 1 "
-	"AND last_day >= DATE(UTC_TIMESTAMP() + INTERVAL 8 HOUR)",
+	/* STMT_TASK_BY_CODE: the task, and whether its window is open */
+	"SELECT id, is_open = 1 AND "
+	"last_day >= DATE(UTC_TIMESTAMP() + INTERVAL 8 HOUR) FROM task "
+	"WHERE code = ?",
 	/* STMT_TASK: what the pages show of the session's task */
 	"SELECT t.id, t.code, t.title, t.fee_fen, t.require_id_photo, "
 	"t.notice, t.is_open, DATE_FORMAT(t.first_day, '%Y-%m-%d') AS first_day, "
@@ -95,12 +100,12 @@ static const char *const stmts[STMT__MAX] = {
 	"ORDER BY starts_at",
 	/* STMT_IDCARD_ADD */
 	"INSERT INTO idcard (student_id, jpeg) VALUES (?, ?)",
-	/* STMT_FIND: a student of an open task by 采集码 + ID last four */
-	"SELECT s.id, s.task_id FROM student s JOIN task t ON t.id = s.task_id "
-	"WHERE s.collect_code = ? AND RIGHT(s.id_number, 4) = ? "
-	"AND t.is_open = 1 "
-	"AND t.last_day >= DATE(UTC_TIMESTAMP() + INTERVAL 8 HOUR) "
-	"ORDER BY s.id DESC LIMIT 1",
+	/* STMT_FIND: the latest student with this 采集码 (open or closed
+	 * task), with the ID number to compare */
+	"SELECT id, task_id, id_number FROM student WHERE collect_code = ? "
+	"ORDER BY id DESC LIMIT 1",
+	/* STMT_FIND_PENDING: the student whose 采集码 /code read */
+	"SELECT id, task_id, id_number FROM student WHERE id = ?",
 	/* STMT_TOKEN: the 预约二维码 payload of the student's active booking */
 	"SELECT token FROM booking WHERE active_student = ? "
 	"AND state IN ('held','booked','checked_in')",
@@ -199,24 +204,106 @@ steps(struct req *r, long long need)
 	return 0;
 }
 
+/* --- guessing ------------------------------------------------------------
+ *
+ * Task codes, 采集码 and ID numbers can be guessed, and thousands of
+ * students share a few campus NAT addresses.  So (README "Throttles"):
+ * failures count per session, and a session past Throttle.SessionFailures
+ * in 10 minutes is refused for every try, right or wrong, until its window
+ * ends, so that it learns nothing more.  Failures also count per address;
+ * past Throttle.AddressFailures (a ceiling no campus reaches) the address
+ * is slowed, not shut: each session new to a step waits a few seconds
+ * first, more the further the address is past the ceiling.
+ */
+
+#define GUESS_WINDOW	600	/* seconds */
+
+/* A throttle key: "what:s:" and the first 8 bytes of the session key. */
+static void
+sess_key(const struct req *r, const char *what, char *out, size_t outsz)
+{
+	char	 hex[17];
+
+	sodium_bin2hex(hex, sizeof(hex), r->s.key, 8);
+	snprintf(out, outsz, "%s:s:%s", what, hex);
+}
+
+/* Refuse with 429 for left seconds; the page says until when. */
+static int
+refuse(struct req *r, int left, const char *why)
+{
+	char		 when[8];
+	time_t		 t = time(NULL) + left + 8 * 3600;	/* Asia/Shanghai */
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%H:%M", &tm);
+	r->retry_after = left > 0 ? left : 1;
+	web_setf(r, "Tmp.Refused", "%s请于 %s 后再试。", why, when);
+	r->err = hdf_get_value(r->hdf, "Tmp.Refused", why);
+	return 429;
+}
+
 /*
- * Count (add = 1) or check (add = 0) a guess under "what" for the
- * client's address and the session.  Returns 1 when over 10 in 10
- * minutes, 0, or a db.h error code.
+ * Before a try under what ("task", "code", "find"): a session over its
+ * own limit is refused whatever it sends; with slow != 0 a session new to
+ * this step waits first while its address is past the ceiling.  Returns
+ * 0 to go on, 429, or a failure status.
  */
 static int
-throttled(struct req *r, const char *what, int add)
+guess_gate(struct req *r, const char *what, int slow)
 {
-	char	 kip[128], ksess[96];
+	char		 k[96], w[32];
+	long long	 n, ceiling, steps, delay;
+	int		 rc, left;
+
+	sess_key(r, what, k, sizeof(k));
+	rc = web_throttle(k, (int)conf_int("Throttle.SessionFailures", 10),
+	    GUESS_WINDOW, 0);
+	if (rc < 0)
+		return web_dberr(rc);
+	if (rc == 1)
+		return refuse(r, web_throttle_left(GUESS_WINDOW),
+		    "错误次数过多，已暂停尝试。");
+	if (!slow)
+		return 0;
+	snprintf(k, sizeof(k), "fail:ip:%s", r->client);
+	if ((n = web_throttle_count(k, GUESS_WINDOW, 0)) < 0)
+		return web_dberr((int)n);
+	ceiling = conf_int("Throttle.AddressFailures", 500);
+	if (n < ceiling)
+		return 0;
+	steps = (n - ceiling) / (ceiling / 5 > 0 ? ceiling / 5 : 1);
+	delay = conf_int("Throttle.SlowSeconds", 2) << (steps > 16 ? 16 : steps);
+	if (delay > conf_int("Throttle.MaxSlowSeconds", 120))
+		delay = conf_int("Throttle.MaxSlowSeconds", 120);
+	snprintf(w, sizeof(w), "wait:%s", what);
+	sess_key(r, w, k, sizeof(k));
+	if ((rc = web_wait(k, (int)delay, &left)) < 0)
+		return web_dberr(rc);
+	if (rc == 1) {
+		log_info("student %s: address %s past its ceiling (%lld), "
+		    "session waits %d s", what, r->client, n, left);
+		return refuse(r, left, "当前网络访问人数较多，正在排队。");
+	}
+	return 0;
+}
+
+/* Count a failed try under what for the session and its address.
+ * Returns 0 or a failure status. */
+static int
+guess_failed(struct req *r, const char *what)
+{
+	char	 k[96];
 	int	 rc;
 
-	snprintf(kip, sizeof(kip), "%s:ip:%s", what, r->client);
-	snprintf(ksess, sizeof(ksess), "%s:s:%02x%02x%02x%02x%02x%02x%02x%02x",
-	    what, r->s.key[0], r->s.key[1], r->s.key[2], r->s.key[3],
-	    r->s.key[4], r->s.key[5], r->s.key[6], r->s.key[7]);
-	if ((rc = web_throttle(kip, 10, 600, add)) != 0)
-		return rc;
-	return web_throttle(ksess, 10, 600, add);
+	sess_key(r, what, k, sizeof(k));
+	if ((rc = web_throttle(k, 1, GUESS_WINDOW, 1)) < 0)
+		return web_dberr(rc);
+	snprintf(k, sizeof(k), "fail:ip:%s", r->client);
+	if ((rc = web_throttle(k, 1, GUESS_WINDOW, 1)) < 0)
+		return web_dberr(rc);
+	return 0;
 }
 
 /* The student is known now: new session id, progress saved.  Returns 0
@@ -230,6 +317,7 @@ identified(struct req *r, long long task_id, long long student_id,
 	r->s.task_id = task_id;
 	r->s.student_id = student_id;
 	r->s.flags = flags;
+	r->s.pending = 0;
 	if ((rc = sess_rotate(r)) < 0 || (rc = sess_save(r)) < 0)
 		return web_dberr(rc);
 	return 0;
@@ -303,11 +391,12 @@ page_help(struct req *r)
 
 /* --- 第2步 task code ------------------------------------------------------ */
 
-/* GET/POST /task : the task code, throttled per session and address. */
+/* GET/POST /task : the task code.  A right code is never refused for its
+ * address; a session past its own limit is refused for every code. */
 static int
 page_task(struct req *r)
 {
-	long long	 id;
+	long long	 id = 0, open = 0;
 	int		 rc;
 
 	web_set(r, "Page.Title", "填写任务代码");
@@ -315,21 +404,27 @@ page_task(struct req *r)
 	if (r->method != M_POST)
 		return web_page(r, "student/task.cs");
 
-	if ((rc = throttled(r, "task", 0)) != 0)
-		return rc < 0 ? web_dberr(rc) : 429;
+	if ((rc = guess_gate(r, "task", 0)) != 0)
+		return rc;
 	if (!web_has(r, "task_code"))
 		rc = 0;
-	else if ((rc = db_one(&set, STMT_TASK_BY_CODE, "s", "i",
-	    web_str(r, "task_code"), &id)) < 0)
+	else if ((rc = db_one(&set, STMT_TASK_BY_CODE, "s", "ii",
+	    web_str(r, "task_code"), &id, &open)) < 0)
 		return web_dberr(rc);
+	if (rc == 1 && !open)
+		/* The window is over: the task's students find their
+		 * records, photo and refund there. */
+		return web_redirect(r, "/find?closed=1");
 	if (rc == 0) {
-		if ((rc = throttled(r, "task", 1)) < 0)
-			return web_dberr(rc);
+		if ((rc = guess_gate(r, "task", 1)) != 0 ||
+		    (rc = guess_failed(r, "task")) != 0)
+			return rc;
 		web_fail(r, 422, "任务代码不正确，请与学校负责老师确认");
 		return web_page(r, "student/task.cs");
 	}
 	r->s.task_id = id;
 	r->s.student_id = 0;
+	r->s.pending = 0;
 	r->s.flags = 0;
 	if ((rc = save(r)) != 0)
 		return rc;
@@ -345,20 +440,60 @@ static const struct {
 	const char	*msg;
 } qr_errors[] = {
 	{ IMG_NOTIMAGE, 415, "请上传 JPG 或 PNG 格式的采集码图片" },
-	{ IMG_TOOBIG, 422, "图片尺寸过大，请上传学信网下载的采集码原图" },
+	{ IMG_TOOBIG, 413, "图片像素过多（超过 4000 万像素或边长超过 10000 像素），请上传学信网下载的采集码原图" },
 	{ IMG_CORRUPT, 422, "图片已损坏，无法读取，请重新上传" },
 	{ QR_NONE, 422, "未识别到二维码，请上传学信网下载的采集码图片（请勿上传截图），并确保二维码完整清晰" },
 };
 
-/* GET/POST /code : upload the 采集码 image; decoded and resolved here. */
+/* The 采集码 from the typed (or browser-read) text or the uploaded image
+ * into *payload (malloc'd).  Returns 0, or a status with the form's
+ * message set. */
+static int
+read_code(struct req *r, char **payload, size_t *plen)
+{
+	unsigned char	*buf;
+	const char	*text = web_str(r, "collect_code");
+	size_t		 len, i;
+	int		 rc;
+
+	*payload = NULL;
+	*plen = 0;
+	if (text != NULL) {
+		if ((*payload = strdup(text)) == NULL)
+			return 500;
+		*plen = strlen(text);
+		return 0;
+	}
+	if (!web_has(r, "code_image"))
+		return web_fail(r, 422, "请选择要上传的采集码图片");
+	if ((rc = web_slurp(web_file(r, "code_image"), UPLOAD_MAX, &buf,
+	    &len)) != 0)
+		return rc;
+	rc = qr_decode_image(buf, len, payload, plen);
+	free(buf);
+	if (rc == IMG_OK)
+		return 0;
+	for (i = 0; i < sizeof(qr_errors) / sizeof(qr_errors[0]); i++)
+		if (qr_errors[i].code == rc)
+			return web_fail(r, qr_errors[i].status,
+			    qr_errors[i].msg);
+	return 500;
+}
+
+/*
+ * GET/POST /code : the 采集码, as an image decoded here or as the text the
+ * browser read from it.  The code starts a booking; it does not open one:
+ * when its student already has a booking made in another session, the
+ * full ID number is asked first (/find), since the confirm page shows the
+ * last four to anyone holding the code.
+ */
 static int
 page_code(struct req *r)
 {
-	unsigned char	*buf;
 	char		*payload = NULL, st[16];
-	size_t		 len, plen = 0, i;
+	size_t		 plen = 0;
 	long long	 sid, bid;
-	int		 rc;
+	int		 rc, mine;
 
 	web_set(r, "Page.Title", "上传采集码");
 	web_set(r, "Page.Back", "/task");
@@ -366,38 +501,41 @@ page_code(struct req *r)
 		return rc;
 	if (r->method != M_POST)
 		return web_page(r, "student/code.cs");
-	if (!web_has(r, "code_image")) {
-		web_fail(r, 422, "请选择要上传的采集码图片");
-		return web_page(r, "student/code.cs");
-	}
-
-	if ((rc = web_slurp(web_file(r, "code_image"), UPLOAD_MAX, &buf,
-	    &len)) != 0)
+	if ((rc = guess_gate(r, "code", 1)) != 0)
 		return rc;
-	rc = qr_decode_image(buf, len, &payload, &plen);
-	free(buf);
-	if (rc != IMG_OK) {
-		for (i = 0; i < sizeof(qr_errors) / sizeof(qr_errors[0]); i++)
-			if (qr_errors[i].code == rc) {
-				web_fail(r, qr_errors[i].status, qr_errors[i].msg);
-				return web_page(r, "student/code.cs");
-			}
-		return 500;
+	if ((rc = read_code(r, &payload, &plen)) != 0) {
+		if (rc >= 500 || rc == 413 || rc == 400)
+			return rc;
+		return web_page(r, "student/code.cs");
 	}
 	rc = resolve_student(r->s.task_id, payload, plen, &sid);
 	free(payload);
 	if (rc < 0)
 		return web_dberr(rc);
 	if (rc == 0) {
+		if ((rc = guess_failed(r, "code")) != 0)
+			return rc;
 		web_fail(r, 422, "该采集码不属于本次采集任务，请确认任务代码正确，并上传本人的采集码");
 		return web_page(r, "student/code.cs");
 	}
 	if ((rc = booking_active(sid, &bid, st)) < 0)
 		return web_dberr(rc);
+	mine = r->s.student_id == sid && (r->s.flags & ST_CODE);
+	if (bid > 0 && !mine) {
+		/* Nothing of this student is shown before the ID number. */
+		r->s.student_id = 0;
+		r->s.flags = 0;
+		r->s.pending = sid;
+		if ((rc = save(r)) != 0)
+			return rc;
+		return web_redirect(r, "/find");
+	}
+	if (mine)
+		return web_redirect(r, bid > 0 ? "/booking" : "/confirm");
 	if ((rc = identified(r, r->s.task_id, sid,
-	    rc == 1 ? ST_ALL : ST_CODE)) != 0)
+	    bid > 0 ? ST_ALL : ST_CODE)) != 0)
 		return rc;
-	return web_redirect(r, bid > 0 ? "/booking" : "/confirm");
+	return web_redirect(r, "/confirm");
 }
 
 /* --- 第4步 confirm ---------------------------------------------------------- */
@@ -753,40 +891,98 @@ page_qr(struct req *r)
 
 /* --- return visit ------------------------------------------------------------ */
 
-/* GET/POST /find : 采集码 + ID last four from another device; throttled. */
+/* The full ID number as typed: spaces dropped, x as X.  0, or -1 when it
+ * cannot be one. */
+static int
+idnum_typed(const char *in, char out[19])
+{
+	size_t	 n = 0;
+
+	for (; in != NULL && *in != '\0'; in++) {
+		if (*in == ' ')
+			continue;
+		if (n == 18)
+			return -1;
+		out[n++] = *in == 'x' ? 'X' : *in;
+	}
+	out[n] = '\0';
+	return n == 18 && strspn(out, "0123456789X") == 18 ? 0 : -1;
+}
+
+#define FIND_WINDOW	3600	/* seconds: wrong ID numbers per student */
+
+/*
+ * GET/POST /find : the 采集码 (typed, or read in an earlier /code) and the
+ * full ID number, from another phone or after the window.  Unknown codes
+ * count against the session like other guesses; wrong ID numbers count
+ * against the student: past Throttle.IdFailures in an hour that student's
+ * /find is closed for an hour, for every try.
+ */
 static int
 page_find(struct req *r)
 {
-	char		 code[RESOLVE_CODE_MAX + 1], last4[5], st[16];
-	const char	*c, *l;
+	char		 code[RESOLVE_CODE_MAX + 1], typed[19], idn[19], k[64];
+	char		 st[16];
+	const char	*c;
 	long long	 sid = 0, tid = 0, bid;
-	size_t		 i;
-	int		 rc;
+	int		 rc, left, right;
 
 	web_set(r, "Page.Title", "查找我的预约");
 	web_set(r, "Page.Back", "/");
+	if (r->s.pending > 0)
+		web_set(r, "Find.Pending", "1");
+	if (web_has(r, "closed"))
+		web_set(r, "Find.Closed", "1");
 	if (r->method != M_POST)
 		return web_page(r, "student/find.cs");
 
-	if ((rc = throttled(r, "find", 0)) != 0)
-		return rc < 0 ? web_dberr(rc) : 429;
+	if ((rc = guess_gate(r, "find", 1)) != 0)
+		return rc;
 	c = web_str(r, "collect_code");
-	l = web_str(r, "id_last4");
+	idn[0] = '\0';
 	rc = 0;
-	if (c != NULL && l != NULL && strlen(l) == 4 &&
-	    resolve_extract(c, strlen(c), code) == 0) {
-		for (i = 0; i < 4; i++)
-			last4[i] = l[i] == 'x' ? 'X' : l[i];
-		last4[4] = '\0';
-		if (strspn(last4, "0123456789X") == 4 &&
-		    (rc = db_one(&set, STMT_FIND, "ss", "ii", code, last4,
-		    &sid, &tid)) < 0)
-			return web_dberr(rc);
+	if (c != NULL && resolve_extract(c, strlen(c), code) == 0)
+		rc = db_one(&set, STMT_FIND, "s", "iis", code, &sid, &tid,
+		    idn, sizeof(idn));
+	else if (c == NULL && r->s.pending > 0)
+		rc = db_one(&set, STMT_FIND_PENDING, "i", "iis", r->s.pending,
+		    &sid, &tid, idn, sizeof(idn));
+	if (rc < 0)
+		return web_dberr(rc);
+	if (rc == 0) {
+		if ((rc = guess_failed(r, "find")) != 0)
+			return rc;
+		web_fail(r, 422, "未找到匹配的预约信息，请核对采集码和身份证号");
+		return web_page(r, "student/find.cs");
 	}
-	if (rc != 1) {
-		if ((rc = throttled(r, "find", 1)) < 0)
+	snprintf(k, sizeof(k), "idlock:%lld", sid);
+	if ((rc = web_locked(k, &left)) < 0)
+		return web_dberr(rc);
+	if (rc == 1) {
+		explicit_bzero(idn, sizeof(idn));
+		return refuse(r, left, "身份证号错误次数过多，为保护个人信息，"
+		    "该学生的查找已关闭 1 小时。请使用预约时的手机查看，"
+		    "或到拍摄现场请工作人员协助。");
+	}
+	right = idnum_typed(web_str(r, "id_number"), typed) == 0 &&
+	    strlen(idn) == 18 && sodium_memcmp(typed, idn, 18) == 0;
+	explicit_bzero(idn, sizeof(idn));
+	explicit_bzero(typed, sizeof(typed));
+	if (!right) {
+		snprintf(k, sizeof(k), "idfail:%lld", sid);
+		rc = web_throttle(k, (int)conf_int("Throttle.IdFailures", 5),
+		    FIND_WINDOW, 1);
+		if (rc < 0)
 			return web_dberr(rc);
-		web_fail(r, 422, "未找到匹配的预约信息，请核对采集码和证件号后四位");
+		if (rc == 1) {
+			log_info("student %lld: /find closed for an hour", sid);
+			snprintf(k, sizeof(k), "idlock:%lld", sid);
+			if ((rc = web_lock(k, FIND_WINDOW)) < 0)
+				return web_dberr(rc);
+		}
+		if ((rc = guess_failed(r, "find")) != 0)
+			return rc;
+		web_fail(r, 422, "未找到匹配的预约信息，请核对采集码和身份证号");
 		return web_page(r, "student/find.cs");
 	}
 	if ((rc = booking_active(sid, &bid, st)) < 0)
@@ -844,6 +1040,7 @@ static const struct field task_fields[] = {
 };
 static const struct field code_fields[] = {
 	{ "code_image", FT_FILE, UPLOAD_MAX, 0, "采集码图片" },
+	{ "collect_code", FT_TEXT, 200, 0, "采集码" },
 };
 static const struct field idcard_fields[] = {
 	{ "id_image", FT_FILE, UPLOAD_MAX, 0, "身份证照片" },
@@ -866,7 +1063,8 @@ static const struct field notify_fields[] = {
 };
 static const struct field find_fields[] = {
 	{ "collect_code", FT_TEXT, 200, 0, "采集码" },
-	{ "id_last4", FT_TEXT, 8, 0, "证件号后四位" },
+	{ "id_number", FT_TEXT, 40, 0, "身份证号" },
+	{ "closed", FT_BOOL, 2, 0, NULL },
 };
 
 static const struct page pages[] = {

@@ -40,8 +40,14 @@ DB_SOCK=$RUN/mysqld.sock
 DB_PID=$RUN/mysqld.pid
 NGINX_PID=$RUN/nginx.pid
 URL=http://127.0.0.1:$TUCAI_PORT
-FCGI_PROGRAMS=(student admin bank)
+# "upload" is student.fcgi again, in a pool of its own for the image
+# uploads (/code, /idcard): decoding never starves pages, bookings and
+# payment notifications.  nginx lets UPLOAD_CONN uploads in at once and
+# answers the rest with its "排队中，请稍候" page (static/busy.html).
+FCGI_PROGRAMS=(student upload admin bank)
 TUCAI_WORKERS=${TUCAI_WORKERS:-2}	# worker processes per FastCGI program
+TUCAI_UPLOAD_WORKERS=${TUCAI_UPLOAD_WORKERS:-1}	# ... of the upload pool
+UPLOAD_CONN=$((TUCAI_UPLOAD_WORKERS * 4))
 APP_USER=www-data
 
 # Debian packages the build, the instance and the tests need.
@@ -50,7 +56,7 @@ TUCAI_PKGS=(build-essential autoconf automake libtool pkg-config libfcgi-dev
 	libqrencode-dev libmagic-dev libzbar-dev libsodium-dev
 	libcurl4-openssl-dev libcsv-dev libarchive-dev libpng-dev libjpeg-dev libexif-dev
 	nginx-light spawn-fcgi multiwatch imagemagick chromium
-	fonts-wqy-microhei wrk zip unzip qrencode zbar-tools curl python3
+	fonts-wqy-microhei gsfonts wrk zip unzip qrencode zbar-tools curl python3
 	valgrind)
 
 msg() { printf 'tucai: %s\n' "$*" >&2; }
@@ -225,7 +231,7 @@ instance_dirs() {
 
 randhex() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
 
-# load_secrets: DB_PASSWORD and PAY_SECRET, generated once per instance and
+# load_secrets: DB_PASSWORD, PAY_SECRET and SITE_SECRET, generated once per instance and
 # kept in $TUCAI_VAR/secrets (root only); an existing tucai.hdf's values are
 # taken over when the secrets file is missing.
 load_secrets() {
@@ -241,12 +247,19 @@ load_secrets() {
 		(umask 077 && printf 'DB_PASSWORD=%s\nPAY_SECRET=%s\n' "$dbpw" "$pay" >"$f.new")
 		mv "$f.new" "$f"
 	fi
+	# Instances made before Site.Secret existed get one now.
+	if ! grep -q '^SITE_SECRET=' "$f"; then
+		(umask 077 && { cat "$f"; printf 'SITE_SECRET=%s\n' "$(randhex 32)"; } >"$f.new")
+		mv "$f.new" "$f"
+	fi
 	DB_PASSWORD=$(sed -n 's/^DB_PASSWORD=\([0-9a-f]*\)$/\1/p' "$f")
 	PAY_SECRET=$(sed -n 's/^PAY_SECRET=\([0-9a-f]*\)$/\1/p' "$f")
-	[[ -n $DB_PASSWORD && -n $PAY_SECRET ]] || die "$f is damaged; remove it and the instance"
+	SITE_SECRET=$(sed -n 's/^SITE_SECRET=\([0-9a-f]*\)$/\1/p' "$f")
+	[[ -n $DB_PASSWORD && -n $PAY_SECRET && -n $SITE_SECRET ]] || die "$f is damaged; remove it and the instance"
 }
 
-# subst IN OUT: replaces @SRC@ @VAR@ @PORT@ @DB_PASSWORD@ @PAY_SECRET@ (in
+# subst IN OUT: replaces @SRC@ @VAR@ @PORT@ @DB_PASSWORD@ @PAY_SECRET@
+# @SITE_SECRET@ (in
 # bash, so that no secret appears in a process's arguments).
 subst() {
 	local t
@@ -256,6 +269,8 @@ subst() {
 	t=${t//@PORT@/$TUCAI_PORT}
 	t=${t//@DB_PASSWORD@/$DB_PASSWORD}
 	t=${t//@PAY_SECRET@/$PAY_SECRET}
+	t=${t//@SITE_SECRET@/$SITE_SECRET}
+	t=${t//@UPLOAD_CONN@/$UPLOAD_CONN}
 	printf '%s\n' "$t" >"$2.new"
 	mv "$2.new" "$2"
 }
@@ -397,7 +412,9 @@ db_setup() {
 # ---------------------------------------------------------------- FastCGI
 
 fcgi_pidfile() { echo "$RUN/$1.pid"; }
-fcgi_pattern() { echo "$BUILD/$1.fcgi"; }
+fcgi_prog() { if [[ $1 == upload ]]; then echo "$BUILD/student.fcgi"; else echo "$BUILD/$1.fcgi"; fi; }
+fcgi_workers() { if [[ $1 == upload ]]; then echo "$TUCAI_UPLOAD_WORKERS"; else echo "$TUCAI_WORKERS"; fi; }
+fcgi_pattern() { fcgi_prog "$1"; }
 fcgi_pid() { pid_of "$(fcgi_pidfile "$1")" "$(fcgi_pattern "$1")"; }
 
 # fcgi_start NAME: spawn-fcgi binds the socket and execs multiwatch, which
@@ -405,7 +422,8 @@ fcgi_pid() { pid_of "$(fcgi_pidfile "$1")" "$(fcgi_pattern "$1")"; }
 # restarted).  The programs get a clean environment; spawn-fcgi passes it on
 # unchanged.  Their stdout/stderr go nowhere: they log to Log.File.
 fcgi_start() {
-	local name=$1 prog=$BUILD/$1.fcgi sock=$RUN/$1.sock
+	local name=$1 prog sock=$RUN/$1.sock
+	prog=$(fcgi_prog "$name")
 	fcgi_pid "$name" >/dev/null && return 0
 	[[ -x $prog ]] || die "$prog missing (build failed?)"
 	rm -f "$sock"
@@ -422,7 +440,7 @@ fcgi_start() {
 		env -i "${envv[@]}" \
 		spawn-fcgi -n -s "$sock" -M 0660 -U "$APP_USER" -G "$APP_USER" \
 		-u "$APP_USER" -g "$APP_USER" -d "$TUCAI_VAR/tmp" -- \
-		/usr/bin/multiwatch -f "$TUCAI_WORKERS" -r 10 -t 2000 -- "$prog"
+		/usr/bin/multiwatch -f "$(fcgi_workers "$name")" -r 10 -t 2000 -- "$prog"
 }
 
 fcgi_stop() { stop_pid "$(fcgi_pidfile "$1")" "$(fcgi_pattern "$1")" TERM 10 && rm -f "$RUN/$1.sock"; }

@@ -7,30 +7,22 @@
 #include <sodium.h>
 
 #include "auth.h"
+#include "config.h"
 #include "db.h"
 #include "log.h"
 
 enum stmt {
 	STMT_USER_BY_NAME,
-	STMT_USER_FAIL,
-	STMT_USER_OK,
 	STMT_USER_LOAD,
 	STMT__MAX
 };
 
 static const char *const stmts[STMT__MAX] = {
-	/* STMT_USER_BY_NAME: hash, disabled, locked now? */
+	/* STMT_USER_BY_NAME: hash, disabled (locked_until is no longer
+	 * set: failures slow a username and address pair instead) */
 	"SELECT id, pw_hash, disabled, "
 	"COALESCE(locked_until > UTC_TIMESTAMP(), 0) FROM user "
 	"WHERE username = ?",
-	/* STMT_USER_FAIL: count a failure; the fifth in a row locks (and
-	 * starts the count again for after the lock) */
-	"UPDATE user SET locked_until = IF(failed_logins + 1 >= ?, "
-	"UTC_TIMESTAMP() + INTERVAL ? MINUTE, locked_until), "
-	"failed_logins = IF(failed_logins + 1 >= ?, 0, failed_logins + 1) "
-	"WHERE id = ?",
-	/* STMT_USER_OK */
-	"UPDATE user SET failed_logins = 0, locked_until = NULL WHERE id = ?",
 	/* STMT_USER_LOAD */
 	"SELECT u.username, u.role, COALESCE(u.school_id, 0), u.disabled, "
 	"COALESCE(s.name, '') FROM user u LEFT JOIN school s "
@@ -86,14 +78,36 @@ burn(const char *pw)
 		log_warn("auth: the dummy hash matched");
 }
 
-int
-auth_login(const char *username, const char *pw, long long *uid)
+/* The throttle key of a username and address pair (the name hashed: the
+ * table holds no usernames someone mistyped). */
+static void
+pair_key(const char *username, const char *client, char *out, size_t outsz)
 {
-	char		 hash[crypto_pwhash_STRBYTES];
+	unsigned char	 h[crypto_hash_sha256_BYTES];
+	char		 hex[17];
+
+	crypto_hash_sha256(h, (const unsigned char *)username,
+	    strlen(username));
+	sodium_bin2hex(hex, sizeof(hex), h, 8);
+	snprintf(out, outsz, "login:%s:%s", hex, client);
+}
+
+int
+auth_login(const char *username, const char *pw, const char *client,
+    long long *uid)
+{
+	char		 hash[crypto_pwhash_STRBYTES], key[128];
 	long long	 disabled = 0, locked = 0;
-	int		 rc;
+	int		 rc, limit;
 
 	*uid = 0;
+	limit = (int)conf_int("Throttle.LoginFailures", AUTH_MAXFAIL);
+	pair_key(username, client, key, sizeof(key));
+	if ((rc = web_throttle(key, limit, AUTH_WINDOW, 0)) != 0) {
+		if (rc > 0)
+			log_info("admin login: pair slowed down (%s)", client);
+		return rc < 0 ? rc : 429;
+	}
 	rc = db_one(&set, STMT_USER_BY_NAME, "s", "isii", username, uid,
 	    hash, sizeof(hash), &disabled, &locked);
 	if (rc < 0)
@@ -101,31 +115,20 @@ auth_login(const char *username, const char *pw, long long *uid)
 	if (rc == 0) {
 		burn(pw);
 		log_info("admin login: unknown user");
-		return 422;
-	}
-	if (locked) {
-		log_info("admin login: user %lld locked", *uid);
-		return 429;
-	}
-	if (crypto_pwhash_str_verify(hash, pw, strlen(pw)) != 0) {
-		rc = db_exec(&set, STMT_USER_FAIL, "iiii", (long long)AUTH_MAXFAIL,
-		    (long long)AUTH_LOCKMIN, (long long)AUTH_MAXFAIL, *uid);
+	} else if (crypto_pwhash_str_verify(hash, pw, strlen(pw)) != 0) {
 		log_info("admin login: user %lld wrong password", *uid);
-		if (rc < 0)
+		rc = 0;
+	}
+	if (rc == 0) {
+		*uid = 0;
+		if ((rc = web_throttle(key, limit, AUTH_WINDOW, 1)) < 0)
 			return rc;
-		/* Was that the failure that locked it? */
-		rc = db_one(&set, STMT_USER_BY_NAME, "s", "isii", username,
-		    uid, hash, sizeof(hash), &disabled, &locked);
-		if (rc < 0)
-			return rc;
-		return locked ? 429 : 422;
+		return 422;
 	}
 	if (disabled) {
 		log_info("admin login: user %lld disabled", *uid);
 		return 403;
 	}
-	if ((rc = db_exec(&set, STMT_USER_OK, "i", *uid)) < 0)
-		return rc;
 	log_info("admin login: user %lld logged in", *uid);
 	return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * auth.h - admin logins: Argon2id passwords (libsodium), lock-out, and the
+ * auth.h - admin logins: Argon2id passwords (libsodium), slowed failures, and the
  * session's user (role and school) for every admin request.
  */
 #ifndef TUCAI_AUTH_H
@@ -9,16 +9,19 @@
 
 #include "web.h"
 
-#define AUTH_MAXFAIL	5	/* failures in a row before the lock */
-#define AUTH_LOCKMIN	15	/* minutes locked */
+#define AUTH_MAXFAIL	5	/* failures of a pair (Throttle.LoginFailures) */
+#define AUTH_WINDOW	900	/* ... in this many seconds */
 
 /*
- * Check a username and password.  Returns 0 with *uid set, 422 wrong
- * username or password (the failure is counted; the fifth in a row locks
- * the account), 429 the account is locked, 403 the account is disabled,
- * or a db.h error code.  Never logs the password.
+ * Check a username and password from address client.  Failures count per
+ * username and address pair, never per account, so that nobody can lock
+ * someone else out.  Returns 0 with *uid set, 422 wrong username or
+ * password (the same for both), 429 the pair failed too often in the
+ * last 15 minutes (for every try, right or wrong), 403 the account is
+ * disabled, or a db.h error code.  Never logs the password.
  */
-int	 auth_login(const char *username, const char *password, long long *uid);
+int	 auth_login(const char *username, const char *password,
+	    const char *client, long long *uid);
 
 /* Hash a password (Argon2id, interactive limits) into out.  0 or -1. */
 int	 auth_hash(const char *password, char *out, size_t outsz);

@@ -128,8 +128,11 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_LAPSE */
 	"UPDATE payment SET state = 'lapsed', updated_at = UTC_TIMESTAMP() "
 	"WHERE state = 'authorized' AND hold_expires_at < UTC_TIMESTAMP()",
-	/* STMT_SESS_OLD */
-	"DELETE FROM session WHERE seen_at < UTC_TIMESTAMP() - INTERVAL 1 DAY",
+	/* STMT_SESS_OLD: sessions past their idle time (admin: minutes,
+	 * student: days; kinds as enum sess_kind) */
+	"DELETE FROM session WHERE (kind = 2 AND "
+	"seen_at < UTC_TIMESTAMP() - INTERVAL ? MINUTE) OR (kind = 1 AND "
+	"seen_at < UTC_TIMESTAMP() - INTERVAL ? DAY)",
 	/* STMT_THROTTLE_OLD */
 	"DELETE FROM throttle WHERE window_start < UTC_TIMESTAMP() - "
 	"INTERVAL 1 DAY",
@@ -530,7 +533,9 @@ booking_sweep(struct sweep_counts *sc)
 	if ((rc = db_exec(&set, STMT_LAPSE, "")) < 0)
 		return rc;
 	sc->lapsed = rc;
-	if ((rc = db_exec(&set, STMT_SESS_OLD, "")) < 0)
+	if ((rc = db_exec(&set, STMT_SESS_OLD, "ii",
+	    conf_int("Session.IdleMinutes", 30),
+	    conf_int("Session.StudentDays", 30))) < 0)
 		return rc;
 	sc->sessions = rc;
 	if ((rc = db_exec(&set, STMT_THROTTLE_OLD, "")) < 0)

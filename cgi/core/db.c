@@ -549,7 +549,12 @@ db_begin(void)
 {
 	int	 rc;
 
-	if ((rc = simple("START TRANSACTION")) == 0)
+	/* Nothing has happened yet: a connection found lost here (the
+	 * server restarted since this worker's last request) is simply
+	 * opened again, once. */
+	if ((rc = simple("START TRANSACTION")) == DB_ERR && lost)
+		rc = simple("START TRANSACTION");
+	if (rc == 0)
 		intx = 1;
 	return rc;
 }

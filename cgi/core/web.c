@@ -33,30 +33,34 @@
 enum stmt {
 	STMT_SESS_GET,
 	STMT_SESS_TOUCH,
-	STMT_SESS_NEW,
 	STMT_SESS_SAVE,
 	STMT_SESS_ROTATE,
 	STMT_SESS_END,
 	STMT_THROTTLE_ADD,
 	STMT_THROTTLE_GET,
+	STMT_WAIT_ADD,
+	STMT_WAIT_GET,
 	STMT__MAX
 };
 
 static const char *const stmts[STMT__MAX] = {
-	/* STMT_SESS_GET */
-	"SELECT csrf, user_id, task_id, student_id, flags FROM session "
+	/* STMT_SESS_GET: the live session, and seconds since it was seen */
+	"SELECT IFNULL(user_id, 0), IFNULL(task_id, 0), IFNULL(student_id, 0), "
+	"flags, IFNULL(pending_student, 0), "
+	"TIMESTAMPDIFF(SECOND, seen_at, UTC_TIMESTAMP()) FROM session "
 	"WHERE skey = ? AND kind = ? "
 	"AND seen_at > UTC_TIMESTAMP() - INTERVAL ? MINUTE",
 	/* STMT_SESS_TOUCH */
-	"UPDATE session SET seen_at = UTC_TIMESTAMP() WHERE skey = ? "
-	"AND seen_at < UTC_TIMESTAMP() - INTERVAL 30 SECOND",
-	/* STMT_SESS_NEW */
-	"INSERT INTO session (skey, kind, csrf) VALUES (?, ?, ?)",
-	/* STMT_SESS_SAVE */
-	"UPDATE session SET user_id = ?, task_id = ?, student_id = ?, "
-	"flags = ?, seen_at = UTC_TIMESTAMP() WHERE skey = ?",
+	"UPDATE session SET seen_at = UTC_TIMESTAMP() WHERE skey = ?",
+	/* STMT_SESS_SAVE: the first save writes the row */
+	"INSERT INTO session (skey, kind, csrf, user_id, task_id, student_id, "
+	"flags, pending_student) VALUES (?, ?, '', NULLIF(?, 0), NULLIF(?, 0), "
+	"NULLIF(?, 0), ?, NULLIF(?, 0)) ON DUPLICATE KEY UPDATE "
+	"user_id = VALUES(user_id), task_id = VALUES(task_id), "
+	"student_id = VALUES(student_id), flags = VALUES(flags), "
+	"pending_student = VALUES(pending_student), seen_at = UTC_TIMESTAMP()",
 	/* STMT_SESS_ROTATE */
-	"UPDATE session SET skey = ?, csrf = ? WHERE skey = ?",
+	"UPDATE session SET skey = ? WHERE skey = ?",
 	/* STMT_SESS_END */
 	"DELETE FROM session WHERE skey = ?",
 	/* STMT_THROTTLE_ADD */
@@ -66,6 +70,13 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_THROTTLE_GET */
 	"SELECT n FROM throttle WHERE k = ? AND "
 	"window_start = FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?)",
+	/* STMT_WAIT_ADD: a wait under a key (window_start is the
+	 * moment it ends; rows older than a day go with the sweep) */
+	"INSERT IGNORE INTO throttle (k, window_start, n) VALUES (?, "
+	"FROM_UNIXTIME(UNIX_TIMESTAMP() + ?), 0)",
+	/* STMT_WAIT_GET: the latest wait under the key, and now */
+	"SELECT UNIX_TIMESTAMP(MAX(window_start)), UNIX_TIMESTAMP() "
+	"FROM throttle WHERE k = ? HAVING COUNT(*) > 0",
 };
 _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
@@ -308,35 +319,63 @@ web_dberr(int rc)
 
 /* --- sessions ------------------------------------------------------ */
 
+/*
+ * A session is a random 256-bit token in a cookie; the database knows it
+ * by its SHA-256 (a stolen table holds no usable cookie).  Its CSRF token
+ * is derived from it with the site's secret, so that an anonymous form
+ * carries a valid token without any row behind it: the row is written
+ * when the visitor first submits something that must be remembered
+ * (sess_save), never for a page view.
+ */
+
 static void
 set_cookie(struct req *r, const char *token, int expire)
 {
-	int	 secure = conf_int("Site.SecureCookies", 0) != 0;
+	int		 secure = conf_int("Site.SecureCookies", 0) != 0;
+	char		 age[32] = "";
+	long long	 days = conf_int("Session.StudentDays", 30);
 
+	/* Students keep their link to the booking across browser restarts
+	 * (CONTRACT 3); admin cookies end with the browser. */
+	if (expire)
+		snprintf(age, sizeof(age), "; Max-Age=0");
+	else if (r->app->kind == SESS_STUDENT && days > 0)
+		snprintf(age, sizeof(age), "; Max-Age=%lld", days * 86400);
 	snprintf(r->setcookie, sizeof(r->setcookie),
 	    "%s=%s; Path=%s; HttpOnly; SameSite=Lax%s%s", r->app->cookie,
 	    expire ? "" : token, r->app->cookie_path, secure ? "; Secure" : "",
-	    expire ? "; Max-Age=0" : "");
+	    age);
 }
 
+/* The CSRF token of the session key: base64url(HMAC-SHA256(secret, key)). */
 static void
-make_token(char hex[65], unsigned char key[32])
+derive_csrf(const unsigned char key[32], char out[44])
+{
+	unsigned char	 mac[crypto_auth_hmacsha256_BYTES];
+	const char	*secret = conf_str("Site.FormKey", "");
+
+	crypto_auth_hmacsha256_state st;
+	crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret,
+	    strlen(secret));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)"csrf", 4);
+	crypto_auth_hmacsha256_update(&st, key, 32);
+	crypto_auth_hmacsha256_final(&st, mac);
+	sodium_bin2base64(out, 44, mac, sizeof(mac),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+/* A new token: the cookie value in hex, its key and CSRF token in r->s. */
+static void
+new_token(struct req *r, char hex[65])
 {
 	unsigned char	 raw[32];
 
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(hex, 65, raw, sizeof(raw));
-	crypto_hash_sha256(key, (unsigned char *)hex, 64);
-}
-
-static void
-make_csrf(char out[44])
-{
-	unsigned char	 raw[32];
-
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2base64(out, 44, raw, sizeof(raw),
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	crypto_hash_sha256(r->s.key, (unsigned char *)hex, 64);
+	derive_csrf(r->s.key, r->s.csrf);
+	r->s.token = 1;
+	hdf_set_value(r->hdf, "CSRF", r->s.csrf);
 }
 
 static long long
@@ -345,33 +384,39 @@ idle_minutes(const struct req *r)
 
 	return r->app->kind == SESS_ADMIN ?
 	    conf_int("Session.IdleMinutes", 30) :
-	    conf_int("Session.StudentIdleMinutes", 120);
+	    conf_int("Session.StudentDays", 30) * 1440;
 }
 
-/* Load the session named by the cookie.  0 (valid or not), or DB_ERR. */
+/*
+ * The session named by the cookie.  A well-formed token is kept (its
+ * CSRF token is valid) even when no row stands behind it; r->s.valid
+ * says whether the database knows it.  Seen-at is written at most once a
+ * minute.  Returns 0, or a db.h error code.
+ */
 static int
 sess_load(struct req *r)
 {
 	char		 key[128];
 	const char	*tok;
+	long long	 age = 0;
 	int		 rc;
 
 	snprintf(key, sizeof(key), "Cookie.%s", r->app->cookie);
 	tok = hdf_get_value(r->hdf, key, NULL);
-	if (tok == NULL || strlen(tok) != 64)
+	if (tok == NULL || strlen(tok) != 64 || strspn(tok,
+	    "0123456789abcdef") != 64)
 		return 0;
 	crypto_hash_sha256(r->s.key, (const unsigned char *)tok, 64);
-	rc = db_one(&set, STMT_SESS_GET, "bii", "siiii",
+	derive_csrf(r->s.key, r->s.csrf);
+	r->s.token = 1;
+	rc = db_one(&set, STMT_SESS_GET, "bii", "iiiiii",
 	    (const char *)r->s.key, (size_t)32, (long long)r->app->kind,
-	    idle_minutes(r),
-	    r->s.csrf, sizeof(r->s.csrf), &r->s.user_id, &r->s.task_id,
-	    &r->s.student_id, &r->s.flags);
-	if (rc < 0)
+	    idle_minutes(r), &r->s.user_id, &r->s.task_id,
+	    &r->s.student_id, &r->s.flags, &r->s.pending, &age);
+	if (rc <= 0)
 		return rc;
-	if (rc == 0)
-		return 0;
 	r->s.valid = 1;
-	if ((rc = db_exec(&set, STMT_SESS_TOUCH, "b",
+	if (age >= 60 && (rc = db_exec(&set, STMT_SESS_TOUCH, "b",
 	    (const char *)r->s.key, (size_t)32)) < 0)
 		return rc;
 	return 0;
@@ -381,20 +426,11 @@ int
 sess_need(struct req *r)
 {
 	char	 hex[65];
-	int	 rc;
 
-	if (r->s.valid)
+	if (r->s.token)
 		return 0;
-	memset(&r->s, 0, sizeof(r->s));
-	make_token(hex, r->s.key);
-	make_csrf(r->s.csrf);
-	rc = db_exec(&set, STMT_SESS_NEW, "bis", (const char *)r->s.key,
-	    (size_t)32, (long long)r->app->kind, r->s.csrf);
-	if (rc < 0)
-		return rc;
-	r->s.valid = 1;
+	new_token(r, hex);
 	set_cookie(r, hex, 0);
-	hdf_set_value(r->hdf, "CSRF", r->s.csrf);
 	return 0;
 }
 
@@ -403,33 +439,30 @@ sess_save(struct req *r)
 {
 	int	 rc;
 
-	if (!r->s.valid && (rc = sess_need(r)) < 0)
+	sess_need(r);
+	rc = db_exec(&set, STMT_SESS_SAVE, "biiiiii", (const char *)r->s.key,
+	    (size_t)32, (long long)r->app->kind, r->s.user_id, r->s.task_id,
+	    r->s.student_id, r->s.flags, r->s.pending);
+	if (rc < 0)
 		return rc;
-	rc = db_exec(&set, STMT_SESS_SAVE, "iiiib", r->s.user_id,
-	    r->s.task_id, r->s.student_id, r->s.flags,
-	    (const char *)r->s.key, (size_t)32);
-	return rc < 0 ? rc : 0;
+	r->s.valid = 1;
+	return 0;
 }
 
 int
 sess_rotate(struct req *r)
 {
-	unsigned char	 nkey[32];
-	char		 hex[65], csrf[44];
-	int		 rc;
+	unsigned char	 old[32];
+	char		 hex[65];
+	int		 rc, had = r->s.valid;
 
-	if (!r->s.valid)
-		return sess_need(r);
-	make_token(hex, nkey);
-	make_csrf(csrf);
-	rc = db_exec(&set, STMT_SESS_ROTATE, "bsb", (const char *)nkey,
-	    (size_t)32, csrf, (const char *)r->s.key, (size_t)32);
-	if (rc < 0)
+	memcpy(old, r->s.key, sizeof(old));
+	new_token(r, hex);
+	if (had && (rc = db_exec(&set, STMT_SESS_ROTATE, "bb",
+	    (const char *)r->s.key, (size_t)32, (const char *)old,
+	    (size_t)32)) < 0)
 		return rc;
-	memcpy(r->s.key, nkey, sizeof(nkey));
-	memcpy(r->s.csrf, csrf, sizeof(csrf));
 	set_cookie(r, hex, 0);
-	hdf_set_value(r->hdf, "CSRF", r->s.csrf);
 	return 0;
 }
 
@@ -441,11 +474,22 @@ sess_end(struct req *r)
 		(void)db_exec(&set, STMT_SESS_END, "b",
 		    (const char *)r->s.key, (size_t)32);
 	memset(&r->s, 0, sizeof(r->s));
+	hdf_remove_tree(r->hdf, "CSRF");
 	set_cookie(r, "", 1);
 }
 
 int
 web_throttle(const char *key, int limit, int window_s, int count)
+{
+	long long	 n;
+
+	if ((n = web_throttle_count(key, window_s, count)) < 0)
+		return (int)n;
+	return n >= limit ? 1 : 0;
+}
+
+long long
+web_throttle_count(const char *key, int window_s, int count)
 {
 	long long	 n = 0;
 	int		 rc;
@@ -457,7 +501,54 @@ web_throttle(const char *key, int limit, int window_s, int count)
 	    (long long)window_s, (long long)window_s, &n);
 	if (rc < 0)
 		return rc;
-	return n >= limit ? 1 : 0;
+	return n;
+}
+
+int
+web_throttle_left(int window_s)
+{
+	time_t	 now = time(NULL);
+
+	return window_s - (int)(now % window_s);
+}
+
+int
+web_locked(const char *key, int *left)
+{
+	long long	 at = 0, now = 0;
+	int		 rc;
+
+	*left = 0;
+	if ((rc = db_one(&set, STMT_WAIT_GET, "s", "ii", key, &at, &now)) < 0)
+		return rc;
+	if (rc == 0)
+		return 2;	/* never set */
+	if (now >= at)
+		return 0;
+	*left = (int)(at - now);
+	return 1;
+}
+
+int
+web_lock(const char *key, int seconds)
+{
+	int	 rc;
+
+	rc = db_exec(&set, STMT_WAIT_ADD, "si", key, (long long)seconds);
+	return rc < 0 ? rc : 0;
+}
+
+int
+web_wait(const char *key, int delay_s, int *left)
+{
+	int	 rc;
+
+	if ((rc = web_locked(key, left)) != 2)
+		return rc;
+	if ((rc = web_lock(key, delay_s)) < 0)
+		return rc;
+	*left = delay_s;
+	return 1;
 }
 
 /* --- output -------------------------------------------------------- */
@@ -520,6 +611,8 @@ headers(struct req *r, int status, const char *ctype)
 		FCGX_PutS("Cache-Control: no-store\r\n", out);
 	if (r->setcookie[0] != '\0')
 		FCGX_FPrintF(out, "Set-Cookie: %s\r\n", r->setcookie);
+	if (r->retry_after > 0 && (status == 429 || status == 503))
+		FCGX_FPrintF(out, "Retry-After: %d\r\n", r->retry_after);
 	if (status == 303)
 		FCGX_FPrintF(out, "Location: %s\r\n", r->location);
 	if (r->filename[0] != '\0')
@@ -916,7 +1009,7 @@ dispatch(struct req *r)
 	 * database) */
 	if (!(r->page->flags & PG_PUBLIC_CACHE) && (rc = sess_load(r)) < 0)
 		return web_dberr(rc);
-	if (r->s.valid)
+	if (r->s.token)
 		hdf_set_value(r->hdf, "CSRF", r->s.csrf);
 	if (r->app->load_user != NULL && r->s.valid && r->s.user_id > 0)
 		if ((rc = r->app->load_user(r)) != 0)
@@ -935,7 +1028,7 @@ dispatch(struct req *r)
 	/* CSRF */
 	if (r->method == M_POST && !(r->page->flags & PG_NOCSRF)) {
 		csrf = hdf_get_value(r->hdf, "Query.csrf", NULL);
-		if (!r->s.valid || csrf == NULL || strlen(csrf) != 43 ||
+		if (!r->s.token || csrf == NULL || strlen(csrf) != 43 ||
 		    sodium_memcmp(csrf, r->s.csrf, 43) != 0) {
 			log_info("%s %s: CSRF check failed", r->app->name,
 			    r->path);
@@ -1022,6 +1115,11 @@ web_main(const struct app *app)
 	if (conf_load() != 0)
 		return 1;
 	log_open(app->name);
+	if (strlen(conf_str("Site.FormKey", "")) < 32) {
+		log_warn("Site.FormKey is missing or shorter than 32 "
+		    "characters (tucai.hdf(5)): not starting");
+		return 1;
+	}
 	csp_init();
 	if (sodium_init() < 0)
 		return 1;

@@ -97,13 +97,15 @@ struct app {
 };
 
 struct session {
-	int		 valid;
+	int		 token;		/* a well-formed cookie token (or a new one) */
+	int		 valid;		/* ... that the database knows */
 	unsigned char	 key[32];	/* sha256 of the cookie token */
-	char		 csrf[44];
+	char		 csrf[44];	/* derived from key with Site.FormKey */
 	long long	 user_id;
 	long long	 task_id;
 	long long	 student_id;
 	long long	 flags;		/* app-defined step flags */
+	long long	 pending;	/* student: 采集码 read, identity not proven */
 	int		 role;		/* filled in by the admin app */
 	long long	 school_id;	/* filled in by the admin app (teacher) */
 	int		 dirty;
@@ -134,6 +136,7 @@ struct req {
 	char			 filename[256];	/* attachment name (UTF-8) */
 	int			 streamed;
 	int			 status;	/* forced status for the form (422...) */
+	int			 retry_after;	/* seconds, for 429 and 503 */
 	char			 setcookie[256];
 };
 
@@ -162,7 +165,12 @@ int		 web_page(struct req *, const char *tmpl);
 /* Map a db.h error code to 503 (connection) or 500. */
 int		 web_dberr(int rc);
 
-/* Session: make sure one exists, save changes, rotate the id (login), end it. */
+/*
+ * Session: sess_need() makes sure a token exists (cookie and CSRF token,
+ * no database row); sess_save() writes the row (the first save creates
+ * it); sess_rotate() gives the session a new id (login, identification);
+ * sess_end() removes it.
+ */
 int		 sess_need(struct req *);
 int		 sess_save(struct req *);
 int		 sess_rotate(struct req *);
@@ -172,8 +180,24 @@ void		 sess_end(struct req *);
 void		 web_stream_begin(struct req *, const char *ctype, const char *filename);
 int		 web_write(struct req *, const void *, size_t);
 
-/* Throttle: count an event under KEY in a window; returns 1 if over limit. */
+/*
+ * Throttles.  Counters live in fixed windows of window_s seconds.
+ * web_throttle() adds count (may be 0) under key and returns 1 when the
+ * window's total is at least limit, else 0, or a db.h error code.
+ * web_throttle_count() returns the total (or a db.h error code).
+ * web_throttle_left() is the number of seconds until the current window
+ * ends.  web_lock() closes key for seconds; web_locked() returns 1 (with
+ * *left seconds to go) while it is closed, 0 once it has passed, 2 when
+ * it was never closed (or a db.h error code).  web_wait() closes key for
+ * delay_s seconds the first time it is asked and returns 1 (with *left)
+ * until that has passed, then 0 (for a day: the sweep forgets it).
+ */
 int		 web_throttle(const char *key, int limit, int window_s, int count);
+long long	 web_throttle_count(const char *key, int window_s, int count);
+int		 web_throttle_left(int window_s);
+int		 web_lock(const char *key, int seconds);
+int		 web_locked(const char *key, int *left);
+int		 web_wait(const char *key, int delay_s, int *left);
 
 /* Set HDF value helpers. */
 void		 web_set(struct req *, const char *key, const char *val);

@@ -123,11 +123,11 @@ await run(async () => {
       page2.on('response', (r) => { if (r.request().isNavigationRequest()) page2.__status = r.status(); });
       await page2.goto(URL + '/find');
       await page2.fill('#collect_code', code);
-      await page2.fill('#id_last4', '9999');
+      await page2.fill('#id_number', idnum('51010720010305022'));
       await Promise.all([page2.waitForNavigation(), page2.click('button[type=submit]')]);
-      await step(page2, errors, '17-find-error', 422, 'wrong last four');
+      await step(page2, errors, '17-find-error', 422, 'wrong ID number');
       await page2.fill('#collect_code', code);
-      await page2.fill('#id_last4', '0219'.slice(0, 3) + idnum('51010720010305021').slice(-1));
+      await page2.fill('#id_number', idnum('51010720010305021'));
       await Promise.all([page2.waitForNavigation(), page2.click('button[type=submit]')]);
       ok(page2.url().endsWith('/booking'), 'find -> /booking on another device');
       await p2.close();

@@ -154,11 +154,14 @@ is_(r.status, 404, "another student's session: QR 404")
 r = c.get("/")
 like(r.text, "我的预约", "the entrance shows the booking")
 
-# Already booked: the 采集码 again leads to the booking.
+# Already booked: the 采集码 again in the same session leads to the booking;
+# in a fresh session it asks for the full ID number first (/find).
+r = upload_code(c, qr(S[0]["code"]))
+is_((r.status, r.location), (303, "/booking"), "采集码 with a booking, same session -> /booking")
 k3 = Client()
 enter_task(k3, T["code"])
 r = upload_code(k3, qr(S[0]["code"]))
-is_((r.status, r.location), (303, "/booking"), "采集码 with a booking -> /booking")
+is_((r.status, r.location), (303, "/find"), "采集码 with a booking, another session -> /find")
 
 # Full slot: 409 with the message.
 F = make_task(students=2, capacity=1, days=(1,), hours=("08:00", "09:00"))
@@ -170,28 +173,67 @@ is_(r.status, 409, "full slot -> 409")
 like(r.text, "该时段已约满", "full: message")
 like(b.get("/slots").text, "已约满", "full slot shown as 已约满")
 
-# --- /find ------------------------------------------------------------------------------
+# --- /find: 采集码 + the full ID number --------------------------------------------------
+def wrong_idn(idn):
+    return idn[:-2] + ("00" if idn[-2:] != "00" else "11")
+
+
 f = Client()
 f.get("/find")
-r = f.post("/find", {"csrf": f.csrf(), "collect_code": S[0]["code"], "id_last4": "0000" if S[0]["last4"] != "0000" else "1111"})
-is_(r.status, 422, "/find with a wrong last four -> 422")
+r = f.post("/find", {"csrf": f.csrf(), "collect_code": S[0]["code"], "id_number": S[0]["last4"]})
+is_(r.status, 422, "/find with only the last four -> 422 (the full number is asked)")
+r = f.post("/find", {"csrf": f.csrf(), "collect_code": S[0]["code"], "id_number": wrong_idn(S[0]["idn"])})
+is_(r.status, 422, "/find with a wrong ID number -> 422")
 like(r.text, "未找到匹配的预约信息", "generic message")
-r = f.post("/find", {"csrf": f.csrf(), "collect_code": "HXnobody00", "id_last4": S[0]["last4"]})
+r = f.post("/find", {"csrf": f.csrf(), "collect_code": "HXnobody00", "id_number": S[0]["idn"]})
 is_(r.status, 422, "/find with a wrong code -> 422, same message")
 like(r.text, "未找到匹配的预约信息", "same generic message")
-r = f.post("/find", {"csrf": f.csrf(), "collect_code": S[0]["code"], "id_last4": S[0]["last4"].lower()})
+r = f.post("/find", {"csrf": f.csrf(), "collect_code": S[0]["code"], "id_number": S[0]["idn"].lower()})
 is_((r.status, r.location), (303, "/booking"), "/find right -> /booking")
 like(f.get("/booking").text, "待支付", "the booking on the other device")
+ok(S[0]["idn"] not in f.get("/booking").text, "the full ID number is shown on no student page")
 f2 = Client()
 f2.get("/find")
-st = [f2.post("/find", {"csrf": f2.csrf(), "collect_code": "HXguess%02d" % i, "id_last4": "1234"}).status
+tok2 = f2.csrf()
+st = [f2.post("/find", {"csrf": tok2, "collect_code": "HXguess%02d" % i, "id_number": "110101199003074578"}).status
       for i in range(11)]
 is_(st[:10], [422] * 10, "ten wrong /find: 422")
 is_(st[10], 429, "then 429")
+r = f2.post("/find", {"csrf": tok2, "collect_code": S[0]["code"], "id_number": S[0]["idn"]})
+is_(r.status, 429, "the throttled session is refused even with the right pair")
+like(r.text, "后再试", "the 429 page says when")
 f3 = Client()
 f3.get("/find")
-r = f3.post("/find", {"csrf": f3.csrf(), "collect_code": S[2]["code"], "id_last4": S[2]["last4"]})
+r = f3.post("/find", {"csrf": f3.csrf(), "collect_code": S[2]["code"], "id_number": S[2]["idn"]})
 is_((r.status, r.location), (303, "/confirm"), "/find without a booking -> /confirm")
+
+# The 采集码 image alone does not open a booking made in another session.
+x = Client()
+enter_task(x, T["code"])
+r = upload_code(x, qr(S[0]["code"]))
+is_((r.status, r.location), (303, "/find"), "another phone with the 采集码 -> /find (ID number asked)")
+is_(x.get("/booking").status, 303, "nothing of the booking before the ID number")
+is_(x.get("/records").status, 200, "records page answers")
+ok(S[0]["name"][-1] not in x.get("/booking").text, "no name shown")
+r = x.get("/find")
+like(r.text, "完整身份证号", "/find asks for the full ID number")
+r = x.post("/find", {"csrf": x.csrf(), "id_number": S[0]["idn"]})
+is_((r.status, r.location), (303, "/booking"), "with the full number -> /booking")
+
+# Five wrong ID numbers for one student close its /find for an hour, for everyone.
+for i in range(5):
+    y = Client()
+    y.get("/find")
+    y.post("/find", {"csrf": y.csrf(), "collect_code": S[1]["code"], "id_number": wrong_idn(S[1]["idn"])})
+y = Client()
+y.get("/find")
+r = y.post("/find", {"csrf": y.csrf(), "collect_code": S[1]["code"], "id_number": S[1]["idn"]})
+is_(r.status, 429, "5 wrong numbers: that student's /find is closed, even for the right number")
+like(r.text, "预约时的手机", "the student is told to use the booking phone or ask staff")
+z = Client()
+z.get("/find")
+r = z.post("/find", {"csrf": z.csrf(), "collect_code": S[2]["code"], "id_number": S[2]["idn"]})
+is_(r.status, 303, "another student's /find is not affected")
 
 # --- records and the photo --------------------------------------------------------------
 bid = sql("SELECT id FROM booking WHERE task_id = %d AND state = 'held'" % T["id"])

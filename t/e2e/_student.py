@@ -13,7 +13,7 @@ from tlib import (SRC, Client, bail, cli, idnum, mkqr, shanghai, sql, sql_rows,
 def make_task(students=3, capacity=10, fee="40", days=(1, 2), hours=("08:00", "10:00"),
               every=60, require_id=False):
     """A school, an open task with slots and a roster of its own.  Returns
-    {"code", "id", "students": [{"code", "last4", "name"}], "slots": [ids]}."""
+    {"code", "id", "students": [{"code", "last4", "idn", "name"}], "slots": [ids]}."""
     school = unique("", digits=True, n=5)
     code = unique("E")
     rc, out, err = cli("school", "add", school, "测试大学" + school)
@@ -38,7 +38,7 @@ def make_task(students=3, capacity=10, fee="40", days=(1, 2), hours=("08:00", "1
         idn = idnum(first)
         name = "学生" + "甲乙丙丁戊己庚辛壬癸"[i % 10] + "芳"
         rows.append("%s,%s,%s,S%08d,普通本科,普通高校,工商管理%d班" % (cc, name, idn, i, i % 3 + 1))
-        people.append({"code": cc, "last4": idn[-4:], "name": name})
+        people.append({"code": cc, "last4": idn[-4:], "idn": idn, "name": name})
     path = os.path.join(tmpdir(), code + ".csv")
     with open(path, "w", encoding="utf-8") as f:
         f.write("采集码,姓名,身份证号,学号,学历类别,学历层次,班级\n" + "\n".join(rows) + "\n")
@@ -84,11 +84,22 @@ def upload_code(c, path):
     return c.post("/code", {"csrf": c.csrf()}, files={"code_image": path})
 
 
-def prepare(task, student, c=None):
-    """A client that went task -> 采集码 -> confirm for student; at /slots."""
+def send_code(c, text):
+    """GET + POST /code with the 采集码 text, as the page's script sends it
+    after reading the code in the browser."""
+    c.get("/code")
+    return c.post("/code", {"csrf": c.csrf(), "collect_code": text})
+
+
+def prepare(task, student, c=None, image=False):
+    """A client that went task -> 采集码 -> confirm for student; at /slots.
+    The code goes as the text the browser read (image=True: the image)."""
     c = c or Client()
     enter_task(c, task["code"])
-    upload_code(c, qr(student["code"]))
+    if image:
+        upload_code(c, qr(student["code"]))
+    else:
+        send_code(c, student["code"])
     c.get("/confirm")
     c.post("/confirm", {"csrf": c.csrf()})
     c.get("/slots")

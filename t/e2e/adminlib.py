@@ -67,9 +67,9 @@ def roster(task_code, rows, tmp):
     must(cli("roster", "import", task_code, path), "roster import")
 
 
-def login(username, pw=PW):
+def login(username, pw=PW, source=None):
     """A Client logged in as username (bails when login fails)."""
-    c = Client()
+    c = Client(source=source)
     c.get("/admin/login")
     r = c.post("/admin/login", {"username": username, "password": pw, "csrf": c.csrf()})
     if r.status != 303:

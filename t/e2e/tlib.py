@@ -18,10 +18,9 @@ It prints TAP: one line per check, the plan at the end (done()).
     like(r.text, "毕业生采集", "entrance")
     done()
 
-Client: its own cookie jar, no automatic redirects, and by default its own
-loopback source address (127.x.y.z), so that each simulated user counts as
-another address for nginx's and the app's per-address throttling, as real
-students would.  Pass source="127.0.0.1" to share one address on purpose.
+Client: its own cookie jar, no automatic redirects, and by default the one
+address 127.0.0.1 that every client shares, as a campus behind its NAT
+does.  Per-address cases pass source=fresh_source() (a new 127.x.y.z).
 """
 
 import datetime
@@ -44,7 +43,7 @@ import urllib.parse
 __all__ = [
     "URL", "VAR", "CONF", "SRC", "CLI",
     "ok", "is_", "isnt", "like", "unlike", "skip", "diag", "note", "done", "bail",
-    "Client", "Response", "cli", "unique", "mkqr", "tmpdir",
+    "Client", "Response", "cli", "unique", "mkqr", "tmpdir", "fresh_source",
     "conf_values", "sql", "sql_rows", "idnum", "shanghai",
 ]
 
@@ -204,7 +203,7 @@ class Response:
 _source_counter = itertools.count(random.randrange(254 ** 3))
 
 
-def _next_source():
+def fresh_source():
     """A loopback address (127.a.b.c, all routed to lo on Linux), new per call."""
     n = next(_source_counter) % (254 ** 3)
     return "127.%d.%d.%d" % (n // 254 ** 2 + 1, (n // 254) % 254 + 1, n % 254 + 1)
@@ -214,7 +213,7 @@ class Client:
     """An HTTP client with its own cookies; does not follow redirects.
 
     Client(base_url=URL, source=None): source is the local address to send
-    from (default: a fresh 127.x.y.z per Client; "127.0.0.1" to share)."""
+    from (default: 127.0.0.1, shared by all; fresh_source() for another)."""
 
     def __init__(self, base_url=None, source=None, timeout=60):
         self.base = (base_url or URL).rstrip("/")
@@ -222,7 +221,7 @@ class Client:
         self.scheme = u.scheme
         self.host = u.hostname
         self.port = u.port or (443 if u.scheme == "https" else 80)
-        self.source = source or _next_source()
+        self.source = source or "127.0.0.1"
         self.timeout = timeout
         self.cookies = {}          # name -> (value, path)
         self.last = None           # the last Response

@@ -6,6 +6,6 @@
   <label>密码 <input name="password" type="password" autocomplete="current-password" maxlength="256" required></label>
   <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
   <button type="submit" class="ad-btn ad-btn--primary">登录</button>
-  <p class="ad-muted ad-small">连续输错 5 次密码，账号将锁定 15 分钟。</p>
+  <p class="ad-muted ad-small">同一账号在同一网络连续输错 5 次，需等待 15 分钟后再试。</p>
 </form>
 <?cs include:"admin/footer.cs" ?>
