@@ -8,7 +8,7 @@ times does not block the others.  An anonymous page view writes no row."""
 import concurrent.futures
 import time
 
-from tlib import Client, diag, done, is_, like, ok, sql
+from tlib import Client, diag, done, fresh_source, is_, like, ok, sql
 from _student import enter_task, make_task
 
 N = 1000
@@ -86,4 +86,49 @@ is_(r.status, 429, "throttled guesser: refused even for a real code, so it learn
 again = Client()
 r = enter_task(again, T["code"])
 is_((r.status, r.location), (303, "/code"), "the student who mistyped, in a new session: straight in")
+
+# --- an address past its ceiling (500 failures in 10 minutes) is slowed -------
+# Counters live in fixed 10-minute windows: start well inside one.
+if time.time() % 600 > 560:
+    time.sleep(600 - time.time() % 600 + 1)
+bad_addr = fresh_source()
+
+
+def guesser(j):
+    g = Client(source=bad_addr)
+    g.get("/task")
+    tok = g.csrf()
+    return [g.post("/task", {"csrf": tok, "task_code": "NOPE%02d%02d" % (j, i)}).status for i in range(10)]
+
+
+with concurrent.futures.ThreadPoolExecutor(max_workers=8) as ex:
+    flat = [x for st in ex.map(guesser, range(50)) for x in st]
+is_(flat.count(422), 500, "500 wrong task codes from one address, 10 per session: 422 each")
+g = Client(source=bad_addr)
+g.get("/task")
+gt = g.csrf()
+r = g.post("/task", {"csrf": gt, "task_code": "NOPE9999"})
+is_(r.status, 429, "past the ceiling, a new session's wrong code first waits")
+wait = int(r.header("Retry-After", "0") or 0)
+ok(1 <= wait <= 10, "a few seconds (Retry-After %d)" % wait)
+like(r.text, "排队", "the page says it is queueing")
+r = g.post("/task", {"csrf": gt, "task_code": T["code"]})
+is_((r.status, r.location), (303, "/code"), "a right task code is never refused for its address")
+time.sleep(wait + 1)
+h = Client(source=bad_addr)
+h.get("/task")
+r = h.post("/task", {"csrf": h.csrf(), "task_code": "NOPE9998"})
+is_(r.status, 429, "another new session waits too (slowed, not shut)")
+g2 = Client(source=bad_addr)
+g2.get("/task")
+g2t = g2.csrf()
+g2.post("/task", {"csrf": g2t, "task_code": "NOPE9997"})
+r = g2.post("/task", {"csrf": g2t, "task_code": "NOPE9996"})
+ok(r.status == 429, "still waiting before its time")
+time.sleep(int(r.header("Retry-After", "1") or 1) + 1)
+r = g2.post("/task", {"csrf": g2t, "task_code": "NOPE9995"})
+is_(r.status, 422, "after its wait the session is heard again (422)")
+c = Client()
+r = enter_task(c, T["code"])
+is_((r.status, r.location), (303, "/code"), "the campus address is not affected")
 done()
