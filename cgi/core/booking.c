@@ -2,8 +2,9 @@
  * booking.c - booking rules: taking and moving seats, payment outcome,
  * cancel, close-out and the sweep.
  *
- * Every state change is a conditional UPDATE on the state inside a short
- * transaction together with the seat it frees or takes, so that it
+ * Every state change takes the booking's row lock first (SELECT ... FOR
+ * UPDATE), then makes a conditional UPDATE on the state inside the same
+ * short transaction as the seat it frees or takes, so that it
  * happens exactly once however often (or however concurrently) it is
  * asked for.  Calls to the payment provider (pay_void_booking) are made
  * after the commit, never inside a transaction; a release that failed is
@@ -31,6 +32,7 @@ enum stmt {
 	STMT_ACTIVE,
 	STMT_PAID,
 	STMT_STATE,
+	STMT_STATE_LOCK,
 	STMT_CANCEL,
 	STMT_CLOSE_TASK,
 	STMT_CLOSE_LIST,
@@ -82,6 +84,9 @@ static const char *const stmts[STMT__MAX] = {
 	"WHERE id = ? AND state = 'held'",
 	/* STMT_STATE */
 	"SELECT state, IFNULL(slot_id, 0) FROM booking WHERE id = ?",
+	/* STMT_STATE_LOCK: the same, with the booking's row lock, so that
+	 * the slot read is the one the state change frees */
+	"SELECT state, IFNULL(slot_id, 0) FROM booking WHERE id = ? FOR UPDATE",
 	/* STMT_CANCEL */
 	"UPDATE booking SET state = 'cancelled', cancelled_at = UTC_TIMESTAMP(), "
 	"cancel_reason = ? WHERE id = ? AND state IN ('held','booked')",
@@ -330,8 +335,10 @@ end_once(int stmt, long long booking_id, const char *reason)
 
 	if ((rc = db_begin()) < 0)
 		return rc;
-	rc = db_one(&set, STMT_STATE, "i", "si", booking_id, st, sizeof(st),
-	    &slot);
+	/* The row lock first: a change of slot committed meanwhile moved
+	 * the seat this booking holds. */
+	rc = db_one(&set, STMT_STATE_LOCK, "i", "si", booking_id, st,
+	    sizeof(st), &slot);
 	if (rc <= 0)
 		return fail(rc);
 	rc = reason != NULL ?

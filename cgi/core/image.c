@@ -22,6 +22,7 @@
 #include <magic.h>
 #include <png.h>
 
+#include "config.h"
 #include "image.h"
 
 /* Bytes given to libmagic: the signatures are at the start. */
@@ -97,6 +98,26 @@ img_sniff(const void *buf, size_t len)
 	return IMG_NONE;
 }
 
+/* The pixel budget: Upload.MaxSide and Upload.MaxMegapixels, never
+ * above the compiled-in limits. */
+static unsigned long
+max_side(void)
+{
+	long long	 v = conf_int("Upload.MaxSide", IMG_MAX_SIDE);
+
+	return v > 0 && v <= IMG_MAX_SIDE ? (unsigned long)v : IMG_MAX_SIDE;
+}
+
+static uint64_t
+max_pixels(void)
+{
+	long long	 v = conf_int("Upload.MaxMegapixels",
+			    IMG_MAX_PIXELS / 1000000);
+
+	return v > 0 && (uint64_t)v * 1000000 <= IMG_MAX_PIXELS ?
+	    (uint64_t)v * 1000000 : IMG_MAX_PIXELS;
+}
+
 /* Returns IMG_OK, IMG_CORRUPT (a zero side) or IMG_TOOBIG. */
 static int
 dims_check(unsigned long w, unsigned long h)
@@ -104,8 +125,7 @@ dims_check(unsigned long w, unsigned long h)
 
 	if (w == 0 || h == 0)
 		return IMG_CORRUPT;
-	if (w > IMG_MAX_SIDE || h > IMG_MAX_SIDE ||
-	    (uint64_t)w * h > IMG_MAX_PIXELS)
+	if (w > max_side() || h > max_side() || (uint64_t)w * h > max_pixels())
 		return IMG_TOOBIG;
 	return IMG_OK;
 }
@@ -568,7 +588,8 @@ decode_png(const unsigned char *buf, size_t len, int gray, struct img *out)
 		free(rows);
 		return rc;
 	}
-	png_set_user_limits(png, IMG_MAX_SIDE, IMG_MAX_SIDE);
+	png_set_user_limits(png, (png_uint_32)max_side(),
+	    (png_uint_32)max_side());
 	png_set_chunk_cache_max(png, PNG_CACHE_MAX);
 	png_set_chunk_malloc_max(png, PNG_CHUNK_MAX);
 	png_set_read_fn(png, &src, png_rd);

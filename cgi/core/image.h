@@ -19,13 +19,14 @@ enum img_type { IMG_NONE = 0, IMG_JPEG, IMG_PNG };
 /* Result codes shared by image and qr functions. */
 #define IMG_OK		0
 #define IMG_NOTIMAGE	(-1)	/* not JPEG/PNG by content -> HTTP 415 */
-#define IMG_TOOBIG	(-2)	/* over the pixel limit in the header -> 422 */
+#define IMG_TOOBIG	(-2)	/* over the pixel budget in the header -> 413 */
 #define IMG_CORRUPT	(-3)	/* truncated/corrupt/undecodable -> 422 */
 #define IMG_SYSERR	(-4)	/* out of memory etc. -> 500 */
 
-/* Limits checked from the header, before decoding. */
+/* The pixel budget checked from the header, before decoding: at most
+ * these, lowered by Upload.MaxMegapixels and Upload.MaxSide. */
 #define IMG_MAX_PIXELS	40000000UL	/* 40 megapixels */
-#define IMG_MAX_SIDE	20000U
+#define IMG_MAX_SIDE	10000U
 
 /* Collection photo output size (学信网 spec). */
 #define IMG_PHOTO_W	480

@@ -55,4 +55,21 @@ if q:
     c, tok = clients[q[0]]
     r = c.post("/code", {"csrf": tok}, files={"code_image": photo})
     is_(r.status, 303, "once the pool is free, the queued student's upload is decoded")
+
+# The pixel budget, read from the header: a long PNG within the byte limit
+# is refused with 413 and a Chinese message, before any decoding.
+import os
+import subprocess
+import time
+from tlib import tmpdir
+wide = os.path.join(tmpdir(), "wide.png")
+subprocess.run(["/usr/bin/convert", "-size", "19999x2000", "xc:white", wide], check=True)
+w = Client()
+enter_task(w, T["code"])
+w.get("/code")
+t0 = time.time()
+r = w.post("/code", {"csrf": w.csrf()}, files={"code_image": wide})
+is_(r.status, 413, "19,999 x 2,000 PNG (%d bytes): 413" % os.path.getsize(wide))
+like(r.text, "像素", "with a Chinese message about the pixels")
+diag("refused in %.0f ms" % ((time.time() - t0) * 1000))
 done()

@@ -139,6 +139,28 @@ test_dims(void)
 	ok(rc == IMG_TOOBIG && w == 65535 && h == 65535,
 	    "JPEG SOF 65535x65535 refused from the header (%d)", rc);
 	free(b);
+	/* The pixel budget (40 MP, 10,000 px a side), read from IHDR. */
+	b = corpus_read("qr_plain.png", &n);
+	{
+		static const struct { unsigned w, h; int want; } t[] = {
+			{ 19999, 2000, IMG_TOOBIG },	/* 40 MP minus a bit */
+			{ 10001, 100, IMG_TOOBIG },	/* a side too long */
+			{ 9999, 4000, IMG_OK },		/* just inside */
+			{ 8000, 5001, IMG_TOOBIG },	/* over 40 MP */
+		};
+		size_t	 i;
+		for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+			unsigned char *p = b + 16;
+			p[0] = t[i].w >> 24; p[1] = t[i].w >> 16;
+			p[2] = t[i].w >> 8; p[3] = t[i].w;
+			p[4] = t[i].h >> 24; p[5] = t[i].h >> 16;
+			p[6] = t[i].h >> 8; p[7] = t[i].h;
+			rc = img_dims(b, n, IMG_PNG, &w, &h);
+			ok(rc == t[i].want, "pixel budget: %ux%u -> %d",
+			    t[i].w, t[i].h, rc);
+		}
+	}
+	free(b);
 }
 
 static void
