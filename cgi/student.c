@@ -445,6 +445,25 @@ static const struct {
 	{ QR_NONE, 422, "未识别到二维码，请上传学信网下载的采集码图片（请勿上传截图），并确保二维码完整清晰" },
 };
 
+/*
+ * Phones may send HEIC (iPhone camera) or WebP when the form accepts any image type.
+ * They are not decoded here; the student is told what to do instead.
+ * Returns the message, or NULL for anything else.
+ */
+static const char *
+phone_format(const unsigned char *b, size_t n)
+{
+
+	if (n >= 12 && memcmp(b + 4, "ftyp", 4) == 0 &&
+	    (memcmp(b + 8, "heic", 4) == 0 || memcmp(b + 8, "heix", 4) == 0 ||
+	    memcmp(b + 8, "mif1", 4) == 0 || memcmp(b + 8, "msf1", 4) == 0 ||
+	    memcmp(b + 8, "hevc", 4) == 0))
+		return "暂不支持 HEIC 格式的照片。请在手机“设置-相机-格式”中选择“兼容性最佳”后重拍，或打开图片后截图，再上传 JPG/PNG 图片";
+	if (n >= 12 && memcmp(b, "RIFF", 4) == 0 && memcmp(b + 8, "WEBP", 4) == 0)
+		return "暂不支持 WebP 格式的图片，请保存为 JPG 或截图后再上传";
+	return NULL;
+}
+
 /* The 采集码 from the typed (or browser-read) text or the uploaded image
  * into *payload (malloc'd).  Returns 0, or a status with the form's
  * message set. */
@@ -452,7 +471,7 @@ static int
 read_code(struct req *r, char **payload, size_t *plen)
 {
 	unsigned char	*buf;
-	const char	*text = web_str(r, "collect_code");
+	const char	*text = web_str(r, "collect_code"), *why;
 	size_t		 len, i;
 	int		 rc;
 
@@ -469,6 +488,10 @@ read_code(struct req *r, char **payload, size_t *plen)
 	if ((rc = web_slurp(web_file(r, "code_image"), UPLOAD_MAX, &buf,
 	    &len)) != 0)
 		return rc;
+	if ((why = phone_format(buf, len)) != NULL) {
+		free(buf);
+		return web_fail(r, 415, why);
+	}
 	rc = qr_decode_image(buf, len, payload, plen);
 	free(buf);
 	if (rc == IMG_OK)
@@ -598,6 +621,7 @@ static int
 page_idcard(struct req *r)
 {
 	unsigned char	*buf, *jpg = NULL;
+	const char	*why;
 	size_t		 len, jlen = 0;
 	int		 rc;
 
@@ -615,6 +639,11 @@ page_idcard(struct req *r)
 	if ((rc = web_slurp(web_file(r, "id_image"), UPLOAD_MAX, &buf,
 	    &len)) != 0)
 		return rc;
+	if ((why = phone_format(buf, len)) != NULL) {
+		free(buf);
+		web_fail(r, 415, why);
+		return web_page(r, "student/idcard.cs");
+	}
 	rc = img_reencode_idcard(buf, len, &jpg, &jlen);
 	free(buf);
 	if (rc == IMG_SYSERR)
@@ -1097,6 +1126,8 @@ student_init(void)
 
 	if (img_init() != 0)
 		log_warn("libmagic could not be loaded: uploads are refused");
+	img_budget(conf_int("Upload.MaxSide", IMG_MAX_SIDE),
+	    conf_int("Upload.MaxMegapixels", IMG_MAX_PIXELS / 1000000));
 }
 
 static const struct app app = {

@@ -22,7 +22,6 @@
 #include <magic.h>
 #include <png.h>
 
-#include "config.h"
 #include "image.h"
 
 /* Bytes given to libmagic: the signatures are at the start. */
@@ -98,24 +97,33 @@ img_sniff(const void *buf, size_t len)
 	return IMG_NONE;
 }
 
-/* The pixel budget: Upload.MaxSide and Upload.MaxMegapixels, never
- * above the compiled-in limits. */
+/* The pixel budget (img_budget()), never above the compiled-in limits. */
+static unsigned long	budget_side = IMG_MAX_SIDE;
+static uint64_t		budget_pixels = IMG_MAX_PIXELS;
+
+void
+img_budget(long long side, long long megapixels)
+{
+
+	budget_side = side > 0 && side <= IMG_MAX_SIDE ?
+	    (unsigned long)side : IMG_MAX_SIDE;
+	budget_pixels = megapixels > 0 &&
+	    (uint64_t)megapixels * 1000000 <= IMG_MAX_PIXELS ?
+	    (uint64_t)megapixels * 1000000 : IMG_MAX_PIXELS;
+}
+
 static unsigned long
 max_side(void)
 {
-	long long	 v = conf_int("Upload.MaxSide", IMG_MAX_SIDE);
 
-	return v > 0 && v <= IMG_MAX_SIDE ? (unsigned long)v : IMG_MAX_SIDE;
+	return budget_side;
 }
 
 static uint64_t
 max_pixels(void)
 {
-	long long	 v = conf_int("Upload.MaxMegapixels",
-			    IMG_MAX_PIXELS / 1000000);
 
-	return v > 0 && (uint64_t)v * 1000000 <= IMG_MAX_PIXELS ?
-	    (uint64_t)v * 1000000 : IMG_MAX_PIXELS;
+	return budget_pixels;
 }
 
 /* Returns IMG_OK, IMG_CORRUPT (a zero side) or IMG_TOOBIG. */

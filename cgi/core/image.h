@@ -28,6 +28,10 @@ enum img_type { IMG_NONE = 0, IMG_JPEG, IMG_PNG };
 #define IMG_MAX_PIXELS	40000000UL	/* 40 megapixels */
 #define IMG_MAX_SIDE	10000U
 
+/* Lower the pixel budget (Upload.MaxSide, Upload.MaxMegapixels); values
+ * out of range keep the compiled-in limits. */
+void		 img_budget(long long max_side, long long max_megapixels);
+
 /* Collection photo output size (学信网 spec). */
 #define IMG_PHOTO_W	480
 #define IMG_PHOTO_H	640

@@ -75,9 +75,16 @@ await run(async () => {
       await page.setInputFiles('#code_image', other);
       await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
       await step(page, errors, '05-code-error', 422, 'a code of another task');
+      const codePosts = [];
+      page.on('request', (q) => {
+        if (q.method() === 'POST' && q.url().endsWith('/code')) codePosts.push(q.postData() || '');
+      });
       await page.setInputFiles('#code_image', good);
       await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
       ok(page.url().endsWith('/confirm'), 'upload -> /confirm');
+      ok(codePosts.length === 1 && codePosts[0].startsWith('csrf=') && codePosts[0].includes('collect_code=')
+        && !codePosts[0].includes('Content-Disposition'),
+        'the browser read the 采集码: only its text was sent, no image (' + codePosts.map((b) => b.length) + ' bytes)');
       await step(page, errors, '06-confirm', 200);
       ok((await page.content()).includes('李*芳'), 'name masked');
       await Promise.all([page.waitForNavigation(), page.click('text=确认无误，提交')]);

@@ -1,6 +1,6 @@
 <?cs include:"header.cs" ?>
 <?cs call:steps(2) ?>
-<form method="post" action="/code" enctype="multipart/form-data" class="tc-form">
+<form method="post" action="/code" enctype="multipart/form-data" class="tc-form" data-qr-form>
   <div class="tc-form__head">
     <h2 class="tc-form__title">上传学籍网采集码</h2>
     <p class="tc-form__desc"><?cs var:Task.school_name ?> · <?cs var:Task.title ?></p>
@@ -9,17 +9,21 @@
     <span class="tc-upload__icon" aria-hidden="true"><svg viewBox="0 0 24 24" width="40" height="40"><path fill="currentColor" d="M3 3h8v8H3V3zm2 2v4h4V5H5zm8-2h8v8h-8V3zm2 2v4h4V5h-4zM3 13h8v8H3v-8zm2 2v4h4v-4H5zm13-2h3v2h-3v-2zm-5 0h3v3h-3v-3zm3 3h2v2h-2v-2zm-3 3h3v2h-3v-2zm5-1h3v3h-3v-3z"/></svg></span>
     <span class="tc-upload__text">点击上传采集码</span>
     <span class="tc-upload__hint">请上传学籍网下载的采集码图片（JPG/PNG，10MB 以内）</span>
-    <input id="code_image" name="code_image" type="file" accept="image/jpeg,image/png" class="tc-upload__input" required>
+    <input id="code_image" name="code_image" type="file" accept="image/*" class="tc-upload__input" required>
   </label>
   <div class="tc-warn">
     <p><strong>注意：</strong></p>
     <p>① 请勿上传截图；</p>
     <p>② 请务必上传本人采集码，上传他人采集码导致其他问题后果自负。</p>
   </div>
+  <div id="qr-reader" class="tc-qr-reader" hidden></div>
+  <p class="tc-tips tc-center" data-qr-status role="status" hidden></p>
   <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
   <div class="tc-actions">
     <button type="submit" class="weui-btn weui-btn_primary tc-btn">上传并识别</button>
   </div>
   <p class="tc-tips tc-center">还没有采集码？<a href="/faq#howto">查看获取方式</a></p>
 </form>
+<script src="/static/vendor/html5-qrcode.min.js"></script>
+<script src="/static/js/upload.js"></script>
 <?cs include:"footer.cs" ?>
