@@ -17,6 +17,7 @@
     <p>② 请务必上传本人采集码，上传他人采集码导致其他问题后果自负。</p>
   </div>
   <div id="qr-reader" class="tc-qr-reader" hidden></div>
+  <progress class="tc-progress" data-qr-progress max="100" value="0" hidden></progress>
   <p class="tc-tips tc-center" data-qr-status role="status" hidden></p>
   <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
   <div class="tc-actions">
