@@ -1,6 +1,6 @@
 <?cs include:"header.cs" ?>
 <?cs call:steps(2) ?>
-<form method="post" action="/code" enctype="multipart/form-data" class="tc-form" data-qr-form>
+<form method="post" action="/code" enctype="multipart/form-data" class="tc-form" data-upload data-qr="qr-reader">
   <div class="tc-form__head">
     <h2 class="tc-form__title">上传学籍网采集码</h2>
     <p class="tc-form__desc"><?cs var:Task.school_name ?> · <?cs var:Task.title ?></p>
@@ -17,8 +17,11 @@
     <p>② 请务必上传本人采集码，上传他人采集码导致其他问题后果自负。</p>
   </div>
   <div id="qr-reader" class="tc-qr-reader" hidden></div>
-  <progress class="tc-progress" data-qr-progress max="100" value="0" hidden></progress>
-  <p class="tc-tips tc-center" data-qr-status role="status" hidden></p>
+  <div class="tc-alert tc-upload-error" data-upload-error role="alert" hidden><i class="weui-icon-warn" aria-hidden="true"></i><span></span></div>
+  <div class="tc-progress" data-upload-panel hidden>
+    <p class="tc-progress__text"><i class="weui-loading" aria-hidden="true"></i><span data-upload-text role="status" aria-live="polite"></span></p>
+    <div class="weui-progress"><div class="weui-progress__bar"><div class="weui-progress__inner-bar" data-upload-bar></div></div></div>
+  </div>
   <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
   <div class="tc-actions">
     <button type="submit" class="weui-btn weui-btn_primary tc-btn">上传并识别</button>

@@ -1,6 +1,6 @@
 <?cs include:"header.cs" ?>
 <?cs call:steps(3) ?>
-<form method="post" action="/idcard" enctype="multipart/form-data" class="tc-form">
+<form method="post" action="/idcard" enctype="multipart/form-data" class="tc-form" data-upload>
   <div class="tc-form__head">
     <h2 class="tc-form__title">上传身份证照片</h2>
     <p class="tc-form__desc">本次采集要求上传身份证人像面照片，仅供现场工作人员核对身份</p>
@@ -17,10 +17,16 @@
     <p>请根据提示重新拍摄上传。如按提示仍不能完成预约，可在拍摄现场找工作人员现场预约。</p>
   </div>
   <?cs /if ?>
+  <div class="tc-alert tc-upload-error" data-upload-error role="alert" hidden><i class="weui-icon-warn" aria-hidden="true"></i><span></span></div>
+  <div class="tc-progress" data-upload-panel hidden>
+    <p class="tc-progress__text"><i class="weui-loading" aria-hidden="true"></i><span data-upload-text role="status" aria-live="polite"></span></p>
+    <div class="weui-progress"><div class="weui-progress__bar"><div class="weui-progress__inner-bar" data-upload-bar></div></div></div>
+  </div>
   <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
   <div class="tc-actions">
     <button type="submit" class="weui-btn weui-btn_primary tc-btn">提交</button>
   </div>
   <p class="tc-tips">身份证遗失？无需在线预约，请在拍摄现场找工作人员现场预约即可（<a href="/faq#faq5">常见问题 5</a>）。</p>
 </form>
+<script src="/static/js/upload.js"></script>
 <?cs include:"footer.cs" ?>
