@@ -149,6 +149,8 @@ static const struct field task_view_fields[] = {
 	{ "imported", FT_INT, 0, 0, NULL },
 	{ "rejected", FT_INT, 0, 0, NULL },
 	{ "n", FT_INT, 0, 0, NULL },
+	{ "v", FT_INT, 0, 0, NULL },
+	{ "k", FT_INT, 0, 0, NULL },
 };
 
 /* Load task r->id[0] (already scoped) into Tasks.0.  0, 404 or 5xx. */
@@ -191,6 +193,8 @@ page_task(struct req *r)
 	web_setf(r, "Page.Imported", "%lld", web_int(r, "imported"));
 	web_setf(r, "Page.Rejected", "%lld", web_int(r, "rejected"));
 	web_setf(r, "Page.N", "%lld", web_int(r, "n"));
+	web_setf(r, "Page.V", "%lld", web_int(r, "v"));
+	web_setf(r, "Page.K", "%lld", web_int(r, "k"));
 	return task_render(r);
 }
 
@@ -357,30 +361,93 @@ page_slot_del(struct req *r)
 	return web_redirect(r, "/admin/tasks/%lld?done=deleted#slots", tid);
 }
 
+static const struct field close_fields[] = {
+	{ "confirm_code", FT_CODE, 32, 0, "任务代码" },
+	{ "reason", FT_TEXT, 600, 0, "原因" },
+	{ "force", FT_BOOL, 0, 0, "强制结束" },
+};
+
+/* The confirmation page: what the close will do, then the task code
+ * typed again. */
+static int
+close_render(struct req *r, long long tid, const struct close_plan *p)
+{
+	char	 key[32];
+	int	 i;
+
+	web_set(r, "Page.Title", "结束任务");
+	web_set(r, "Page.Nav", "tasks");
+	web_setf(r, "Plan.task_id", "%lld", tid);
+	web_set(r, "Plan.code", p->code);
+	web_set(r, "Plan.last_day", p->last_day);
+	web_setf(r, "Plan.window_over", "%d", p->window_over);
+	web_setf(r, "Plan.to_cancel", "%d", p->to_cancel);
+	web_setf(r, "Plan.checked_in", "%d", p->checked_in);
+	web_setf(r, "Plan.holds", "%d", p->holds);
+	web_setf(r, "Plan.collected", "%d", p->collected);
+	web_setf(r, "Plan.to_capture", "%d", p->to_capture);
+	web_setf(r, "Plan.more", "%d", p->checked_in - p->nblock);
+	for (i = 0; i < p->nblock; i++) {
+		snprintf(key, sizeof(key), "Plan.block.%d", i);
+		web_set(r, key, p->block[i]);
+	}
+	return web_page(r, "admin/task_close.cs");
+}
+
+/* GET/POST /admin/tasks/ID/close (operator). */
 static int
 page_close(struct req *r)
 {
 	struct close_counts	 cc;
+	struct close_plan	*p;
 	struct actor		 a = actor_of(r);
-	int			 rc;
+	const char		*code, *reason;
+	int			 rc, force, need;
 
 	if ((rc = scope_task(r, r->id[0], NULL)) != 0)
 		return rc;
-	rc = booking_close_task(r->id[0], &a, &cc);
-	log_info("admin: user %lld closed task %lld: rc %d, %d cancelled",
-	    r->s.user_id, r->id[0], rc, cc.cancelled);
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return 500;
+	if ((rc = booking_close_plan(r->id[0], p)) <= 0) {
+		free(p);
+		return rc < 0 ? web_dberr(rc) : 404;
+	}
+	if (r->method == M_GET || r->status != 0) {
+		rc = close_render(r, r->id[0], p);
+		free(p);
+		return rc;
+	}
+	code = web_str(r, "confirm_code");
+	reason = web_str(r, "reason");
+	force = web_int(r, "force") == 1;
+	need = !p->window_over || p->checked_in > 0;
+	if (code == NULL || strcmp(code, p->code) != 0)
+		web_fail(r, 422, "请输入本任务的任务代码以确认");
+	else if (!p->window_over && !(force && reason != NULL))
+		web_fail(r, 422, "采集期未结束，不能结束任务；如确需提前结束，"
+		    "请勾选“强制结束”并填写原因");
+	else if (p->checked_in > 0 && !(force && reason != NULL))
+		web_fail(r, 409, "仍有已签到但未上传照片的学生，不能结束任务；"
+		    "请先上传照片，或勾选“强制结束”并填写原因");
+	if (r->status != 0) {
+		rc = close_render(r, r->id[0], p);
+		free(p);
+		return rc;
+	}
+	free(p);
+	rc = booking_close_task(r->id[0], &a, need && force, reason, &cc);
 	if (rc == 1) {
 		r->err = "支付服务暂时不可用，请稍后再次结束任务";
 		return 503;
 	}
-	if (rc == DB_CHECK) {
-		r->err = "暂时无法结束该任务";
+	if (rc == BK_EARLY || rc == BK_CHECKEDIN || rc == DB_CHECK) {
+		r->err = "暂时无法结束该任务，请刷新后重试";
 		return 409;
 	}
 	if (rc < 0)
 		return web_dberr(rc);
-	return web_redirect(r, "/admin/tasks/%lld?done=closed&n=%d",
-	    r->id[0], cc.cancelled);
+	return web_redirect(r, "/admin/tasks/%lld?done=closed&n=%d&v=%d&k=%d",
+	    r->id[0], cc.cancelled, cc.voided, cc.captured);
 }
 
 /* --- roster upload ----------------------------------------------------- */
@@ -881,8 +948,8 @@ static const struct page pages[] = {
 	  R_DESK, page_export },
 	{ "/admin/tasks/#/unbooked.csv", M_GET, FIELDS(export_fields), PG_RAW,
 	  R_DESK, page_unbooked },
-	{ "/admin/tasks/#/close", M_POST, NOFIELDS, 0, R_OPERATOR,
-	  page_close },
+	{ "/admin/tasks/#/close", M_GET | M_POST, FIELDS(close_fields),
+	  PG_FORM, R_OPERATOR, page_close },
 	{ "/admin/students", M_GET, FIELDS(search_fields), PG_FORM, R_ANY,
 	  page_students },
 	{ "/admin/students/#", M_GET | M_POST, FIELDS(student_fields),

@@ -17,6 +17,7 @@
 
 #include <sodium.h>
 
+#include "clock.h"
 #include "booking.h"
 #include "config.h"
 #include "db.h"
@@ -233,7 +234,7 @@ static int
 refuse(struct req *r, int left, const char *why)
 {
 	char		 when[8];
-	time_t		 t = time(NULL) + left + 8 * 3600;	/* Asia/Shanghai */
+	time_t		 t = clock_now() + left + 8 * 3600;	/* Asia/Shanghai */
 	struct tm	 tm;
 
 	gmtime_r(&t, &tm);

@@ -19,6 +19,7 @@
 
 #include "audit.h"
 #include "booking.h"
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "idnum.h"
@@ -95,7 +96,7 @@ usage(void)
 	    "       tucai slots add TASKCODE --date DATE --from HH:MM --to HH:MM "
 	    "--every MINUTES --capacity N\n"
 	    "       tucai roster import TASKCODE FILE.csv\n"
-	    "       tucai task close TASKCODE\n"
+	    "       tucai task close TASKCODE [--force --reason TEXT]\n"
 	    "       tucai sweep\n", stderr);
 	return 2;
 }
@@ -494,27 +495,77 @@ cmd_roster(int argc, char **argv)
 
 /* --- close-out and housekeeping ------------------------------------- */
 
+/* The operator's close-out: refused inside the window and while someone
+ * is checked in without a photo, unless --force with a reason. */
+static int
+cmd_task_close(int argc, char **argv)
+{
+	struct close_counts	 cc;
+	struct close_plan	*p;
+	const char		*reason = NULL;
+	long long		 tid;
+	char			 first[11], last[11];
+	int			 i, rc, force = 0;
+
+	for (i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "--force") == 0)
+			force = 1;
+		else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc)
+			reason = argv[++i];
+		else
+			return usage();
+	}
+	if (force && (reason == NULL || *reason == '\0'))
+		return refuse("--force needs --reason TEXT (it is audited)");
+	if ((rc = task_get(argv[2], &tid, first, last)) != 0)
+		return rc;
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return refuse("out of memory");
+	if ((rc = booking_close_plan(tid, p)) < 0) {
+		free(p);
+		return dbfail(rc);
+	}
+	if (!p->window_over && !force) {
+		fprintf(stderr, "tucai: 采集期未结束（至 %s），不能结束任务\n"
+		    "tucai: to close it anyway: --force --reason TEXT\n",
+		    p->last_day);
+		free(p);
+		return 1;
+	}
+	if (p->checked_in > 0 && !force) {
+		fprintf(stderr, "tucai: %d 人已签到但尚未上传照片，不能结束任务：\n",
+		    p->checked_in);
+		for (i = 0; i < p->nblock; i++)
+			fprintf(stderr, "  %s\n", p->block[i]);
+		if (p->checked_in > p->nblock)
+			fprintf(stderr, "  ……另有 %d 人\n",
+			    p->checked_in - p->nblock);
+		fprintf(stderr, "tucai: upload their photos, or "
+		    "--force --reason TEXT\n");
+		free(p);
+		return 1;
+	}
+	free(p);
+	rc = booking_close_task(tid, &cli_actor, force, reason, &cc);
+	if (rc == 1)
+		return refuse("payment provider unavailable; run again");
+	if (rc != 0)
+		return dbfail(rc);
+	printf("task %s closed: %d cancelled, %d holds released, "
+	    "%d captured, %d collected\n", argv[2], cc.cancelled, cc.voided,
+	    cc.captured, cc.collected);
+	return 0;
+}
+
 static int
 cmd_task(int argc, char **argv)
 {
-	struct close_counts	 cc;
-	long long		 tid;
-	char			 first[11], last[11];
-	int			 rc;
 
 	if (argc >= 2 && strcmp(argv[1], "add") == 0)
 		return cmd_task_add(argc, argv);
-	if (argc != 3 || strcmp(argv[1], "close") != 0)
+	if (argc < 3 || strcmp(argv[1], "close") != 0)
 		return usage();
-	if ((rc = task_get(argv[2], &tid, first, last)) != 0)
-		return rc;
-	if ((rc = booking_close_task(tid, &cli_actor, &cc)) != 0)
-		return rc == 1 ? refuse("payment provider unavailable; run again")
-		    : dbfail(rc);
-	printf("task %s closed: %d cancelled, %d holds released, "
-	    "%d collected untouched\n", argv[2], cc.cancelled, cc.voided,
-	    cc.collected);
-	return 0;
+	return cmd_task_close(argc, argv);
 }
 
 static int
@@ -562,6 +613,8 @@ main(int argc, char *argv[])
 	if (conf_load() != 0)
 		return 1;
 	log_open("tucai");
+	if (clock_init() != 0)
+		return 1;
 	if (sodium_init() < 0)
 		return 1;
 	if (db_open() != 0)

@@ -342,8 +342,8 @@ adb_slotgen_check(const struct adb_slotgen *g)
 	return NULL;
 }
 
-int
-adb_slots_add(const struct adb_slotgen *g, int *added)
+static int
+adb_slots_add_once(const struct adb_slotgen *g, int *added)
 {
 	long	 d, a = dayno(g->date_from), b = dayno(g->date_to);
 	char	 date[11], hm[16], sa[20], sb[20];
@@ -384,6 +384,15 @@ adb_slots_add(const struct adb_slotgen *g, int *added)
 		return rc;
 	}
 	return 0;
+}
+
+int
+adb_slots_add(const struct adb_slotgen *g, int *added)
+{
+	int	 rc;
+
+	DB_TX(rc, adb_slots_add_once(g, added));
+	return rc;
 }
 
 int

@@ -48,6 +48,11 @@ enum stmt {
 	STMT_LAPSE,
 	STMT_SESS_OLD,
 	STMT_THROTTLE_OLD,
+	STMT_PLAN_TASK,
+	STMT_PLAN_COUNTS,
+	STMT_PLAN_HOLDS,
+	STMT_PLAN_BLOCK,
+	STMT_TO_CAPTURE,
 	STMT__MAX
 };
 
@@ -111,9 +116,9 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_HAS_HOLD */
 	"SELECT COUNT(*) FROM payment WHERE booking_id = ? "
 	"AND state = 'authorized'",
-	/* STMT_REPAIR_PAID: a held booking whose payment was authorised
-	 * (the process died between the payment's commit and
-	 * booking_paid()): booked, as booking_paid() would have done */
+	/* STMT_REPAIR_PAID: a held booking whose payment was authorised.
+	 * pay_apply() books the seat in the payment's own commit; this
+	 * mends rows left by releases that committed them apart */
 	"UPDATE booking b SET b.state = 'booked', b.hold_expires_at = NULL "
 	"WHERE b.state = 'held' AND EXISTS (SELECT 1 FROM payment p "
 	"WHERE p.booking_id = b.id AND p.state = 'authorized')",
@@ -141,6 +146,27 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_THROTTLE_OLD */
 	"DELETE FROM throttle WHERE window_start < UTC_TIMESTAMP() - "
 	"INTERVAL 1 DAY",
+	/* STMT_PLAN_TASK: has the window's last day passed in China? */
+	"SELECT code, last_day, school_id, "
+	"DATE(UTC_TIMESTAMP() + INTERVAL 8 HOUR) > last_day FROM task "
+	"WHERE id = ?",
+	/* STMT_PLAN_COUNTS */
+	"SELECT COUNT(*), IFNULL(SUM(state = 'checked_in'), 0) FROM booking "
+	"WHERE task_id = ? AND state IN ('held','booked','checked_in')",
+	/* STMT_PLAN_HOLDS: frozen money of bookings a close ends (or ended);
+	 * collected ones' to capture */
+	"SELECT IFNULL(SUM(b.state <> 'collected'), 0), "
+	"IFNULL(SUM(b.state = 'collected' AND p.state = 'authorized'), 0) "
+	"FROM payment p JOIN booking b ON b.id = p.booking_id "
+	"WHERE b.task_id = ? AND p.state IN ('created','authorized')",
+	/* STMT_PLAN_BLOCK: checked in, no photo: who and which shot */
+	"SELECT s.name, IFNULL(b.shot_no, 0) FROM booking b "
+	"JOIN student s ON s.id = b.student_id WHERE b.task_id = ? "
+	"AND b.state = 'checked_in' ORDER BY b.shot_day, b.shot_no LIMIT 50",
+	/* STMT_TO_CAPTURE: collected bookings whose hold is still frozen */
+	"SELECT DISTINCT b.id FROM booking b JOIN payment p "
+	"ON p.booking_id = b.id WHERE b.task_id = ? AND b.state = 'collected' "
+	"AND p.state = 'authorized' ORDER BY b.id LIMIT 500",
 };
 _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
@@ -185,13 +211,6 @@ why_not(long long task_id, long long slot_id)
 
 static int	 expire_where(int stmt, long long id);
 
-/* Run a transaction again (at most 3 times in all) when the server chose
- * it as a deadlock victim or a lock wait timed out. */
-#define RETRY(call) do {						\
-	int n_;								\
-	for (n_ = 0; n_ < 3 && (rc = (call)) == DB_RETRY; n_++)	\
-		continue;						\
-} while (0)
 
 static int
 take_once(long long task_id, long long student_id, long long slot_id,
@@ -236,7 +255,7 @@ booking_take(long long task_id, long long student_id, long long slot_id,
 	 * slot is full, whether or not the sweep has run yet. */
 	if ((rc = expire_where(STMT_EXPIRE_SLOT, slot_id)) < 0)
 		return rc;
-	RETRY(take_once(task_id, student_id, slot_id, booking_id));
+	DB_TX(rc, take_once(task_id, student_id, slot_id, booking_id));
 	return rc;
 }
 
@@ -281,7 +300,7 @@ booking_change(long long booking_id, long long new_slot)
 
 	if ((rc = expire_where(STMT_EXPIRE_SLOT, new_slot)) < 0)
 		return rc;
-	RETRY(change_once(booking_id, new_slot));
+	DB_TX(rc, change_once(booking_id, new_slot));
 	return rc;
 }
 
@@ -297,6 +316,22 @@ booking_active(long long student_id, long long *booking_id, char state[16])
 	    st, sizeof(st));
 	if (rc == 1)
 		snprintf(state, 16, "%s", state_name(st));
+	return rc;
+}
+
+int
+booking_lock(long long booking_id, int *live)
+{
+	char		 st[16];
+	long long	 slot;
+	int		 rc;
+
+	*live = 0;
+	rc = db_one(&set, STMT_STATE_LOCK, "i", "si", booking_id, st,
+	    sizeof(st), &slot);
+	if (rc == 1)
+		*live = strcmp(st, "cancelled") != 0 &&
+		    strcmp(st, "expired") != 0;
 	return rc;
 }
 
@@ -362,7 +397,7 @@ end_booking(int stmt, long long booking_id, const char *reason)
 {
 	int	 rc;
 
-	RETRY(end_once(stmt, booking_id, reason));
+	DB_TX(rc, end_once(stmt, booking_id, reason));
 	return rc;
 }
 
@@ -445,15 +480,98 @@ release_ended(long long task_id, int *voided)
 	return failed;
 }
 
+/* Fills the blocking list from STMT_PLAN_BLOCK rows. */
+static int
+block_cb(void *arg, int ncol, char **val, unsigned long *len)
+{
+	struct close_plan	*p = arg;
+
+	if (p->nblock < BK_BLOCK_MAX && ncol == 2 && val[0] != NULL)
+		snprintf(p->block[p->nblock++], sizeof(p->block[0]),
+		    "%s（拍摄号 %s）", val[0], val[1] != NULL ? val[1] : "-");
+	return 0;
+}
+
 int
-booking_close_task(long long task_id, const struct actor *who,
-    struct close_counts *cc)
+booking_close_plan(long long task_id, struct close_plan *p)
+{
+	long long	 over = 0, n = 0, ci = 0, holds = 0, cap = 0;
+	int		 rc;
+
+	memset(p, 0, sizeof(*p));
+	rc = db_one(&set, STMT_PLAN_TASK, "i", "ssii", task_id, p->code,
+	    sizeof(p->code), p->last_day, sizeof(p->last_day), &p->school_id,
+	    &over);
+	if (rc <= 0)
+		return rc;
+	p->window_over = over != 0;
+	if ((rc = db_one(&set, STMT_PLAN_COUNTS, "i", "ii", task_id, &n,
+	    &ci)) < 0)
+		return rc;
+	p->to_cancel = (int)n;
+	p->checked_in = (int)ci;
+	if ((rc = db_one(&set, STMT_PLAN_HOLDS, "i", "ii", task_id, &holds,
+	    &cap)) < 0)
+		return rc;
+	p->holds = (int)holds;
+	p->to_capture = (int)cap;
+	if ((rc = db_one(&set, STMT_COLLECTED, "i", "i", task_id, &n)) < 0)
+		return rc;
+	p->collected = (int)n;
+	if (ci > 0 && (rc = db_each(&set, STMT_PLAN_BLOCK, block_cb, p, "i",
+	    task_id)) < 0)
+		return rc;
+	return 1;
+}
+
+/* Capture the frozen holds of the task's collected bookings (the photo
+ * was taken; a capture that failed then is made now).  Adds to
+ * *captured.  Returns 0, 1 if the provider failed for one, or db. */
+static int
+capture_collected(long long task_id, int *captured)
 {
 	struct idlist	 l;
-	long long	 n = 0;
-	int		 i, rc;
+	int		 i, rc, failed = 0;
+
+	memset(&l, 0, sizeof(l));
+	if ((rc = db_each(&set, STMT_TO_CAPTURE, collect_cb, &l, "i",
+	    task_id)) < 0)
+		return rc;
+	for (i = 0; i < l.n; i++) {
+		rc = pay_capture_booking(l.id[i]);
+		if (rc == 0)
+			(*captured)++;
+		else if (rc == -1)
+			failed = 1;
+		else if (rc < -1)
+			return rc;
+	}
+	return failed;
+}
+
+int
+booking_close_task(long long task_id, const struct actor *who, int force,
+    const char *reason, struct close_counts *cc)
+{
+	struct close_plan	*p;
+	struct idlist		 l;
+	char			 after[160];
+	long long		 school, collected = 0;
+	int			 i, rc, failed;
 
 	memset(cc, 0, sizeof(*cc));
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return DB_ERR;
+	if ((rc = booking_close_plan(task_id, p)) <= 0) {
+		free(p);
+		return rc < 0 ? rc : DB_CHECK;
+	}
+	school = p->school_id;
+	rc = !p->window_over && !force ? BK_EARLY :
+	    p->checked_in > 0 && !force ? BK_CHECKEDIN : 0;
+	free(p);
+	if (rc != 0)
+		return rc;
 	/* No new bookings from here on. */
 	if ((rc = db_exec(&set, STMT_CLOSE_TASK, "i", task_id)) < 0)
 		return rc;
@@ -471,18 +589,27 @@ booking_close_task(long long task_id, const struct actor *who,
 			cc->cancelled += rc;
 		}
 	} while (l.n > 0);
-	/* Holds of every ended booking, this run's and an earlier one's. */
-	if ((rc = release_ended(task_id, &cc->voided)) < 0)
+	/* Holds of every ended booking, this run's and an earlier one's;
+	 * then the collected ones' money is taken. */
+	if ((failed = release_ended(task_id, &cc->voided)) < 0)
+		return failed;
+	if ((rc = capture_collected(task_id, &cc->captured)) < 0)
 		return rc;
-	if (rc == 1)
-		return 1;
-	if ((rc = db_one(&set, STMT_COLLECTED, "i", "i", task_id, &n)) < 0)
+	failed |= rc;
+	if ((rc = db_one(&set, STMT_COLLECTED, "i", "i", task_id,
+	    &collected)) < 0)
 		return rc;
-	cc->collected = (int)n;
-	log_info("task %lld closed by %s: %d cancelled, %d released",
-	    task_id, who != NULL && who->name ? who->name : "?",
-	    cc->cancelled, cc->voided);
-	return 0;
+	cc->collected = (int)collected;
+	snprintf(after, sizeof(after), "cancelled=%d released=%d "
+	    "captured=%d collected=%d%s%s", cc->cancelled, cc->voided,
+	    cc->captured, cc->collected, force ? " forced" : "",
+	    failed ? " provider-unavailable" : "");
+	if ((rc = audit_add(who, "task_close", "task", task_id, school,
+	    NULL, NULL, after, reason)) < 0)
+		return rc;
+	log_info("task %lld closed by %s: %s", task_id,
+	    who != NULL && who->name ? who->name : "?", after);
+	return failed ? 1 : 0;
 }
 
 /* Expire the unpaid holds past their time that stmt lists for id (a slot

@@ -9,7 +9,26 @@
 struct close_counts {
 	int	 cancelled;	/* bookings cancelled by this run */
 	int	 voided;	/* holds released by this run */
+	int	 captured;	/* collected bookings' holds captured by this run */
 	int	 collected;	/* collected bookings left untouched */
+};
+
+#define BK_BLOCK_MAX	50
+
+/* What closing a task would do, read before it is done (the operator's
+ * confirmation page, the CLI's refusal). */
+struct close_plan {
+	char	 code[33];
+	char	 last_day[11];	/* YYYY-MM-DD, China time */
+	long long school_id;
+	int	 window_over;	/* the last day has passed */
+	int	 to_cancel;	/* held, booked or checked in */
+	int	 checked_in;	/* of those: checked in, no photo yet */
+	int	 holds;		/* frozen holds to release (with ended ones) */
+	int	 collected;	/* photo taken */
+	int	 to_capture;	/* of those: hold still frozen, to capture */
+	int	 nblock;	/* entries in block[] */
+	char	 block[BK_BLOCK_MAX][96];	/* "姓名（拍摄号 N）" */
 };
 
 struct sweep_counts {
@@ -24,6 +43,9 @@ struct sweep_counts {
 #define BK_BADSLOT	2	/* not a future slot of this open task -> 422 */
 #define BK_ACTIVE	3	/* the student already has an active booking */
 #define BK_STATE	4	/* the booking is not held/booked any more */
+/* ... and of booking_close_task() */
+#define BK_EARLY	5	/* the window is not over: --force needed */
+#define BK_CHECKEDIN	6	/* checked in without a photo: --force needed */
 
 /*
  * Take a seat on slot_id of task_id for a student, in one transaction: a
@@ -54,10 +76,19 @@ int	 booking_active(long long student_id, long long *booking_id,
 	    char state[16]);
 
 /*
+ * Inside the caller's transaction: the booking's row lock, taken before
+ * any other row of the booking's (its payments).  *live is 1 when the
+ * booking is held, booked, checked in or collected.  Returns 1, 0 when
+ * there is no such booking (*live 0), or a db.h error code.
+ */
+int	 booking_lock(long long booking_id, int *live);
+
+/*
  * The payment of a held booking was authorised: held -> booked (clears the
  * seat hold's expiry).  Returns 0 when booked now or already, 1 when the
  * booking is no longer held (expired or cancelled: the caller releases the
- * payment), or a db.h error code.  Called by pay.c.
+ * payment), or a db.h error code.  Called by pay.c inside its
+ * transaction, after booking_lock().
  */
 int	 booking_paid(long long booking_id);
 
@@ -73,13 +104,24 @@ int	 booking_cancel(long long booking_id, const char *reason,
 	    const struct actor *);
 
 /*
+ * What closing task_id would do.  Returns 1 with *p filled, 0 when there
+ * is no such task, or a db.h error code.
+ */
+int	 booking_close_plan(long long task_id, struct close_plan *p);
+
+/*
  * Close a task whose window is over: cancel every uncollected booking and
- * release its hold, exactly once even when run twice at once or again after
- * being killed half-way.  Returns 0, 1 when the payment provider could not
- * be reached (run again), or a db.h error code.
+ * release its hold, capture the holds of collected bookings still frozen,
+ * exactly once each even when run twice at once or again after being
+ * killed half-way.  Refused with BK_EARLY before the window's last day
+ * has passed, and with BK_CHECKEDIN while bookings are checked in without
+ * a photo, unless force (then reason, which the caller requires, is
+ * audited).  Every close is audited with its counts.  Returns 0, 1 when
+ * the payment provider could not be reached (run again), BK_EARLY,
+ * BK_CHECKEDIN, or a db.h error code.
  */
 int	 booking_close_task(long long task_id, const struct actor *,
-	    struct close_counts *);
+	    int force, const char *reason, struct close_counts *);
 
 /* Give back the seats of the task's unpaid holds past their time (so the
  * slot list is true even between sweeps).  Returns how many, or a db.h

@@ -9,6 +9,12 @@
  * statement that fails because the connection was lost is retried once on
  * a fresh connection; inside one, the caller gets DB_ERR and the request
  * answers 503 with nothing confirmed to the user.
+ *
+ * A statement outside a transaction that the server chose as a deadlock
+ * victim (or whose lock wait timed out) is run again here, with jittered
+ * backoff (db_backoff); a transaction is run again by its caller through
+ * DB_TX (db.h), with the same backoff.  Those are the only two places
+ * where a lost race is retried.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -16,10 +22,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include <mysql.h>
 #include <errmsg.h>
 #include <mysqld_error.h>
+#include <sodium.h>
 
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
@@ -32,6 +42,7 @@ static size_t		  ncache;
 static size_t		  nextbase = 1;
 static int		  intx;		/* inside a transaction */
 static int		  lost;		/* the last DB_ERR was a lost connection */
+static long long	  ts_set;	/* SET timestamp in force, 0 = none */
 
 static int
 is_lost(unsigned int e)
@@ -68,6 +79,7 @@ drop(void)
 		mysql_close(conn);
 	conn = NULL;
 	intx = 0;
+	ts_set = 0;
 }
 
 int
@@ -128,6 +140,48 @@ db_lost(void)
 	return lost;
 }
 
+/*
+ * The session's clock follows clock_now() when a test moved it: MariaDB's
+ * UTC_TIMESTAMP(), NOW() and column defaults read the timestamp variable.
+ * Set at most once a second; nothing at all on the system clock.  The
+ * value is a number made here, not user input.
+ */
+static void
+sync_clock(void)
+{
+	char		 q[64];
+	long long	 want;
+
+	if (conn == NULL)
+		return;
+	want = clock_offset() != 0 ? (long long)clock_now() : 0;
+	if (want == ts_set)
+		return;
+	if (want == 0)
+		snprintf(q, sizeof(q), "SET timestamp = DEFAULT");
+	else
+		snprintf(q, sizeof(q), "SET timestamp = %lld", want);
+	if (mysql_query(conn, q) == 0)
+		ts_set = want;
+	else
+		log_warn("db: %s: %s", q, mysql_error(conn));
+}
+
+int
+db_backoff(int attempt)
+{
+	unsigned	 us;
+
+	if (attempt + 1 >= DB_TRIES)
+		return 0;
+	/* 5, 10, 20, 40 ms, each jittered by up to as much again, so that
+	 * the victims of one deadlock do not meet again at once. */
+	us = 5000u << attempt;
+	us += randombytes_uniform(us);
+	usleep(us);
+	return 1;
+}
+
 /* Note an error of the connection or a statement; returns the DB_ code. */
 static int
 fail(struct db_set *set, int stmt, unsigned int e, const char *msg)
@@ -137,7 +191,10 @@ fail(struct db_set *set, int stmt, unsigned int e, const char *msg)
 		return DB_DUP;
 	if (e == ER_CONSTRAINT_FAILED || e == ER_WARN_DATA_OUT_OF_RANGE)
 		return DB_CHECK;
-	if (e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT) {
+	/* Deadlock victim, lock wait timeout, and (Galera) a certification
+	 * conflict, which is reported as a deadlock; 1020: the record changed
+	 * since it was read (snapshot isolation). */
+	if (e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT || e == 1020) {
 		log_info("db: %s[%d]: %s", set ? set->name : "-", stmt, msg);
 		return DB_RETRY;
 	}
@@ -291,13 +348,14 @@ run(struct db_set *set, int stmt, const char *in, va_list ap, struct result *r)
 	struct params	 p;
 	va_list		 cp;
 	my_bool		 one = 1;
-	int		 try, i, rc;
+	int		 try, raced, i, rc;
 	unsigned long	 sz;
 
 	memset(r, 0, sizeof(*r));
-	for (try = 0; try < 2; try++) {
+	for (try = 0, raced = 0; try < 2; try++) {
 		if (db_ensure() != 0)
 			return DB_ERR;
+		sync_clock();
 		if ((st = prepare(set, stmt)) == NULL) {
 			if (conn == NULL && !intx && try == 0)
 				continue;
@@ -318,6 +376,12 @@ run(struct db_set *set, int stmt, const char *in, va_list ap, struct result *r)
 		rc = fail(set, stmt, mysql_stmt_errno(st), mysql_stmt_error(st));
 		if (rc == DB_ERR && conn == NULL && !intx && try == 0)
 			continue;
+		/* A lone statement lost a race: it is its own transaction,
+		 * rolled back, so it is simply run again. */
+		if (rc == DB_RETRY && !intx && db_backoff(raced++)) {
+			try--;
+			continue;
+		}
 		return rc;
 	}
 	if (try == 2)
@@ -539,6 +603,7 @@ simple(const char *q)
 
 	if (db_ensure() != 0)
 		return DB_ERR;
+	sync_clock();
 	if (mysql_query(conn, q))
 		return fail(NULL, 0, mysql_errno(conn), mysql_error(conn));
 	return 0;

@@ -68,6 +68,22 @@ int	 db_hdf(HDF *, const char *prefix, struct db_set *, int stmt, const char *in
 typedef int (*db_row_cb)(void *arg, int ncol, char **val, unsigned long *len);
 int	 db_each(struct db_set *, int stmt, db_row_cb, void *arg, const char *in, ...);
 
+/*
+ * Lost races.  DB_TRIES runs in all.  db_backoff(attempt) sleeps a
+ * jittered 5 ms << attempt and returns 1, or returns 0 when attempt was
+ * the last.  DB_TX(rc, call) runs call, a whole transaction that begins
+ * and ends (commits or rolls back) itself, again while it gives DB_RETRY:
+ *
+ *	DB_TX(rc, end_once(stmt, id, reason));
+ */
+#define DB_TRIES 5
+int	 db_backoff(int attempt);
+#define DB_TX(rc, call) do {						\
+	int a_;								\
+	for (a_ = 0; ((rc) = (call)) == DB_RETRY && db_backoff(a_); a_++) \
+		continue;						\
+} while (0)
+
 long long db_last_id(void);
 /* Run a script of ';'-separated statements (migrations).  0 or DB_ERR. */
 int	 db_script(const char *sql, char *err, size_t errsz);

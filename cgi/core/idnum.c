@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "idnum.h"
 
 static const char *const R_LEN = "身份证号应为18位";
@@ -111,7 +112,7 @@ bad:
 int
 idnum_check(const char *in, char out[19], const char **reason)
 {
-	time_t		 t = time(NULL);
+	time_t		 t = clock_now();
 	struct tm	 tm;
 	long		 today = 99991231;
 

@@ -29,6 +29,7 @@
 
 enum stmt {
 	STMT_BOOKING_LOCK,
+	STMT_PAY_BOOKING,
 	STMT_PAID,
 	STMT_OPEN,
 	STMT_NEW,
@@ -53,6 +54,9 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_BOOKING_LOCK: the booking, its fee and school (row locked) */
 	"SELECT b.state, t.fee_fen, t.title, t.school_id FROM booking b "
 	"JOIN task t ON t.id = b.task_id WHERE b.id = ? FOR UPDATE",
+	/* STMT_PAY_BOOKING: the booking an order belongs to (no lock: the
+	 * booking's row lock is taken before the payment's) */
+	"SELECT booking_id FROM payment WHERE ref = ?",
 	/* STMT_PAID: payments that already cover the booking */
 	"SELECT COUNT(*) FROM payment WHERE booking_id = ? "
 	"AND state IN ('authorized', 'captured', 'onsite')",
@@ -157,6 +161,8 @@ pay_verify(const char *ts, const char *body, const char *sig)
 {
 	unsigned char	 key[128];
 	char		 want[65];
+	/* The wall clock, not clock_now(): freshness of a signature is a
+	 * matter of the wire, and a provider signs with its real time. */
 	long long	 t = 0, now = (long long)time(NULL);
 	size_t		 i;
 
@@ -541,8 +547,9 @@ pay_start(long long booking_id, char *url, size_t urlsz)
 		return -1;
 	}
 	for (tries = 0; tries < 2; tries++) {
-		if ((rc = order_open(booking_id, ref, &amount, desc,
-		    sizeof(desc))) != 0)
+		DB_TX(rc, order_open(booking_id, ref, &amount, desc,
+		    sizeof(desc)));
+		if (rc != 0)
 			return rc;
 		if ((rc = pp->authorize(ref, amount, desc, url, urlsz)) <= 0)
 			return rc;
@@ -591,25 +598,39 @@ transition(long long pid, const char *ref, const char *type,
 	return 400;
 }
 
-int
-pay_apply(const char *event_id, const char *order_ref, const char *type,
-    long long amount_fen, const char *reason, const char *body)
+/*
+ * One notification in one transaction.  Lock order, as everywhere: the
+ * booking's row first, then the payment's, so that a cancel, a change of
+ * slot, a check-in and this notification of the same booking queue on
+ * the booking.  An authorisation books the held seat in the same
+ * commit; one that comes for a booking that has ended (or is paid by
+ * another order) sets *release, and the hold goes back after the commit.
+ * Returns 200, 400 or a db.h code.
+ */
+static int
+apply_once(const char *event_id, const char *order_ref, const char *type,
+    long long amount_fen, const char *reason, const char *body,
+    int *release_it)
 {
 	long long	 pid, booking, amount, other = 0;
-	int		 rc, changed;
+	int		 rc, changed, live;
 
-	if (event_id == NULL || order_ref == NULL || type == NULL ||
-	    *event_id == '\0')
-		return 400;
-	/* The payment row first: notifications of one order queue here, so
-	 * the duplicate check below sees the committed event. */
+	*release_it = 0;
 	if ((rc = db_begin()) < 0)
 		return rc;
+	if ((rc = db_one(&set, STMT_PAY_BOOKING, "s", "i", order_ref,
+	    &booking)) <= 0) {
+		db_rollback();
+		return rc < 0 ? rc : 400;
+	}
+	if ((rc = booking_lock(booking, &live)) < 0)
+		goto fail;
 	if ((rc = db_one(&set, STMT_PAY_LOCK, "s", "iii", order_ref, &pid,
 	    &booking, &amount)) <= 0) {
 		db_rollback();
 		return rc < 0 ? rc : 400;
 	}
+	/* Deduplication by the provider's event id, under the lock. */
 	rc = db_exec(&set, STMT_EVENT, "isss", pid, event_id, type,
 	    body != NULL ? body : "");
 	if (rc == DB_DUP) {
@@ -631,26 +652,42 @@ pay_apply(const char *event_id, const char *order_ref, const char *type,
 	}
 	if ((rc = changed) < 0)
 		goto fail;
-	if (changed && strcmp(type, "authorized") == 0 &&
-	    (rc = db_one(&set, STMT_OTHER_PAID, "ii", "i", booking, pid,
-	    &other)) < 0)
-		goto fail;
+	if (changed && strcmp(type, "authorized") == 0) {
+		if ((rc = db_one(&set, STMT_OTHER_PAID, "ii", "i", booking,
+		    pid, &other)) < 0)
+			goto fail;
+		/* The hold stands: book the seat, or give the money back
+		 * when the booking went meanwhile or is paid already. */
+		if (other > 0 || !live)
+			*release_it = 1;
+		else if ((rc = booking_paid(booking)) < 0)
+			goto fail;
+		else if (rc == 1)
+			*release_it = 1;
+	}
 	if ((rc = db_commit()) < 0)
 		return rc;
 	log_info("pay: order %s %s%s", order_ref, type,
 	    changed ? "" : " (no change)");
-	if (!changed || strcmp(type, "authorized") != 0)
-		return 200;
-	/* The hold stands: book the seat, or give the money back when the
-	 * booking went meanwhile (or is paid already). */
-	if (other > 0 || (rc = booking_paid(booking)) == 1)
-		release(order_ref);
-	else if (rc < 0)
-		log_warn("pay: booking %lld not marked paid (db %d)", booking,
-		    rc);
 	return 200;
 fail:
 	db_rollback();
+	return rc;
+}
+
+int
+pay_apply(const char *event_id, const char *order_ref, const char *type,
+    long long amount_fen, const char *reason, const char *body)
+{
+	int	 rc, release_it;
+
+	if (event_id == NULL || order_ref == NULL || type == NULL ||
+	    *event_id == '\0')
+		return 400;
+	DB_TX(rc, apply_once(event_id, order_ref, type, amount_fen, reason,
+	    body, &release_it));
+	if (rc == 200 && release_it)
+		release(order_ref);
 	return rc;
 }
 
@@ -738,8 +775,8 @@ static const char *const onsite_methods[] = {
 	"cash", "card", "wechat", "alipay",
 };
 
-int
-pay_onsite(long long booking_id, long long amount_fen, const char *method,
+static int
+onsite_once(long long booking_id, long long amount_fen, const char *method,
     const struct actor *who)
 {
 	char		 ref[33], state[16], title[200], after[64];
@@ -779,6 +816,16 @@ pay_onsite(long long booking_id, long long amount_fen, const char *method,
 	return db_commit();
 fail:
 	db_rollback();
+	return rc;
+}
+
+int
+pay_onsite(long long booking_id, long long amount_fen, const char *method,
+    const struct actor *who)
+{
+	int	 rc;
+
+	DB_TX(rc, onsite_once(booking_id, amount_fen, method, who));
 	return rc;
 }
 

@@ -225,11 +225,22 @@ static int
 checkin_once(long long bid, long long task, const char *today,
     long long *shot)
 {
-	int	 rc;
+	int		 rc;
+
+	char		 state[16];
+	long long	 sid;
 
 	if ((rc = db_begin()) < 0)
 		return rc;
-	rc = db_one(&set, STMT_NEXT_SHOT, "is", "i", task, today, shot);
+	/* The booking's row lock first, as every state change does. */
+	rc = db_one(&set, STMT_LOCK, "i", "si", bid, state, sizeof(state),
+	    &sid);
+	if (rc == 0) {
+		db_rollback();
+		return 0;
+	}
+	if (rc > 0)
+		rc = db_one(&set, STMT_NEXT_SHOT, "is", "i", task, today, shot);
 	if (rc >= 0)
 		rc = db_exec(&set, STMT_CI_SET, "sii", today, *shot, bid);
 	if (rc == 1 && (rc = db_commit()) == 0)
@@ -260,7 +271,7 @@ site_checkin(long long booking_id, const char *today, long long *shot_no)
 			return SITE_STATE;
 		if (!inwin)
 			return SITE_WINDOW;
-		rc = checkin_once(booking_id, task, today, shot_no);
+		DB_TX(rc, checkin_once(booking_id, task, today, shot_no));
 		if (rc == 1)
 			return SITE_OK;
 		if (rc != 0 && rc != DB_DUP)
@@ -315,7 +326,7 @@ site_walkin(long long student_id, const char *today, long long *booking_id,
 			return rc;
 		if (*booking_id != 0)
 			return SITE_HAS;
-		rc = walkin_once(student_id, task, today, booking_id);
+		DB_TX(rc, walkin_once(student_id, task, today, booking_id));
 		if (rc == 1)
 			return SITE_OK;
 		if (rc != DB_DUP)
@@ -336,8 +347,8 @@ site_fee(long long booking_id, long long *fee_fen, int *covered)
 	return rc < 0 ? rc : 0;
 }
 
-int
-site_photo_store(long long booking_id, const unsigned char *jpg, size_t len,
+static int
+photo_once(long long booking_id, const unsigned char *jpg, size_t len,
     int quality, int bg_ok, long long user_id, int *collected_now)
 {
 	char		 state[16];
@@ -366,6 +377,17 @@ site_photo_store(long long booking_id, const unsigned char *jpg, size_t len,
 	db_rollback();
 	*collected_now = 0;
 	return rc < 0 ? rc : DB_ERR;
+}
+
+int
+site_photo_store(long long booking_id, const unsigned char *jpg, size_t len,
+    int quality, int bg_ok, long long user_id, int *collected_now)
+{
+	int	 rc;
+
+	DB_TX(rc, photo_once(booking_id, jpg, len, quality, bg_ok, user_id,
+	    collected_now));
+	return rc;
 }
 
 int

@@ -46,8 +46,8 @@ _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
 static struct db_set set = DB_SET("student_db", stmts);
 
-int
-roster_store(long long task_id, struct roster *ro,
+static int
+roster_store_once(long long task_id, struct roster *ro,
     const struct actor *who, int *inserted, int *updated)
 {
 	const struct roster_row	*row;
@@ -126,6 +126,16 @@ fail:
 	return rc < 0 ? rc : DB_ERR;
 }
 
+int
+roster_store(long long task_id, struct roster *ro,
+    const struct actor *who, int *inserted, int *updated)
+{
+	int	 rc;
+
+	DB_TX(rc, roster_store_once(task_id, ro, who, inserted, updated));
+	return rc;
+}
+
 /* Field order shared by STMT_STUDENT_LOCK, STMT_STUDENT_SET and audits. */
 enum fixfield { FX_NAME, FX_ID, FX_NO, FX_CAT, FX_LEVEL, FX_CLASS, FX__MAX };
 
@@ -166,8 +176,8 @@ fix_check(enum fixfield k, const char **v, char idbuf[19])
 	return NULL;
 }
 
-int
-student_correct(long long sid, const struct student_fix *fx,
+static int
+student_correct_once(long long sid, const struct student_fix *fx,
     const char *reason, const struct actor *who, int *changed,
     const char **why)
 {
@@ -231,4 +241,15 @@ fail:
 	db_rollback();
 	*changed = 0;
 	return rc < 0 ? rc : DB_ERR;
+}
+
+int
+student_correct(long long sid, const struct student_fix *fx,
+    const char *reason, const struct actor *who, int *changed,
+    const char **why)
+{
+	int	 rc;
+
+	DB_TX(rc, student_correct_once(sid, fx, reason, who, changed, why));
+	return rc;
 }

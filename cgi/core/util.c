@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "clock.h"
 #include "util.h"
 #include "valid.h"
 
@@ -34,7 +35,7 @@ util_fen(long long fen, char *out, size_t sz)
 void
 util_local_date(char out[11], int plus_days)
 {
-	time_t		 t = time(NULL) + CST_OFFSET + (time_t)plus_days * 86400;
+	time_t		 t = clock_now() + CST_OFFSET + (time_t)plus_days * 86400;
 	struct tm	 tm;
 
 	gmtime_r(&t, &tm);

@@ -23,6 +23,7 @@
 #include <fcgiapp.h>
 #include <sodium.h>
 
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
@@ -507,7 +508,7 @@ web_throttle_count(const char *key, int window_s, int count)
 int
 web_throttle_left(int window_s)
 {
-	time_t	 now = time(NULL);
+	time_t	 now = clock_now();
 
 	return window_s - (int)(now % window_s);
 }
@@ -1059,6 +1060,7 @@ handle(const struct app *app, FCGX_Request *fx)
 	const char	*ra;
 	int		 status;
 
+	clock_tick();
 	memset(&r, 0, sizeof(r));
 	r.app = app;
 	r.fx = fx;
@@ -1120,6 +1122,8 @@ web_main(const struct app *app)
 		    "characters (tucai.hdf(5)): not starting");
 		return 1;
 	}
+	if (clock_init() != 0)
+		return 1;
 	csp_init();
 	if (sodium_init() < 0)
 		return 1;

@@ -9,7 +9,7 @@ import threading
 import time
 import urllib.parse
 
-from tlib import Client, cli, diag, done, is_, like, ok
+from tlib import Client, cli, diag, done, is_, like, ok, set_clock
 from _student import book, make_task, prepare, sql
 
 
@@ -194,6 +194,9 @@ like(p2.get("/booking").text, "已过期", "booking page: expired")
 p3 = prepare(T, T["students"][3])
 book(p3, s3)                                   # held
 rc, out, err = cli("task", "close", T["code"])
+is_(rc, 1, "task close inside the window: refused")
+set_clock(10 * 86400)                          # the window is over
+rc, out, err = cli("task", "close", T["code"])
 is_(rc, 0, "task close")
 like(out, r"2 cancelled", "close: counts the booked and the held booking")
 like(out, r"1 holds released", "close: one frozen hold released")
@@ -208,4 +211,5 @@ is_(rc, 0, "task close again")
 like(out, r"0 cancelled, 0 holds released", "the second run changes nothing")
 like(p1.get("/booking").text, "3 个工作日内原路返回", "refund wording after close")
 cli("task", "close", C["code"])
+set_clock(0)
 done()

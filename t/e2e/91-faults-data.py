@@ -12,7 +12,7 @@ import subprocess
 import threading
 import time
 
-from tlib import CLI, SRC, VAR, Client, diag, done, is_, like, ok
+from tlib import CLI, SRC, VAR, Client, diag, done, is_, like, ok, set_clock
 from _student import book, make_task, prepare, qr, sql, upload_code, enter_task
 
 env = dict(os.environ, TUCAI_VAR=VAR)
@@ -93,6 +93,7 @@ for s in t3["students"]:
     c = prepare(t3, s)
     book(c, t3["slots"][0])
 is_(sql("SELECT booked FROM slot WHERE id = %d" % t3["slots"][0]), "8", "8 seats taken")
+set_clock(10 * 86400)    # the window is over: closes need no force
 procs = [subprocess.Popen([CLI, "task", "close", t3["code"]], env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
          for _ in range(2)]
@@ -113,14 +114,16 @@ like(rc.stdout, r"\b0 cancelled", "a third run finds nothing left to do")
 
 # --- the same close-out from the admin task page (operator) ------------
 import adminlib
+set_clock(0)
 t4 = make_task(students=3, capacity=10, days=(1,))
 for s in t4["students"]:
     book(prepare(t4, s), t4["slots"][0])
+set_clock(10 * 86400)
 op = adminlib.user("operator")
 a = adminlib.login(op)
-r = a.get("/admin/tasks/%d" % t4["id"])
-is_(r.status, 200, "operator sees the task page")
-r = a.post("/admin/tasks/%d/close" % t4["id"], {"csrf": a.csrf()})
+r = a.get("/admin/tasks/%d/close" % t4["id"])
+is_(r.status, 200, "operator sees the confirmation page")
+r = a.post("/admin/tasks/%d/close" % t4["id"], {"csrf": a.csrf(r), "confirm_code": t4["code"]})
 is_(r.status, 303, "POST /admin/tasks/ID/close: 303")
 is_(sql("SELECT COUNT(*) FROM booking WHERE task_id = %d AND state = 'cancelled'" % t4["id"]),
     "3", "the web close-out cancelled the 3 bookings")

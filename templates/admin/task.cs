@@ -4,7 +4,7 @@
 <?cs elif:Page.Done == "slots" ?><div class="ad-alert ad-alert--ok" role="status">已生成 <?cs var:Page.N ?> 个时段。</div>
 <?cs elif:Page.Done == "capacity" ?><div class="ad-alert ad-alert--ok" role="status">时段人数已修改。</div>
 <?cs elif:Page.Done == "deleted" ?><div class="ad-alert ad-alert--ok" role="status">时段已删除。</div>
-<?cs elif:Page.Done == "closed" ?><div class="ad-alert ad-alert--ok" role="status">任务已结束：取消未采集订单 <?cs var:Page.N ?> 个，冻结款项原路退回。</div>
+<?cs elif:Page.Done == "closed" ?><div class="ad-alert ad-alert--ok" role="status">任务已结束：取消未采集订单 <?cs var:Page.N ?> 个，解冻款项 <?cs var:Page.V ?> 笔（3 个工作日内原路返回），完成扣款 <?cs var:Page.K ?> 笔。</div>
 <?cs elif:Page.Done == "roster" ?><div class="ad-alert ad-alert--ok" role="status">名单已导入：<?cs var:Page.Imported ?> 条，拒绝 <?cs var:Page.Rejected ?> 条。</div>
 <?cs /if ?>
 <div class="ad-head">
@@ -107,11 +107,8 @@
 </section>
 <section class="ad-card ad-card--danger">
   <h2>结束任务</h2>
-  <p>采集时间结束后，取消所有未完成采集的订单，并解冻学生的预支付款项（3 个工作日内原路返回）。已采集的不受影响；可重复执行。</p>
-  <form method="post" action="/admin/tasks/<?cs var:t.id ?>/close">
-    <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
-    <button type="submit" class="ad-btn ad-btn--danger">结束任务并退款</button>
-  </form>
+  <p>采集时间（至 <?cs var:t.last_day ?>）结束后，取消所有未完成采集的订单，并解冻学生的预支付款项（3 个工作日内原路返回）。已采集的不受影响；可重复执行。</p>
+  <a class="ad-btn ad-btn--danger" href="/admin/tasks/<?cs var:t.id ?>/close">结束任务并退款…</a>
 </section>
 <?cs /if ?>
 <?cs /with ?>

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""The guarded close-out (issue 10 item 2), on the instance's clock.
+
+A task with five students: paid and booked, held and unpaid, paid and
+checked in without a photo, paid and collected (photo taken, fee
+captured), and one who never booked.  `tucai task close` inside the window
+exits 1 with “采集期未结束（至 DATE），不能结束任务” and changes nothing;
+--force needs --reason.  With the clock moved past the window, the
+checked-in student blocks the close, listed by name and 拍摄号.  The
+operator's confirmation page shows the counts and wants the task code
+typed again; with “强制结束” and a reason it closes: each uncollected
+booking cancelled once, each hold voided once at the bank, the collected
+one captured once, and the close audited with its counts.  A close after
+the window with nobody checked in needs no force; a forced close inside
+the window is audited as forced."""
+import os
+import re
+import subprocess
+
+import adminlib
+from tlib import (Client, cli, done, is_, like, ok, set_clock, shanghai, sql, sql_rows,
+                  tmpdir, unlike)
+from _student import book, make_task, prepare
+
+CARD_OK = "6222020000000000001"
+DAY = 86400
+
+
+def pay(c):
+    """The student on /slots with a held seat pays with the test card."""
+    c.get("/pay")
+    r = c.post("/pay", {"csrf": c.csrf()})
+    if r.status != 303 or "/bank/pay?t=" not in (r.location or ""):
+        return False
+    bank = c.get(r.location)
+    r = c.post(bank.url, {"card_no": CARD_OK, "csrf": c.csrf(bank)})
+    return r.status == 303
+
+
+def future_slot(t):
+    return t["slots"][-1]
+
+
+def states(tid):
+    return dict(sql_rows("SELECT state, COUNT(*) FROM booking WHERE task_id = %d GROUP BY state" % tid))
+
+
+def bank_kinds(tid, kind):
+    """Ledger rows of kind per booking of the task, as {booking id: n}."""
+    return dict((int(a), int(b)) for a, b in sql_rows(
+        "SELECT p.booking_id, COUNT(l.id) FROM payment p JOIN booking b ON b.id = p.booking_id "
+        "JOIN bank_hold h ON h.order_ref = p.ref LEFT JOIN bank_ledger l ON l.hold_id = h.id "
+        "AND l.kind = '%s' WHERE b.task_id = %d GROUP BY p.booking_id" % (kind, tid)))
+
+
+def portrait(path):
+    subprocess.run(["/usr/bin/convert", "-size", "900x1200", "xc:#f4f4f4", "-fill", "#3a2a20",
+                    "-draw", "ellipse 450,520 200,260 0,360", "-fill", "#202850",
+                    "-draw", "rectangle 150,900 750,1200", "-quality", "92", path],
+                   check=True, stderr=subprocess.DEVNULL)
+    return path
+
+
+# ---------------------------------------------------------------- set-up
+
+T = make_task(students=5, capacity=10, fee="40", days=(0, 1))
+S = T["students"]
+last_day = shanghai(2)
+people = [prepare(T, s) for s in S[:4]]
+for i, c in enumerate(people):
+    is_(book(c, future_slot(T)).status, 303, "student %d booked a seat" % i)
+for i in (0, 2, 3):
+    ok(pay(people[i]), "student %d paid (hold frozen)" % i)
+is_(states(T["id"]), {"booked": "3", "held": "1"}, "3 booked and paid, 1 held unpaid")
+
+staff = adminlib.user("staff")
+st = adminlib.login(staff)
+st.get("/admin/site")
+tok = st.csrf()
+bid = {}
+for i in (2, 3):
+    bid[i] = int(sql("SELECT b.id FROM booking b JOIN student s ON s.id = b.student_id "
+                     "WHERE s.collect_code = '%s' AND b.active_student IS NOT NULL" % S[i]["code"]))
+    token = sql("SELECT token FROM booking WHERE id = %d" % bid[i])
+    r = st.post("/admin/site/scan", {"code": token, "csrf": tok})
+    is_(r.status, 303, "student %d checked in at the station" % i)
+    if i == 3:
+        url = re.sub(r"\?.*", "", r.location or "")
+        r = st.post(url + "/photo", {"csrf": tok},
+                    files={"photo": portrait(os.path.join(tmpdir(), "p.jpg"))})
+        is_(r.status, 303, "student 3's photo uploaded")
+shot2 = sql("SELECT shot_no FROM booking WHERE id = %d" % bid[2])
+is_(sql("SELECT state FROM booking WHERE id = %d" % bid[3]), "collected", "student 3 collected")
+before = states(T["id"])
+
+# ---------------------------------------------------------------- inside the window
+
+rc, out, err = cli("task", "close", T["code"])
+is_(rc, 1, "close inside the window: exit 1")
+like(err, "采集期未结束（至 %s），不能结束任务" % last_day, "it says until when the window runs")
+is_(states(T["id"]), before, "nothing changed")
+is_(sql("SELECT is_open FROM task WHERE id = %d" % T["id"]), "1", "the task is still open")
+rc, out, err = cli("task", "close", T["code"], "--force")
+is_(rc, 1, "--force without --reason: exit 1")
+like(err, "--reason", "it asks for the reason")
+is_(states(T["id"]), before, "still nothing changed")
+
+# ---------------------------------------------------------------- after the window
+
+# A second task, nobody checked in: closes after its window without force.
+T2 = make_task(students=2, capacity=5, fee="40", days=(1,))
+c2 = prepare(T2, T2["students"][0])
+book(c2, T2["slots"][0])
+ok(pay(c2), "task 2: a student booked and paid")
+# A third, to be closed early on purpose.
+T3 = make_task(students=1, capacity=5, fee="40", days=(1,))
+c3 = prepare(T3, T3["students"][0])
+book(c3, T3["slots"][0])
+
+set_clock(3 * DAY)
+rc, out, err = cli("task", "close", T["code"])
+is_(rc, 1, "after the window, a checked-in student without photo blocks the close")
+like(err, "%s（拍摄号 %s）" % (re.escape(S[2]["name"]), shot2), "listed by name and 拍摄号")
+unlike(err, S[3]["name"], "the collected student is not listed")
+is_(states(T["id"]), before, "nothing changed")
+
+op = adminlib.user("operator")
+a = adminlib.login(op)
+r = a.get("/admin/tasks/%d" % T["id"])
+like(r.text, 'href="/admin/tasks/%d/close"' % T["id"], "the task page links to the confirmation")
+r = a.get("/admin/tasks/%d/close" % T["id"])
+is_(r.status, 200, "GET the confirmation page")
+text = re.sub(r"<[^>]+>", " ", r.text)
+like(text, r"取消未采集订单\s+3 个", "3 bookings to cancel")
+like(text, r"解冻预支付款项（3 个工作日内原路返回）\s+2 笔", "2 holds to release")
+like(text, r"已采集（不受影响）\s+1 人", "1 collected")
+like(r.text, re.escape(S[2]["name"]), "the checked-in student is named")
+like(r.text, 'name="confirm_code"', "the task code must be typed")
+tok = a.csrf(r)
+r = a.post("/admin/tasks/%d/close" % T["id"], {"csrf": tok, "confirm_code": "WRONG1"})
+is_(r.status, 422, "a wrong task code: 422")
+like(r.text, "请输入本任务的任务代码以确认", "with the message")
+r = a.post("/admin/tasks/%d/close" % T["id"], {"csrf": tok, "confirm_code": T["code"]})
+is_(r.status, 409, "the right code, but a checked-in student and no force: 409")
+is_(states(T["id"]), before, "nothing changed by the refused posts")
+r = a.post("/admin/tasks/%d/close" % T["id"], {"csrf": tok, "confirm_code": T["code"],
+                                               "force": "1", "reason": "学生已离校，现场确认不再拍摄"})
+is_(r.status, 303, "forced, with a reason: 303")
+like(r.location or "", r"done=closed&n=3&v=2&k=0", "counts: 3 cancelled, 2 released, 0 captured now")
+is_(states(T["id"]), {"cancelled": "3", "collected": "1"}, "3 cancelled, the collected one untouched")
+is_(sql("SELECT SUM(booked) FROM slot WHERE task_id = %d" % T["id"]), "1", "only the collected seat stays taken")
+voids = bank_kinds(T["id"], "void")
+caps = bank_kinds(T["id"], "capture")
+is_(sorted(voids.values()), [0, 1, 1], "each released hold voided once at the bank, the collected one not")
+is_(caps.get(bid[3]), 1, "the collected booking captured once")
+is_(sum(caps.values()), 1, "nothing else captured")
+au = sql_rows("SELECT action, after_val, reason FROM audit WHERE entity = 'task' AND entity_id = %d "
+              "AND action = 'task_close'" % T["id"])
+is_(len(au), 1, "the close is audited once")
+like(au[0][1] if au else "", r"cancelled=3 released=2 captured=0 collected=1 forced",
+     "with its counts, as forced")
+like(au[0][2] if au else "", "学生已离校", "and the reason")
+rc, out, err = cli("task", "close", T["code"])
+is_(rc, 0, "closing again: exit 0 (nothing blocks a closed task)")
+like(out, r"0 cancelled, 0 holds released, 0 captured", "and nothing happens twice")
+is_(sorted(bank_kinds(T["id"], "void").values()), [0, 1, 1], "still one void per hold")
+like(people[0].get("/booking").text, "已取消", "student 0 sees the cancellation")
+
+rc, out, err = cli("task", "close", T2["code"])
+is_(rc, 0, "task 2 after its window: closes without force")
+like(out, r"1 cancelled, 1 holds released", "its booking cancelled, its hold released")
+set_clock(0)
+
+rc, out, err = cli("task", "close", T3["code"], "--force", "--reason", "任务建错，重新发布")
+is_(rc, 0, "task 3 closed inside its window with --force --reason")
+like(sql("SELECT after_val FROM audit WHERE entity = 'task' AND entity_id = %d AND action = 'task_close'"
+         % T3["id"]) or "", "forced", "audited as forced")
+is_(sql("SELECT reason FROM audit WHERE entity = 'task' AND entity_id = %d AND action = 'task_close'"
+        % T3["id"]), "任务建错，重新发布", "with its reason")
+done()
