@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "workday.h"
 #include "tap.h"
 
@@ -374,6 +375,20 @@ main(void)
 	    "with no calendar at all, weekends only and flagged");
 	ok(workday_load(dir) == 0 && workday_has_year(2026),
 	    "the shipped calendars load again");
+
+	/* workday_init reads Calendar.Path from the configuration. */
+	{
+		char	 conf[1024];
+
+		snprintf(conf, sizeof(conf), "Calendar {\n  Path = %s\n}\n",
+		    dir);
+		p = mkcal("tucai.hdf.conf", conf);
+		setenv("TUCAI_CONF", p, 1);
+		workday_clear();
+		ok(conf_load() == 0 && workday_init() == 0 &&
+		    workday_has_year(2026),
+		    "workday_init loads Calendar.Path from the configuration");
+	}
 
 	for (i = 0; i < nmade; i++) {
 		unlink(made[i]);
