@@ -17,8 +17,8 @@
 
 #include <sodium.h>
 
-#include "clock.h"
 #include "booking.h"
+#include "clock.h"
 #include "config.h"
 #include "db.h"
 #include "idnum.h"
@@ -30,6 +30,7 @@
 #include "text.h"
 #include "util.h"
 #include "web.h"
+#include "workday.h"
 
 /* Session step bits (r->s.flags). */
 #define ST_CODE		0x01	/* 采集码 resolved: student_id is set */
@@ -79,7 +80,8 @@ static const char *const stmts[STMT__MAX] = {
 	"DATE_FORMAT(b.hold_expires_at + INTERVAL 8 HOUR, '%H:%i') AS hold_until, "
 	"b.slot_id, t.fee_fen, t.title, "
 	"(SELECT p.state FROM payment p WHERE p.booking_id = b.id "
-	" ORDER BY p.id DESC LIMIT 1) AS pay_state "
+	" ORDER BY p.id DESC LIMIT 1) AS pay_state, "
+	"IFNULL(UNIX_TIMESTAMP(b.cancelled_at), 0) AS ended_ts "
 	"FROM booking b JOIN task t ON t.id = b.task_id "
 	"LEFT JOIN slot sl ON sl.id = b.slot_id "
 	"WHERE b.student_id = ? ORDER BY b.id DESC LIMIT 1",
@@ -114,15 +116,22 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT p.state, IFNULL(p.failure, ''), b.state FROM payment p "
 	"JOIN booking b ON b.id = p.booking_id WHERE b.student_id = ? "
 	"ORDER BY p.id DESC LIMIT 1",
-	/* STMT_RECORDS: collection records (checked in or collected) */
+	/* STMT_RECORDS: collection records (checked in or collected), and
+	 * the ended bookings whose money was frozen (their refund date) */
 	"SELECT b.id, b.state, b.shot_no, t.title, "
 	"IFNULL(DATE_FORMAT(b.shot_day, '%Y-%m-%d'), "
 	" DATE_FORMAT(b.checked_in_at + INTERVAL 8 HOUR, '%Y-%m-%d')) AS day, "
 	"DATE_FORMAT(b.collected_at + INTERVAL 8 HOUR, '%Y-%m-%d %H:%i') AS at, "
+	"DATE_FORMAT(b.cancelled_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS ended, "
+	"IFNULL(UNIX_TIMESTAMP(b.cancelled_at), 0) AS ended_ts, "
+	"(SELECT q.state FROM payment q WHERE q.booking_id = b.id "
+	" ORDER BY q.id DESC LIMIT 1) AS pay_state, "
 	"p.id AS photo_id FROM booking b JOIN task t ON t.id = b.task_id "
 	"LEFT JOIN photo p ON p.booking_id = b.id AND p.is_current = 1 "
-	"WHERE b.student_id = ? AND b.state IN ('checked_in','collected') "
-	"ORDER BY b.id DESC",
+	"WHERE b.student_id = ? AND (b.state IN ('checked_in','collected') "
+	"OR (b.state IN ('cancelled','expired') AND EXISTS (SELECT 1 FROM "
+	"payment q WHERE q.booking_id = b.id AND q.state IN "
+	"('authorized','voided')))) ORDER BY b.id DESC LIMIT 20",
 	/* STMT_PHOTO: the current photo, only the owner's */
 	"SELECT p.jpeg, s.name FROM photo p JOIN student s ON s.id = p.student_id "
 	"WHERE p.id = ? AND p.student_id = ? AND p.is_current = 1",
@@ -162,6 +171,32 @@ load_task(struct req *r)
 	return load_one(r, "Task", STMT_TASK, r->s.task_id);
 }
 
+/*
+ * The date by which the frozen money of an ended booking is back
+ * (“冻结款项将于 YYYY-MM-DD 前原路返回”): 3 working days after the
+ * cancellation, in China, on the State Council's holiday calendar
+ * (workday.c).  Sets refund_by in the booking's node.
+ */
+static void
+refund_by(HDF *b)
+{
+	char		 out[11];
+	long long	 ts;
+	int		 y, m, d, rc;
+
+	if (b == NULL || (ts = strtoll(hdf_get_value(b, "ended_ts", "0"),
+	    NULL, 10)) <= 0)
+		return;
+	if (workday_cn_date((time_t)ts, &y, &m, &d) != 0 ||
+	    (rc = workday_add(y, m, d, 3, &y, &m, &d)) < 0 ||
+	    workday_format(y, m, d, out) != 0)
+		return;
+	if (rc == 1)
+		log_warn("refund date %s counted without a holiday calendar "
+		    "for its year (Calendar.Path)", out);
+	hdf_set_value(b, "refund_by", out);
+}
+
 /* The session student's latest booking into Booking.*, with the amount
  * formatted.  Returns 1, 0 (none), or db code. */
 static int
@@ -177,6 +212,7 @@ load_booking(struct req *r)
 	util_fen(hdf_get_int_value(r->hdf, "Booking.fee_fen", 0), fen,
 	    sizeof(fen));
 	web_set(r, "Booking.amount", fen);
+	refund_by(hdf_get_obj(r->hdf, "Booking"));
 	return 1;
 }
 
@@ -1028,6 +1064,7 @@ page_find(struct req *r)
 static int
 page_records(struct req *r)
 {
+	HDF	*x;
 	int	 rc;
 
 	web_set(r, "Page.Title", "采集记录");
@@ -1036,6 +1073,9 @@ page_records(struct req *r)
 	    (rc = db_hdf(r->hdf, "Records", &set, STMT_RECORDS, "i",
 	    r->s.student_id)) < 0)
 		return web_dberr(rc);
+	for (x = hdf_obj_child(hdf_get_obj(r->hdf, "Records")); x != NULL;
+	    x = hdf_obj_next(x))
+		refund_by(x);
 	web_set(r, "Known", r->s.student_id != 0 ? "1" : "0");
 	return web_page(r, "student/records.cs");
 }

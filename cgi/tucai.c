@@ -28,6 +28,7 @@
 #include "student_db.h"
 #include "util.h"
 #include "valid.h"
+#include "workday.h"
 
 enum stmt {
 	STMT_MIG_TABLE,
@@ -581,6 +582,11 @@ cmd_sweep(int argc, char **argv)
 	printf("expired %d unpaid holds, lapsed %d payments, removed %d "
 	    "sessions, asked the provider about %d open orders\n", sc.expired,
 	    sc.lapsed, sc.sessions, sc.asked);
+	/* Refund dates need this year's and (from November) next year's
+	 * holiday notice: say so where the operator looks. */
+	if (workday_check(clock_now()) > 0)
+		fprintf(stderr, "tucai: warning: a holiday calendar is missing "
+		    "(Calendar.Path; see the log)\n");
 	return 0;
 }
 
@@ -615,6 +621,8 @@ main(int argc, char *argv[])
 	log_open("tucai");
 	if (clock_init() != 0)
 		return 1;
+	(void)workday_init();	/* logged when missing; dates then count
+				 * weekends only */
 	if (sodium_init() < 0)
 		return 1;
 	if (db_open() != 0)

@@ -29,6 +29,7 @@
 #include "log.h"
 #include "valid.h"
 #include "web.h"
+#include "workday.h"
 
 /* Sessions and throttling counters: the core's own statements. */
 enum stmt {
@@ -1124,6 +1125,10 @@ web_main(const struct app *app)
 	}
 	if (clock_init() != 0)
 		return 1;
+	/* A missing calendar only makes refund dates count weekends; it is
+	 * logged (and again by every sweep), and the site still runs. */
+	if (workday_init() == 0)
+		(void)workday_check(clock_now());
 	csp_init();
 	if (sodium_init() < 0)
 		return 1;

@@ -299,5 +299,5 @@ is_(sql("SELECT state FROM booking WHERE task_id = %d" % Z["id"]), "booked", "st
 like(k.get("/booking").text, "预约二维码", "booking QR shown")
 for t in (T, OTHER, F, I, Z):
     from tlib import cli
-    cli("task", "close", t["code"])
+    cli("task", "close", t["code"], "--force", "--reason", "test cleanup")
 done()

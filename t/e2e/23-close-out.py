@@ -53,6 +53,27 @@ def bank_kinds(tid, kind):
         "AND l.kind = '%s' WHERE b.task_id = %d GROUP BY p.booking_id" % (kind, tid)))
 
 
+# Days off and make-up working days of the State Council's 2026 notice
+# (国办发明电〔2025〕7号), written out here as the test's own oracle.
+OFF_2026 = {"2026-01-01", "2026-01-02", "2026-01-03"} | \
+    {"2026-02-%02d" % d for d in range(15, 24)} | {"2026-04-04", "2026-04-05", "2026-04-06"} | \
+    {"2026-05-%02d" % d for d in range(1, 6)} | {"2026-06-19", "2026-06-20", "2026-06-21"} | \
+    {"2026-09-25", "2026-09-26", "2026-09-27"} | {"2026-10-%02d" % d for d in range(1, 8)}
+WORK_2026 = {"2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"}
+
+
+def refund_date(day, n=3):
+    """n working days after day (YYYY-MM-DD), weekends only outside 2026."""
+    import datetime
+    d = datetime.date.fromisoformat(day)
+    while n > 0:
+        d += datetime.timedelta(days=1)
+        s = d.isoformat()
+        if s in WORK_2026 or (d.weekday() < 5 and s not in OFF_2026):
+            n -= 1
+    return d.isoformat()
+
+
 def portrait(path):
     subprocess.run(["/usr/bin/convert", "-size", "900x1200", "xc:#f4f4f4", "-fill", "#3a2a20",
                     "-draw", "ellipse 450,520 200,260 0,360", "-fill", "#202850",
@@ -164,11 +185,31 @@ rc, out, err = cli("task", "close", T["code"])
 is_(rc, 0, "closing again: exit 0 (nothing blocks a closed task)")
 like(out, r"0 cancelled, 0 holds released, 0 captured", "and nothing happens twice")
 is_(sorted(bank_kinds(T["id"], "void").values()), [0, 1, 1], "still one void per hold")
-like(people[0].get("/booking").text, "已取消", "student 0 sees the cancellation")
+closed_on = shanghai()
+refund = refund_date(closed_on)
+like(people[0].get("/booking").text, "已取消，冻结款项将于 %s 前原路返回" % refund,
+     "student 0's booking: cancelled, refund by %s (3 working days after %s)" % (refund, closed_on))
+like(people[0].get("/records").text, "冻结款项将于 %s 前原路返回" % refund, "the same on /records")
 
 rc, out, err = cli("task", "close", T2["code"])
 is_(rc, 0, "task 2 after its window: closes without force")
 like(out, r"1 cancelled, 1 holds released", "its booking cancelled, its hold released")
+set_clock(0)
+
+# The refund date across National Day 2026: cancelled on Wednesday 30
+# September; 1-7 October are off, Saturday 10 October is a working day.
+import calendar
+target = calendar.timegm((2026, 9, 30, 2, 0, 0)) # 10:00 in China
+set_clock(target - int(__import__("time").time()))
+T4 = make_task(students=1, capacity=5, fee="40", days=(1,))
+c4 = prepare(T4, T4["students"][0])
+book(c4, T4["slots"][0])
+ok(pay(c4), "National Day: a student booked and paid on 2026-09-30")
+c4.get("/booking")
+r = c4.post("/booking/cancel", {"csrf": c4.csrf()})
+is_(r.status, 303, "and cancelled the same day")
+like(c4.get("/booking").text, "已取消，冻结款项将于 2026-10-10 前原路返回",
+     "refund by 2026-10-10: 8 and 9 October, then the make-up Saturday")
 set_clock(0)
 
 rc, out, err = cli("task", "close", T3["code"], "--force", "--reason", "任务建错，重新发布")

@@ -3,7 +3,7 @@
 <div class="weui-msg">
   <div class="weui-msg__icon-area"><i class="weui-icon-info weui-icon_msg"></i></div>
   <div class="weui-msg__text-area"><h2 class="weui-msg__title">请先查找您的预约</h2>
-  <p class="weui-msg__desc">输入采集码和证件号后四位后即可查看采集记录、下载照片。</p></div>
+  <p class="weui-msg__desc">输入采集码和身份证号后即可查看采集记录、下载照片。</p></div>
   <div class="weui-msg__opr-area"><p class="weui-btn-area"><a class="weui-btn weui-btn_primary" href="/find">查找我的预约</a></p></div>
 </div>
 <?cs elif:!Records.0.id ?>
@@ -18,10 +18,14 @@
 <section class="tc-card tc-record">
   <div class="tc-card__hd"><?cs var:x.title ?><span class="tc-tag tc-tag_<?cs var:x.state ?>"><?cs call:state_name(x.state) ?></span></div>
   <dl class="tc-kv">
-    <dt>采集日期</dt><dd><?cs var:x.day ?></dd>
+    <dt>采集日期</dt><dd><?cs if:x.day ?><?cs var:x.day ?><?cs else ?>—<?cs /if ?></dd>
     <dt>拍摄号</dt><dd><?cs if:x.shot_no ?><?cs var:x.shot_no ?><?cs else ?>—<?cs /if ?></dd>
     <?cs if:x.at ?><dt>完成时间</dt><dd><?cs var:x.at ?></dd><?cs /if ?>
+    <?cs if:x.ended && (x.state == "cancelled" || x.state == "expired") ?><dt>取消日期</dt><dd><?cs var:x.ended ?></dd><?cs /if ?>
   </dl>
+  <?cs if:x.refund_by && (x.state == "cancelled" || x.state == "expired") ?>
+  <p class="tc-banner"><?cs if:x.state == "cancelled" ?>已取消，<?cs /if ?>冻结款项将于 <?cs var:x.refund_by ?> 前原路返回。</p>
+  <?cs /if ?>
   <?cs if:x.photo_id && x.state == "collected" ?>
   <a class="weui-btn weui-btn_primary tc-btn" href="/records/<?cs var:x.photo_id ?>.jpg">下载电子版照片</a>
   <?cs /if ?>
