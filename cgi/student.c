@@ -81,7 +81,9 @@ static const char *const stmts[STMT__MAX] = {
 	"b.slot_id, t.fee_fen, t.title, "
 	"(SELECT p.state FROM payment p WHERE p.booking_id = b.id "
 	" ORDER BY p.id DESC LIMIT 1) AS pay_state, "
-	"IFNULL(UNIX_TIMESTAMP(b.cancelled_at), 0) AS ended_ts "
+	"IFNULL(UNIX_TIMESTAMP(b.cancelled_at), 0) AS ended_ts, "
+	"DATE_FORMAT(b.reauth_by + INTERVAL 8 HOUR, '%Y-%m-%d %H:%i') AS reauth_by, "
+	"b.pay_onsite "
 	"FROM booking b JOIN task t ON t.id = b.task_id "
 	"LEFT JOIN slot sl ON sl.id = b.slot_id "
 	"WHERE b.student_id = ? ORDER BY b.id DESC LIMIT 1",
@@ -126,15 +128,21 @@ static const char *const stmts[STMT__MAX] = {
 	"IFNULL(UNIX_TIMESTAMP(b.cancelled_at), 0) AS ended_ts, "
 	"(SELECT q.state FROM payment q WHERE q.booking_id = b.id "
 	" ORDER BY q.id DESC LIMIT 1) AS pay_state, "
+	"(t.fee_fen = 0 OR EXISTS (SELECT 1 FROM payment q WHERE "
+	"q.booking_id = b.id AND q.state IN ('captured','onsite'))) AS settled, "
 	"p.id AS photo_id FROM booking b JOIN task t ON t.id = b.task_id "
 	"LEFT JOIN photo p ON p.booking_id = b.id AND p.is_current = 1 "
 	"WHERE b.student_id = ? AND (b.state IN ('checked_in','collected') "
 	"OR (b.state IN ('cancelled','expired') AND EXISTS (SELECT 1 FROM "
 	"payment q WHERE q.booking_id = b.id AND q.state IN "
 	"('authorized','voided')))) ORDER BY b.id DESC LIMIT 20",
-	/* STMT_PHOTO: the current photo, only the owner's */
+	/* STMT_PHOTO: the current photo, only the owner's, and only once the
+	 * fee is settled: captured, collected on site, or nothing to pay */
 	"SELECT p.jpeg, s.name FROM photo p JOIN student s ON s.id = p.student_id "
-	"WHERE p.id = ? AND p.student_id = ? AND p.is_current = 1",
+	"JOIN booking b ON b.id = p.booking_id JOIN task t ON t.id = b.task_id "
+	"WHERE p.id = ? AND p.student_id = ? AND p.is_current = 1 "
+	"AND (t.fee_fen = 0 OR EXISTS (SELECT 1 FROM payment q WHERE "
+	"q.booking_id = b.id AND q.state IN ('captured','onsite')))",
 };
 _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
@@ -812,7 +820,7 @@ page_pay(struct req *r)
 {
 	char		 st[16], url[512] = "";
 	long long	 bid;
-	int		 rc;
+	int		 rc, again;
 
 	web_set(r, "Page.Title", "预支付");
 	web_set(r, "Page.Back", "/booking");
@@ -822,8 +830,16 @@ page_pay(struct req *r)
 		return web_dberr(rc);
 	if (rc == 0)
 		return web_redirect(r, "/slots");
-	if (strcmp(st, "held") != 0)
+	if ((rc = load_booking(r)) < 0)
+		return web_dberr(rc);
+	/* A held seat pays; a booked one confirms its hold again when asked
+	 * (需重新授权), or after it was moved to 到场支付. */
+	again = hdf_get_value(r->hdf, "Booking.reauth_by", NULL) != NULL ||
+	    hdf_get_int_value(r->hdf, "Booking.pay_onsite", 0) == 1;
+	if (strcmp(st, "held") != 0 && !(again &&
+	    (strcmp(st, "booked") == 0 || strcmp(st, "checked_in") == 0)))
 		return web_redirect(r, "/booking");
+	web_set(r, "Pay.Again", again ? "1" : "0");
 	if (r->method == M_POST) {
 		rc = pay_start(bid, url, sizeof(url));
 		if (rc == 0 && url[0] != '\0')
@@ -835,8 +851,6 @@ page_pay(struct req *r)
 		web_set(r, "Pay.ProviderFailed", "1");
 		r->err = "支付服务暂时无法连接，请稍后重试；如仍不能完成预约，可在拍摄现场找工作人员现场预约。";
 	}
-	if ((rc = load_booking(r)) < 0)
-		return web_dberr(rc);
 	return web_page(r, "student/pay.cs");
 }
 

@@ -580,8 +580,10 @@ cmd_sweep(int argc, char **argv)
 	if ((rc = booking_sweep(&sc)) != 0)
 		return dbfail(rc);
 	printf("expired %d unpaid holds, lapsed %d payments, removed %d "
-	    "sessions, asked the provider about %d open orders\n", sc.expired,
-	    sc.lapsed, sc.sessions, sc.asked);
+	    "sessions, asked the provider about %d open orders, asked %d "
+	    "students to confirm their hold again, %d to pay on site\n",
+	    sc.expired, sc.lapsed, sc.sessions, sc.asked, sc.reauth,
+	    sc.onsite);
 	/* Refund dates need this year's and (from November) next year's
 	 * holiday notice: say so where the operator looks. */
 	if (workday_check(clock_now()) > 0)

@@ -53,6 +53,11 @@ enum stmt {
 	STMT_PLAN_HOLDS,
 	STMT_PLAN_BLOCK,
 	STMT_TO_CAPTURE,
+	STMT_REAUTH_LIST,
+	STMT_REAUTH_ASK,
+	STMT_REAUTH_LATE,
+	STMT_REAUTH_ONSITE,
+	STMT_REAUTH_DONE,
 	STMT__MAX
 };
 
@@ -167,6 +172,31 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT DISTINCT b.id FROM booking b JOIN payment p "
 	"ON p.booking_id = b.id WHERE b.task_id = ? AND b.state = 'collected' "
 	"AND p.state = 'authorized' ORDER BY b.id LIMIT 500",
+	/* STMT_REAUTH_LIST: booked seats whose hold lapses before the slot,
+	 * once a new hold would reach the slot (? = Pay.HoldDays) or at the
+	 * latest two days before the old one lapses */
+	"SELECT b.id FROM booking b JOIN slot sl ON sl.id = b.slot_id "
+	"JOIN payment p ON p.booking_id = b.id AND p.state = 'authorized' "
+	"WHERE b.state = 'booked' AND b.reauth_by IS NULL AND b.pay_onsite = 0 "
+	"AND p.hold_expires_at < sl.starts_at "
+	"AND (sl.starts_at <= UTC_TIMESTAMP() + INTERVAL ? DAY OR "
+	"p.hold_expires_at <= UTC_TIMESTAMP() + INTERVAL 2 DAY) "
+	"AND NOT EXISTS (SELECT 1 FROM payment q WHERE q.booking_id = b.id "
+	"AND q.state = 'authorized' AND q.hold_expires_at >= sl.starts_at) "
+	"ORDER BY b.id LIMIT 500",
+	/* STMT_REAUTH_ASK: ask until the latest hold lapses */
+	"UPDATE booking b SET b.reauth_by = (SELECT MAX(p.hold_expires_at) "
+	"FROM payment p WHERE p.booking_id = b.id AND p.state = 'authorized') "
+	"WHERE b.id = ? AND b.state = 'booked' AND b.reauth_by IS NULL",
+	/* STMT_REAUTH_LATE: asked, not confirmed, and the time is up */
+	"SELECT id FROM booking WHERE reauth_by < UTC_TIMESTAMP() "
+	"AND state IN ('booked','checked_in') ORDER BY id LIMIT 500",
+	/* STMT_REAUTH_ONSITE: 到场支付 */
+	"UPDATE booking SET reauth_by = NULL, pay_onsite = 1 "
+	"WHERE id = ? AND reauth_by < UTC_TIMESTAMP()",
+	/* STMT_REAUTH_DONE: a new hold came for a booking asked to confirm */
+	"UPDATE booking SET reauth_by = NULL, pay_onsite = 0 "
+	"WHERE id = ? AND (reauth_by IS NOT NULL OR pay_onsite = 1)",
 };
 _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
@@ -333,6 +363,32 @@ booking_lock(long long booking_id, int *live)
 		*live = strcmp(st, "cancelled") != 0 &&
 		    strcmp(st, "expired") != 0;
 	return rc;
+}
+
+int
+booking_reauth_done(long long booking_id)
+{
+
+	return db_exec(&set, STMT_REAUTH_DONE, "i", booking_id);
+}
+
+/* One booking's flag (ask or 到场支付) under its row lock.  1 changed,
+ * 0 not, or a db code. */
+static int
+reauth_once(int stmt, long long booking_id)
+{
+	int	 live, rc;
+
+	if ((rc = db_begin()) < 0)
+		return rc;
+	if ((rc = booking_lock(booking_id, &live)) <= 0 ||
+	    (rc = db_exec(&set, stmt, "i", booking_id)) <= 0) {
+		db_rollback();
+		return rc;
+	}
+	if ((rc = db_commit()) < 0)
+		return rc;
+	return 1;
 }
 
 int
@@ -639,6 +695,39 @@ booking_expire_task(long long task_id)
 	return expire_where(STMT_EXPIRE_TASK, task_id);
 }
 
+/* The sweep's part for holds shorter than the wait for the slot: ask
+ * the student to confirm again; after the deadline, 到场支付. */
+static int
+reauth_sweep(struct sweep_counts *sc)
+{
+	struct idlist	 l;
+	int		 i, rc;
+
+	memset(&l, 0, sizeof(l));
+	if ((rc = db_each(&set, STMT_REAUTH_LIST, collect_cb, &l, "i",
+	    (long long)pay_hold_days())) < 0)
+		return rc;
+	for (i = 0; i < l.n; i++) {
+		DB_TX(rc, reauth_once(STMT_REAUTH_ASK, l.id[i]));
+		if (rc < 0)
+			return rc;
+		sc->reauth += rc;
+	}
+	memset(&l, 0, sizeof(l));
+	if ((rc = db_each(&set, STMT_REAUTH_LATE, collect_cb, &l, "")) < 0)
+		return rc;
+	for (i = 0; i < l.n; i++) {
+		DB_TX(rc, reauth_once(STMT_REAUTH_ONSITE, l.id[i]));
+		if (rc < 0)
+			return rc;
+		if (rc == 1)
+			log_info("booking %lld: hold not confirmed again in "
+			    "time, fee collected on site", l.id[i]);
+		sc->onsite += rc;
+	}
+	return 0;
+}
+
 int
 booking_sweep(struct sweep_counts *sc)
 {
@@ -663,6 +752,8 @@ booking_sweep(struct sweep_counts *sc)
 		}
 	} while (l.n == 500);
 	if ((rc = release_ended(0, NULL)) < 0)
+		return rc;
+	if ((rc = reauth_sweep(sc)) < 0)
 		return rc;
 	if ((rc = db_exec(&set, STMT_LAPSE, "")) < 0)
 		return rc;

@@ -36,6 +36,8 @@ struct sweep_counts {
 	int	 lapsed;	/* payment holds past their expiry */
 	int	 sessions;	/* idle sessions removed */
 	int	 asked;		/* open orders the provider was asked about */
+	int	 reauth;	/* students asked to confirm a hold again */
+	int	 onsite;	/* ... who did not in time: 到场支付 */
 };
 
 /* Outcomes of booking_take() and booking_change() besides 0 and db.h codes. */
@@ -82,6 +84,15 @@ int	 booking_active(long long student_id, long long *booking_id,
  * there is no such booking (*live 0), or a db.h error code.
  */
 int	 booking_lock(long long booking_id, int *live);
+
+/*
+ * Inside the caller's transaction, after booking_lock(): a new hold came
+ * for a booking whose student was asked to confirm the pre-authorisation
+ * again (or who was moved to 到场支付).  Returns 1 when it was such a
+ * booking (the flags are cleared; the caller releases the older holds),
+ * 0 otherwise, or a db.h error code.
+ */
+int	 booking_reauth_done(long long booking_id);
 
 /*
  * The payment of a held booking was authorised: held -> booked (clears the

@@ -47,12 +47,15 @@ enum stmt {
 	STMT_ONSITE_NEW,
 	STMT_STATUS,
 	STMT_UNHEARD,
+	STMT_VOID_OTHERS,
 	STMT__MAX
 };
 
 static const char *const stmts[STMT__MAX] = {
-	/* STMT_BOOKING_LOCK: the booking, its fee and school (row locked) */
-	"SELECT b.state, t.fee_fen, t.title, t.school_id FROM booking b "
+	/* STMT_BOOKING_LOCK: the booking, its fee and school (row locked);
+	 * again: asked to confirm its hold again, or 到场支付 */
+	"SELECT b.state, t.fee_fen, t.title, t.school_id, "
+	"b.reauth_by IS NOT NULL OR b.pay_onsite = 1 FROM booking b "
 	"JOIN task t ON t.id = b.task_id WHERE b.id = ? FOR UPDATE",
 	/* STMT_PAY_BOOKING: the booking an order belongs to (no lock: the
 	 * booking's row lock is taken before the payment's) */
@@ -80,7 +83,7 @@ static const char *const stmts[STMT__MAX] = {
 	"AND state IN ('authorized', 'captured', 'onsite')",
 	/* STMT_TO_AUTHORIZED */
 	"UPDATE payment SET state = 'authorized', "
-	"hold_expires_at = UTC_TIMESTAMP() + INTERVAL 7 DAY, "
+	"hold_expires_at = UTC_TIMESTAMP() + INTERVAL ? DAY, "
 	"updated_at = UTC_TIMESTAMP() WHERE id = ? AND state = 'created'",
 	/* STMT_TO_FAILED */
 	"UPDATE payment SET state = 'failed', failure = ?, "
@@ -112,6 +115,10 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT ref FROM payment WHERE state = 'created' AND "
 	"created_at < UTC_TIMESTAMP() - INTERVAL 2 MINUTE AND "
 	"created_at > UTC_TIMESTAMP() - INTERVAL 1 DAY ORDER BY id LIMIT 200",
+	/* STMT_VOID_OTHERS: the booking's older holds and orders, once a
+	 * new hold (the confirmation again) replaced them */
+	"SELECT ref FROM payment WHERE booking_id = ? AND ref <> ? "
+	"AND state IN ('created', 'authorized') ORDER BY id",
 };
 _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
@@ -478,7 +485,7 @@ sb_query(const char *ref, char *state, size_t sz)
 }
 
 static const struct pay_provider providers[] = {
-	{ "sandbox", sb_authorize, sb_capture, sb_cancel, sb_query },
+	{ "sandbox", 7, sb_authorize, sb_capture, sb_cancel, sb_query },
 };
 
 const struct pay_provider *
@@ -493,6 +500,16 @@ pay_provider(void)
 	return NULL;
 }
 
+int
+pay_hold_days(void)
+{
+	const struct pay_provider	*pp = pay_provider();
+	long long			 d;
+
+	d = conf_int("Pay.HoldDays", pp != NULL ? pp->hold_days : 7);
+	return d < 1 ? 1 : d > 30 ? 30 : (int)d;
+}
+
 /* --- payment records -------------------------------------------------- */
 
 /*
@@ -505,17 +522,24 @@ order_open(long long booking_id, char ref[33], long long *amount,
     char *desc, size_t descsz)
 {
 	char		 state[16];
-	long long	 school, paid;
+	long long	 school, paid, again;
 	int		 rc;
 
 	if ((rc = db_begin()) < 0)
 		return rc;
-	rc = db_one(&set, STMT_BOOKING_LOCK, "i", "sisi", booking_id,
-	    state, sizeof(state), amount, desc, descsz, &school);
-	if (rc <= 0 || strcmp(state, "held") != 0 || *amount <= 0)
+	rc = db_one(&set, STMT_BOOKING_LOCK, "i", "sisii", booking_id,
+	    state, sizeof(state), amount, desc, descsz, &school, &again);
+	if (rc <= 0 || *amount <= 0)
 		goto done;
-	if ((rc = db_one(&set, STMT_PAID, "i", "i", booking_id, &paid)) <= 0 ||
-	    paid > 0)
+	/* A held seat pays; a booked one only to confirm its hold again
+	 * (the old one would lapse before the slot). */
+	if (again && (strcmp(state, "booked") == 0 ||
+	    strcmp(state, "checked_in") == 0))
+		;
+	else if (strcmp(state, "held") != 0)
+		goto done;
+	else if ((rc = db_one(&set, STMT_PAID, "i", "i", booking_id,
+	    &paid)) <= 0 || paid > 0)
 		goto done;
 	rc = db_one(&set, STMT_OPEN, "ii", "s", booking_id, *amount,
 	    ref, (size_t)33);
@@ -586,7 +610,8 @@ transition(long long pid, const char *ref, const char *type,
 {
 
 	if (strcmp(type, "authorized") == 0)
-		return db_exec(&set, STMT_TO_AUTHORIZED, "i", pid);
+		return db_exec(&set, STMT_TO_AUTHORIZED, "ii", pay_hold_days(),
+		    pid);
 	if (strcmp(type, "declined") == 0)
 		return db_exec(&set, STMT_TO_FAILED, "si",
 		    reason != NULL && *reason != '\0' ? reason : "declined",
@@ -598,13 +623,59 @@ transition(long long pid, const char *ref, const char *type,
 	return 400;
 }
 
+struct refs {
+	char	 ref[16][33];
+	int	 n;
+};
+
+static int
+on_ref(void *arg, int ncol, char **val, unsigned long *len)
+{
+	struct refs	*r = arg;
+
+	if (r->n < 16 && ncol == 1 && val[0] != NULL)
+		snprintf(r->ref[r->n++], 33, "%s", val[0]);
+	return 0;
+}
+
+/* The booking of an order, 0 if none. */
+static long long
+booking_of(const char *ref)
+{
+	long long	 b = 0;
+
+	if (db_one(&set, STMT_PAY_BOOKING, "s", "i", ref, &b) <= 0)
+		return 0;
+	return b;
+}
+
+/* Release every hold and open order of the booking but keep (the new
+ * hold that replaced them). */
+static void
+void_others(long long booking_id, const char *keep)
+{
+	struct refs	 r;
+	int		 i;
+
+	memset(&r, 0, sizeof(r));
+	if (booking_id == 0 || db_each(&set, STMT_VOID_OTHERS, on_ref, &r,
+	    "is", booking_id, keep) < 0)
+		return;
+	for (i = 0; i < r.n; i++) {
+		log_info("pay: order %s replaced by %s", r.ref[i], keep);
+		release(r.ref[i]);
+	}
+}
+
 /*
  * One notification in one transaction.  Lock order, as everywhere: the
  * booking's row first, then the payment's, so that a cancel, a change of
  * slot, a check-in and this notification of the same booking queue on
  * the booking.  An authorisation books the held seat in the same
  * commit; one that comes for a booking that has ended (or is paid by
- * another order) sets *release, and the hold goes back after the commit.
+ * another order) sets *release_it to 1, and the hold goes back after the
+ * commit; the confirmation again of a booking whose hold would lapse
+ * sets it to 2, and the booking's older holds go back instead.
  * Returns 200, 400 or a db.h code.
  */
 static int
@@ -656,9 +727,18 @@ apply_once(const char *event_id, const char *order_ref, const char *type,
 		if ((rc = db_one(&set, STMT_OTHER_PAID, "ii", "i", booking,
 		    pid, &other)) < 0)
 			goto fail;
-		/* The hold stands: book the seat, or give the money back
-		 * when the booking went meanwhile or is paid already. */
-		if (other > 0 || !live)
+		/* The hold stands: book the seat; or it is the student's
+		 * confirmation again, and the older holds go; or give the
+		 * money back when the booking went meanwhile or is paid
+		 * already. */
+		if (!live)
+			*release_it = 1;
+		else if ((rc = booking_reauth_done(booking)) < 0)
+			goto fail;
+		else if (rc == 1) {
+			if (other > 0)
+				*release_it = 2;
+		} else if (other > 0)
 			*release_it = 1;
 		else if ((rc = booking_paid(booking)) < 0)
 			goto fail;
@@ -686,8 +766,10 @@ pay_apply(const char *event_id, const char *order_ref, const char *type,
 		return 400;
 	DB_TX(rc, apply_once(event_id, order_ref, type, amount_fen, reason,
 	    body, &release_it));
-	if (rc == 200 && release_it)
+	if (rc == 200 && release_it == 1)
 		release(order_ref);
+	else if (rc == 200 && release_it == 2)
+		void_others(booking_of(order_ref), order_ref);
 	return rc;
 }
 
@@ -722,21 +804,6 @@ pay_capture_booking(long long booking_id)
 	if ((rc = db_exec(&set, STMT_TO_CAPTURED, "s", ref)) < 0)
 		return rc;
 	log_info("pay: order %s captured%s", ref, rc ? "" : " (before)");
-	return 0;
-}
-
-struct refs {
-	char	 ref[16][33];
-	int	 n;
-};
-
-static int
-on_ref(void *arg, int ncol, char **val, unsigned long *len)
-{
-	struct refs	*r = arg;
-
-	if (r->n < 16 && ncol == 1 && val[0] != NULL)
-		snprintf(r->ref[r->n++], 33, "%s", val[0]);
 	return 0;
 }
 
@@ -780,7 +847,7 @@ onsite_once(long long booking_id, long long amount_fen, const char *method,
     const struct actor *who)
 {
 	char		 ref[33], state[16], title[200], after[64];
-	long long	 fee, school, paid;
+	long long	 fee, school, paid, again;
 	size_t		 i;
 	int		 rc;
 
@@ -793,8 +860,8 @@ onsite_once(long long booking_id, long long amount_fen, const char *method,
 		return DB_CHECK;
 	if ((rc = db_begin()) < 0)
 		return rc;
-	rc = db_one(&set, STMT_BOOKING_LOCK, "i", "sisi", booking_id,
-	    state, sizeof(state), &fee, title, sizeof(title), &school);
+	rc = db_one(&set, STMT_BOOKING_LOCK, "i", "sisii", booking_id,
+	    state, sizeof(state), &fee, title, sizeof(title), &school, &again);
 	if (rc <= 0) {
 		db_rollback();
 		return rc < 0 ? rc : DB_CHECK;

@@ -28,6 +28,9 @@ struct req;
 
 struct pay_provider {
 	const char	*name;
+	/* How long the provider keeps a hold, in days (the default of
+	 * Pay.HoldDays): a merchant cannot renew one without the payer. */
+	int		 hold_days;
 	/* Ask for a hold of amount_fen for order ref; fills the URL to send
 	 * the browser to.  0 ok, -1 provider unreachable or refused. */
 	int		(*authorize)(const char *ref, long long amount_fen,
@@ -42,6 +45,8 @@ struct pay_provider {
 
 /* The provider named by Pay.Provider, or NULL. */
 const struct pay_provider *pay_provider(void);
+/* The hold's lifetime: Pay.HoldDays, else the provider's (1 to 30). */
+int	 pay_hold_days(void);
 
 /* Sign / verify "ts\n" + canonical body with Pay.Secret.  sig is hex.
  * pay_verify returns 0 when valid and fresh (|now - ts| <= 300 s), -1 when

@@ -109,3 +109,37 @@ def prepare(task, student, c=None, image=False):
 def book(c, slot_id):
     """POST /slots for slot_id with agree.  Needs a page with the form loaded."""
     return c.post("/slots", {"csrf": c.csrf(), "slot_id": str(slot_id), "agree": "1"})
+
+
+CARD_OK = "6222020000000000001"
+
+
+def pay_card(c):
+    """A student whose booking waits for the money (/pay) pays with the
+    test card at the sandbox bank.  True when the bank sent them back."""
+    c.get("/pay")
+    r = c.post("/pay", {"csrf": c.csrf()})
+    if r.status != 303 or "/bank/pay?t=" not in (r.location or ""):
+        return False
+    bank = c.get(r.location)
+    r = c.post(bank.url, {"card_no": CARD_OK, "csrf": c.csrf(bank)})
+    return r.status == 303
+
+
+def portrait(path):
+    """A portrait-like JPEG for the station's photo upload."""
+    subprocess.run(["/usr/bin/convert", "-size", "900x1200", "xc:#f4f4f4", "-fill", "#3a2a20",
+                    "-draw", "ellipse 450,520 200,260 0,360", "-fill", "#202850",
+                    "-draw", "rectangle 150,900 750,1200", "-quality", "92", path],
+                   check=True, stderr=subprocess.DEVNULL)
+    return path
+
+
+def bank_kinds(where, kind):
+    """Rows of kind ('void', 'capture', ...) in the bank's ledger per
+    payment of the bookings matched by where (SQL on booking b), as
+    {payment ref: n}."""
+    return dict((a, int(b)) for a, b in sql_rows(
+        "SELECT p.ref, COUNT(l.id) FROM payment p JOIN booking b ON b.id = p.booking_id "
+        "JOIN bank_hold h ON h.order_ref = p.ref LEFT JOIN bank_ledger l ON l.hold_id = h.id "
+        "AND l.kind = '%s' WHERE %s GROUP BY p.ref" % (kind, where)))

@@ -11,6 +11,13 @@
   <p class="tc-status__state"><?cs call:state_name(Booking.state) ?></p>
   <p class="tc-status__desc"><?cs if:Booking.state == "held" ?>座位已为您保留<?cs if:Booking.hold_until ?>至 <?cs var:Booking.hold_until ?><?cs /if ?>，完成预支付后预约成功。<?cs elif:Booking.state == "booked" ?>采集当天请到现场出示下方预约二维码。<?cs elif:Booking.state == "checked_in" ?>已签到<?cs if:Booking.shot_no ?>，拍摄号 <?cs var:Booking.shot_no ?><?cs /if ?>，请等候拍摄。<?cs elif:Booking.state == "collected" ?>采集已完成，可在采集记录中下载照片。<?cs elif:Booking.state == "cancelled" ?><?cs if:(Booking.pay_state == "voided" || Booking.pay_state == "authorized") && Booking.refund_by ?>已取消，冻结款项将于 <?cs var:Booking.refund_by ?> 前原路返回。<?cs else ?>预约已取消。<?cs /if ?><?cs else ?>未在规定时间内完成支付，座位已释放。<?cs /if ?></p>
 </section>
+<?cs if:(Booking.state == "booked" || Booking.state == "checked_in") && Booking.reauth_by ?>
+<div class="tc-warn" role="alert"><p><b>需重新授权</b>：您的预支付冻结将于 <?cs var:Booking.reauth_by ?> 到期，早于预约的采集时间。请在 <?cs var:Booking.reauth_by ?> 前重新确认预授权（重新冻结 ¥<?cs var:Booking.amount ?>，原冻结款项随即解冻），否则需在采集现场缴费。</p>
+<a class="weui-btn weui-btn_primary tc-btn" href="/pay">重新确认预授权</a></div>
+<?cs elif:(Booking.state == "booked" || Booking.state == "checked_in") && Booking.pay_onsite == "1" ?>
+<div class="tc-warn" role="alert"><p><b>到场支付</b>：预授权已过期，请在采集现场缴费 ¥<?cs var:Booking.amount ?>（工作人员现场收费），您的预约时间不变。</p>
+<a class="weui-btn weui-btn_default tc-btn" href="/pay">改为在线预支付</a></div>
+<?cs /if ?>
 <?cs if:Booking.state == "booked" || Booking.state == "checked_in" ?>
 <section class="tc-card tc-qr">
   <div class="tc-card__hd">预约二维码</div>

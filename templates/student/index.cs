@@ -16,6 +16,12 @@
     <a class="tc-qr-mini" href="/booking"><img src="/booking/qr.png" alt="预约二维码" width="64" height="64"></a>
     <?cs /if ?>
   </div>
+  <?cs if:Booking.reauth_by && (Booking.state == "booked" || Booking.state == "checked_in") ?>
+  <p class="tc-warn"><b>需重新授权</b>：预支付冻结将于 <?cs var:Booking.reauth_by ?> 到期，请在此前重新确认，否则需到场支付。</p>
+  <a class="weui-btn weui-btn_primary tc-btn" href="/pay">重新确认预授权</a>
+  <?cs elif:Booking.pay_onsite == "1" && (Booking.state == "booked" || Booking.state == "checked_in") ?>
+  <p class="tc-warn"><b>到场支付</b>：预授权已过期，请在采集现场缴费 ¥<?cs var:Booking.amount ?>。</p>
+  <?cs /if ?>
   <a class="weui-btn weui-btn_primary tc-btn" href="/booking"><?cs if:Booking.state == "held" ?>继续完成预约<?cs else ?>查看预约二维码<?cs /if ?></a>
 </section>
 <?cs /if ?>

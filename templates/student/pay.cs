@@ -1,5 +1,8 @@
 <?cs include:"header.cs" ?>
-<?cs call:steps(5) ?>
+<?cs if:Pay.Again != "1" ?><?cs call:steps(5) ?><?cs /if ?>
+<?cs if:Pay.Again == "1" ?>
+<div class="tc-warn"><p><b>重新确认预授权</b>：原预授权<?cs if:Booking.reauth_by ?>将于 <?cs var:Booking.reauth_by ?> 到期<?cs else ?>已过期<?cs /if ?>，早于您的采集时间。确认后重新冻结下方金额，原冻结款项随即解冻；预约时间不变。</p></div>
+<?cs /if ?>
 <section class="tc-card tc-pay">
   <p class="tc-pay__label">预支付金额</p>
   <p class="tc-pay__amount"><small>¥</small><?cs var:Booking.amount ?></p>
@@ -18,7 +21,7 @@
 <form method="post" action="/pay" class="tc-actions">
   <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
   <button type="submit" class="weui-btn weui-btn_primary tc-btn"><?cs if:Pay.ProviderFailed ?>重新支付<?cs else ?>去支付（冻结 ¥<?cs var:Booking.amount ?>）<?cs /if ?></button>
-  <a class="weui-btn weui-btn_default tc-btn" href="/slots">更改预约时间</a>
+  <?cs if:Pay.Again != "1" ?><a class="weui-btn weui-btn_default tc-btn" href="/slots">更改预约时间</a><?cs /if ?>
 </form>
 <p class="tc-tips">未采集的订单会在学校集中采集时间结束后统一取消，冻结的费用将在 3 个工作日内原路返回。</p>
 <?cs include:"footer.cs" ?>
