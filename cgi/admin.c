@@ -20,6 +20,7 @@
 #include "db.h"
 #include "idnum.h"
 #include "log.h"
+#include "reconcile.h"
 #include "roster.h"
 #include "scope.h"
 #include "site.h"
@@ -137,6 +138,8 @@ page_dash(struct req *r)
 	web_set(r, "Page.Nav", "dash");
 	if ((n = adb_tasks(r->hdf, "Tasks", scope_filter(r), 0)) < 0)
 		return web_dberr(n);
+	if ((r->s.role & R_OPERATOR) && (i = reconcile_runs_hdf(r->hdf)) < 0)
+		return web_dberr(i);
 	for (i = 0; i < n; i++) {
 		snprintf(key, sizeof(key), "Tasks.%d", i);
 		task_chart(r, key);
@@ -449,6 +452,43 @@ page_close(struct req *r)
 	return web_redirect(r, "/admin/tasks/%lld?done=closed&n=%d&v=%d&k=%d",
 	    r->id[0], cc.cancelled, cc.voided, cc.captured);
 }
+
+/* --- reconciliation (operator) ------------------------------------------ */
+
+/* GET /admin/reconcile: the latest runs and mismatches, the captured money
+ * per day on both sides, the on-site cash-up.  POST: reconcile now. */
+static int
+page_reconcile(struct req *r)
+{
+	struct recon	 rr;
+	struct actor	 a = actor_of(r);
+	char		 after[96];
+	int		 rc, err;
+
+	if (r->method == M_POST) {
+		rc = reconcile(NULL, &a, &rr);
+		snprintf(after, sizeof(after), "%s: %d orders, %zu mismatches",
+		    rc == 1 ? "failed" : "done", rr.checked, rr.n);
+		reconcile_free(&rr);
+		if (rc < 0)
+			return web_dberr(rc);
+		if ((err = audit_add(&a, "reconcile", "payment", 0, 0, NULL,
+		    NULL, after, NULL)) < 0)
+			return web_dberr(err);
+		return web_redirect(r, "/admin/reconcile?done=%s",
+		    rc == 1 ? "failed" : "run");
+	}
+	web_set(r, "Page.Title", "对账");
+	web_set(r, "Page.Nav", "reconcile");
+	web_set(r, "Page.Done", web_str(r, "done"));
+	if ((rc = reconcile_hdf(r->hdf)) < 0)
+		return web_dberr(rc);
+	return web_page(r, "admin/reconcile.cs");
+}
+
+static const struct field reconcile_fields[] = {
+	{ "done", FT_CODE, 16, 0, NULL },
+};
 
 /* --- roster upload ----------------------------------------------------- */
 
@@ -950,6 +990,8 @@ static const struct page pages[] = {
 	  R_DESK, page_unbooked },
 	{ "/admin/tasks/#/close", M_GET | M_POST, FIELDS(close_fields),
 	  PG_FORM, R_OPERATOR, page_close },
+	{ "/admin/reconcile", M_GET | M_POST, FIELDS(reconcile_fields),
+	  PG_FORM, R_OPERATOR, page_reconcile },
 	{ "/admin/students", M_GET, FIELDS(search_fields), PG_FORM, R_ANY,
 	  page_students },
 	{ "/admin/students/#", M_GET | M_POST, FIELDS(student_fields),

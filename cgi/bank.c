@@ -10,7 +10,8 @@
  *   POST /bank/api/query       the order's state; re-sends a notification
  *                              that could not be delivered
  *   POST /bank/api/redeliver   re-sends every undelivered notification
- *   GET  /bank/ledger          holds and ledger, for reconciliation
+ *   POST /bank/api/statement   the statement (对账单) for reconciliation
+ *                              (bank_stmt.c)
  *
  * The API calls are signed like the notifications (pay.h); a bad or stale
  * signature gets 400.  The bank keeps its own tables (bank_hold,
@@ -25,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bank.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
@@ -44,8 +46,6 @@ enum stmt {
 	STMT_OUTBOX_ADD,
 	STMT_OUTBOX_PENDING,
 	STMT_OUTBOX_MARK,
-	STMT_LIST_HOLDS,
-	STMT_LIST_LEDGER,
 	STMT__MAX
 };
 
@@ -86,21 +86,6 @@ static const char *const stmts[STMT__MAX] = {
 	"UPDATE bank_outbox SET attempts = attempts + 1, last_status = ?, "
 	"delivered_at = IF(? = 1, UTC_TIMESTAMP(), NULL) "
 	"WHERE id = ? AND delivered_at IS NULL",
-	/* STMT_LIST_HOLDS: newest first, times in Asia/Shanghai */
-	"SELECT h.id AS id, h.order_ref AS order_ref, h.hold_ref AS hold_ref, "
-	"COALESCE(h.card_last4, '') AS card, h.amount_fen AS amount, "
-	"CONCAT(h.amount_fen DIV 100, '.', LPAD(h.amount_fen MOD 100, 2, '0')) "
-	"AS yuan, h.state AS state, COALESCE(h.reason, '') AS reason, "
-	"DATE_FORMAT(h.created_at + INTERVAL 8 HOUR, '%Y-%m-%d %H:%i') AS created, "
-	"(SELECT COUNT(*) FROM bank_outbox o WHERE o.hold_id = h.id "
-	"AND o.delivered_at IS NULL) AS undelivered "
-	"FROM bank_hold h ORDER BY h.id DESC LIMIT 200",
-	/* STMT_LIST_LEDGER */
-	"SELECT l.id AS id, h.order_ref AS order_ref, l.kind AS kind, "
-	"CONCAT(l.amount_fen DIV 100, '.', LPAD(l.amount_fen MOD 100, 2, '0')) "
-	"AS yuan, DATE_FORMAT(l.at + INTERVAL 8 HOUR, '%Y-%m-%d %H:%i:%s') AS at "
-	"FROM bank_ledger l JOIN bank_hold h ON h.id = l.hold_id "
-	"ORDER BY l.id DESC LIMIT 500",
 };
 _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
@@ -417,19 +402,6 @@ page_pay(struct req *r)
 	return web_page(r, pay_view(r, &h));
 }
 
-/* GET /bank/ledger: every hold and ledger row, for reconciliation. */
-static int
-page_ledger(struct req *r)
-{
-	int	 rc;
-
-	web_set(r, "Page.Title", "沙箱银行账簿");
-	if ((rc = db_hdf(r->hdf, "Holds", &set, STMT_LIST_HOLDS, "")) < 0 ||
-	    (rc = db_hdf(r->hdf, "Ledger", &set, STMT_LIST_LEDGER, "")) < 0)
-		return web_dberr(rc);
-	return web_page(r, "bank/ledger.cs");
-}
-
 /* --- the API ------------------------------------------------------------ */
 
 /* POST /bank/api/authorize: order_ref, amount_fen, desc -> token=... */
@@ -581,12 +553,15 @@ static const struct field order_fields[] = {
 	{ "order_ref", FT_CODE, 32, F_REQ, "order_ref" },
 };
 
+static const struct field statement_fields[] = {
+	{ "day", FT_DATE, 10, 0, "day" },
+};
+
 #define API	(PG_NOCSRF | PG_RAW)
 
 static const struct page pages[] = {
 	{ "/bank/pay", M_GET | M_POST, FIELDS(pay_fields), PG_FORM, 0,
 	    page_pay },
-	{ "/bank/ledger", M_GET, NOFIELDS, 0, 0, page_ledger },
 	{ "/bank/api/authorize", M_POST, FIELDS(authorize_fields), API, 0,
 	    api_authorize },
 	{ "/bank/api/capture", M_POST, FIELDS(capture_fields), API, 0,
@@ -596,6 +571,8 @@ static const struct page pages[] = {
 	{ "/bank/api/query", M_POST, FIELDS(order_fields), API, 0,
 	    api_query },
 	{ "/bank/api/redeliver", M_POST, NOFIELDS, API, 0, api_redeliver },
+	{ "/bank/api/statement", M_POST, FIELDS(statement_fields), API, 0,
+	    bank_api_statement },
 };
 
 static const struct app app = {
@@ -603,7 +580,7 @@ static const struct app app = {
 	.cookie = "tucai_bank",
 	.cookie_path = "/bank",
 	.kind = SESS_STUDENT,
-	.login = "/bank/ledger",
+	.login = "/bank/pay",
 	.pages = pages,
 	.npages = sizeof(pages) / sizeof(pages[0]),
 };

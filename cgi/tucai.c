@@ -24,6 +24,7 @@
 #include "db.h"
 #include "idnum.h"
 #include "log.h"
+#include "reconcile.h"
 #include "roster.h"
 #include "student_db.h"
 #include "util.h"
@@ -98,7 +99,8 @@ usage(void)
 	    "--every MINUTES --capacity N\n"
 	    "       tucai roster import TASKCODE FILE.csv\n"
 	    "       tucai task close TASKCODE [--force --reason TEXT]\n"
-	    "       tucai sweep\n", stderr);
+	    "       tucai sweep\n"
+	    "       tucai reconcile [--date YYYY-MM-DD]\n", stderr);
 	return 2;
 }
 
@@ -584,12 +586,69 @@ cmd_sweep(int argc, char **argv)
 	    "students to confirm their hold again, %d to pay on site\n",
 	    sc.expired, sc.lapsed, sc.sessions, sc.asked, sc.reauth,
 	    sc.onsite);
+	/* Once a day the money is reconciled with the provider. */
+	if ((rc = reconcile_due()) < 0)
+		return dbfail(rc);
+	if (rc == 1) {
+		struct recon	 rr;
+
+		rc = reconcile(NULL, &cli_actor, &rr);
+		if (rc == 0)
+			printf("reconciled %d orders: %zu mismatches%s\n",
+			    rr.checked, rr.n, rr.n ? " (tucai reconcile "
+			    "lists them)" : "");
+		else if (rc == 1)
+			fprintf(stderr, "tucai: reconciliation: the "
+			    "provider's statement could not be had\n");
+		reconcile_free(&rr);
+		if (rc < 0)
+			return dbfail(rc);
+	}
 	/* Refund dates need this year's and (from November) next year's
 	 * holiday notice: say so where the operator looks. */
 	if (workday_check(clock_now()) > 0)
 		fprintf(stderr, "tucai: warning: a holiday calendar is missing "
 		    "(Calendar.Path; see the log)\n");
 	return 0;
+}
+
+/* Print a run's mismatches; exit 1 when there is one (or no statement). */
+static int
+recon_print(const struct recon *rr, int rc)
+{
+	size_t	 i;
+
+	if (rc < 0)
+		return dbfail(rc);
+	if (rc == 1)
+		return refuse("the provider's statement could not be had; "
+		    "run again");
+	for (i = 0; i < rr->n; i++)
+		printf("%s\t%s\tbooking %lld\t%s\n", rr->item[i].kind,
+		    rr->item[i].ref, rr->item[i].booking_id,
+		    rr->item[i].detail);
+	printf("reconciled %d orders: %zu mismatch%s\n", rr->checked, rr->n,
+	    rr->n == 1 ? "" : "es");
+	return rr->n > 0 ? 1 : 0;
+}
+
+static int
+cmd_reconcile(int argc, char **argv)
+{
+	struct recon	 rr;
+	const char	*day = NULL;
+	int		 y, m, d, rc;
+
+	if (argc == 3 && strcmp(argv[1], "--date") == 0)
+		day = argv[2];
+	else if (argc != 1)
+		return usage();
+	if (day != NULL && valid_date(day, &y, &m, &d) != 0)
+		return refuse("--date: YYYY-MM-DD");
+	rc = reconcile(day, &cli_actor, &rr);
+	rc = recon_print(&rr, rc);
+	reconcile_free(&rr);
+	return rc;
 }
 
 static const struct cmd {
@@ -603,6 +662,7 @@ static const struct cmd {
 	{ "slots", cmd_slots },
 	{ "roster", cmd_roster },
 	{ "sweep", cmd_sweep },
+	{ "reconcile", cmd_reconcile },
 };
 
 int

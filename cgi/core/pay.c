@@ -88,9 +88,11 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_TO_FAILED */
 	"UPDATE payment SET state = 'failed', failure = ?, "
 	"updated_at = UTC_TIMESTAMP() WHERE id = ? AND state = 'created'",
-	/* STMT_TO_CAPTURED */
+	/* STMT_TO_CAPTURED: the provider is the authority on money taken,
+	 * also when the sweep lapsed the hold while the capture was on its
+	 * way */
 	"UPDATE payment SET state = 'captured', updated_at = UTC_TIMESTAMP() "
-	"WHERE ref = ? AND state = 'authorized'",
+	"WHERE ref = ? AND state IN ('authorized', 'lapsed')",
 	/* STMT_TO_VOIDED */
 	"UPDATE payment SET state = 'voided', updated_at = UTC_TIMESTAMP() "
 	"WHERE ref = ? AND state IN ('created', 'authorized')",
@@ -289,14 +291,28 @@ pay_verify_req(struct req *r, char *body, size_t bodysz)
 struct buf {
 	char	*p;
 	size_t	 len, cap;
+	size_t	 grow;	/* grow p up to this many bytes (0: fixed) */
 };
 
 static size_t
 on_data(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct buf	*b = arg;
-	size_t		 n = size * nmemb, take;
+	size_t		 n = size * nmemb, take, cap;
+	char		*np;
 
+	if (b->grow > 0 && b->len + n + 1 > b->cap) {
+		if (b->len + n + 1 > b->grow)
+			return 0;	/* too big: curl stops with an error */
+		for (cap = b->cap ? b->cap : 65536; cap < b->len + n + 1;)
+			cap *= 2;
+		if (cap > b->grow)
+			cap = b->grow;
+		if ((np = realloc(b->p, cap)) == NULL)
+			return 0;
+		b->p = np;
+		b->cap = cap;
+	}
 	if (b->p == NULL || b->cap == 0)
 		return n;
 	take = b->len + n < b->cap - 1 ? n : b->cap - 1 - b->len;
@@ -306,19 +322,19 @@ on_data(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-long
-pay_post_body(const char *url, const char *body, char *resp, size_t respsz)
+/* POST body, signed, to url; the answer into b.  Returns the status or
+ * -1 (logged). */
+static long
+post_into(const char *url, const char *body, struct buf *bp)
 {
 	static int		 inited;
 	CURL			*c;
 	struct curl_slist	*h = NULL;
-	struct buf		 b = { resp, 0, respsz };
+	struct buf		 b = *bp;
 	char			 ts[24], sig[65], line[128];
 	long			 status = -1;
 	CURLcode		 cc;
 
-	if (resp != NULL && respsz > 0)
-		resp[0] = '\0';
 	if (!inited && curl_global_init(CURL_GLOBAL_DEFAULT) == 0)
 		inited = 1;
 	snprintf(ts, sizeof(ts), "%lld", (long long)time(NULL));
@@ -347,7 +363,18 @@ pay_post_body(const char *url, const char *body, char *resp, size_t respsz)
 		log_warn("pay: POST %s: %s", url, curl_easy_strerror(cc));
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
+	*bp = b;
 	return status;
+}
+
+long
+pay_post_body(const char *url, const char *body, char *resp, size_t respsz)
+{
+	struct buf	 b = { resp, 0, respsz, 0 };
+
+	if (resp != NULL && respsz > 0)
+		resp[0] = '\0';
+	return post_into(url, body, &b);
 }
 
 long
@@ -456,6 +483,34 @@ sb_capture(const char *ref, long long amount_fen)
 	return st == 200 ? 0 : st == 409 ? 1 : -1;
 }
 
+/* The statement: POST .../statement (day or all); at most 64 MB. */
+static int
+sb_statement(const char *day, char **text, size_t *len)
+{
+	struct pay_kv	 kv[] = { { "day", day != NULL ? day : "" } };
+	struct buf	 b = { NULL, 0, 0, (size_t)64 << 20 };
+	char		 url[512], *body;
+	long		 st;
+
+	*text = NULL;
+	*len = 0;
+	snprintf(url, sizeof(url), "%s/statement",
+	    conf_str("Pay.ApiUrl", "http://127.0.0.1:8080/bank/api"));
+	if ((body = pay_canon(kv, 1)) == NULL)
+		return -1;
+	st = post_into(url, body, &b);
+	free(body);
+	if (st != 200) {
+		free(b.p);
+		return -1;
+	}
+	if (b.p == NULL && (b.p = strdup("")) == NULL)
+		return -1;
+	*text = b.p;
+	*len = b.len;
+	return 0;
+}
+
 static int
 sb_cancel(const char *ref)
 {
@@ -485,7 +540,8 @@ sb_query(const char *ref, char *state, size_t sz)
 }
 
 static const struct pay_provider providers[] = {
-	{ "sandbox", 7, sb_authorize, sb_capture, sb_cancel, sb_query },
+	{ "sandbox", 7, sb_authorize, sb_capture, sb_cancel, sb_query,
+	    sb_statement },
 };
 
 const struct pay_provider *

@@ -41,6 +41,11 @@ struct pay_provider {
 	int		(*cancel)(const char *ref);
 	/* Ask the provider for the order's state ("authorized", ...). */
 	int		(*query)(const char *ref, char *state, size_t sz);
+	/* The statement (对账单) of day (YYYY-MM-DD, China; NULL: every
+	 * order), as text malloc'd into *text (caller frees): one order a
+	 * line, tab-separated: order_ref state amount_fen captured_fen
+	 * captures voids expired capture_day.  0 ok, -1 error. */
+	int		(*statement)(const char *day, char **text, size_t *len);
 };
 
 /* The provider named by Pay.Provider, or NULL. */

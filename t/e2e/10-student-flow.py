@@ -248,6 +248,12 @@ sql("INSERT INTO photo (booking_id, student_id, jpeg, bytes, quality, bg_ok) "
     "VALUES (%s, %s, 0x%s, %d, 90, 1)" % (bid, sid, hexjpg, len(hexjpg) // 2))
 pid = sql("SELECT MAX(id) FROM photo WHERE booking_id = %s" % bid)
 r = c.get("/records")
+unlike(r.text, 'href="/records/%s.jpg"' % pid, "fee not settled: no link to the photo yet")
+like(r.text, "采集费用结清后", "the student is told why")
+is_(c.get("/records/%s.jpg" % pid).status, 404, "and the photo is not served")
+sql("INSERT INTO payment (booking_id, provider, ref, amount_fen, state, method) VALUES "
+    "(%s, 'onsite', '%s', 4000, 'onsite', 'cash')" % (bid, os.urandom(16).hex()))
+r = c.get("/records")
 is_(r.status, 200, "GET /records")
 like(r.text, 'href="/records/%s.jpg"' % pid, "a link to the photo")
 like(r.text, "拍摄号", "shot number shown")

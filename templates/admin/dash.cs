@@ -3,6 +3,11 @@
   <h1>采集任务总览</h1>
   <?cs if:User.IsOperator ?><a class="ad-btn ad-btn--primary" href="/admin/tasks/new">新建任务</a><?cs /if ?>
 </div>
+<?cs if:User.IsOperator ?>
+<?cs with:rr = Recon.Runs.0 ?>
+<p class="ad-alert <?cs if:!rr.id ?>ad-alert--warn<?cs elif:rr.failed == "1" || rr.mismatches != "0" ?>ad-alert--error<?cs else ?>ad-alert--ok<?cs /if ?>" role="status">对账：<?cs if:!rr.id ?>尚未对账<?cs elif:rr.failed == "1" ?><?cs var:rr.at ?> 未能取得银行对账单<?cs elif:rr.mismatches == "0" ?><?cs var:rr.at ?> 核对 <?cs var:rr.checked ?> 笔，无差异<?cs else ?><?cs var:rr.at ?> 核对 <?cs var:rr.checked ?> 笔，<b><?cs var:rr.mismatches ?> 处差异</b><?cs /if ?> · <a href="/admin/reconcile">查看对账与日结</a></p>
+<?cs /with ?>
+<?cs /if ?>
 <?cs if:!subcount(Tasks) ?><p class="ad-empty">暂无可查看的采集任务。</p><?cs /if ?>
 <table class="ad-table ad-table--sum">
 <thead><tr><th>任务</th><th>学校</th><th>采集时间</th><th class="n">名单人数</th><th class="n">已预约</th><th class="n">已签到</th><th class="n">已采集</th><th class="n">未预约</th><th class="n">已取消</th><th>状态</th></tr></thead>
