@@ -439,16 +439,8 @@ page_close(struct req *r)
 	}
 	free(p);
 	rc = booking_close_task(r->id[0], &a, need && force, reason, &cc);
-	if (rc == 1) {
-		r->err = "支付服务暂时不可用，请稍后再次结束任务";
-		return 503;
-	}
-	if (rc == BK_EARLY || rc == BK_CHECKEDIN || rc == DB_CHECK) {
-		r->err = "暂时无法结束该任务，请刷新后重试";
-		return 409;
-	}
-	if (rc < 0)
-		return web_dberr(rc);
+	if (rc != 0)
+		return web_outcome(r, oc_booking(rc));
 	return web_redirect(r, "/admin/tasks/%lld?done=closed&n=%d&v=%d&k=%d",
 	    r->id[0], cc.cancelled, cc.voided, cc.captured);
 }

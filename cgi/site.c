@@ -286,7 +286,7 @@ walkin_fee(struct req *r, long long bid, long long fee, const char *method)
 	if (fee <= 0 || method == NULL || strcmp(method, "unpaid") == 0)
 		return 0;
 	rc = pay_onsite(bid, fee, method, actor(r, &a));
-	return rc == 1 ? 0 : rc;
+	return rc == PAY_NOT_PAYABLE ? 0 : rc;
 }
 
 static int
@@ -399,7 +399,7 @@ capture(long long bid)
 {
 	int	 rc = pay_capture_booking(bid);
 
-	if (rc == 0 || rc == 1)
+	if (rc == PAY_OK || rc == PAY_NOT_PAYABLE)
 		return "photo";
 	log_warn("site: capture of booking %lld failed (%d), retry later",
 	    bid, rc);
@@ -495,7 +495,7 @@ page_fee(struct req *r)
 	if ((rc = pay_onsite(bid, fee, method, actor(r, &a))) < 0)
 		return web_dberr(rc);
 	return web_redirect(r, "/admin/site/students/%lld?n=%s", r->id[0],
-	    rc == 1 ? "paid" : "fee");
+	    rc == PAY_NOT_PAYABLE ? "paid" : "fee");
 }
 
 /* Send a JPEG (photo or ID card) of a student the user may see. */

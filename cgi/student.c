@@ -24,6 +24,7 @@
 #include "idnum.h"
 #include "image.h"
 #include "log.h"
+#include "outcome.h"
 #include "pay.h"
 #include "qr.h"
 #include "resolve.h"
@@ -749,14 +750,10 @@ static int
 seat_failed(struct req *r, int rc)
 {
 
-	switch (rc) {
-	case BK_FULL:
-		return web_fail(r, 409, "该时段已约满，请选择其他时段");
-	case BK_BADSLOT:
-		return web_fail(r, 422, "所选时段不可预约，请重新选择");
-	default:
-		return web_dberr(rc);
-	}
+	if (rc == BK_FULL || rc == BK_BADSLOT)
+		return web_fail(r, oc_status(oc_booking(rc)),
+		    oc_message(oc_booking(rc)));
+	return web_outcome(r, oc_booking(rc));
 }
 
 /* GET/POST /slots : pick a slot (第5步), or move the booking to another. */
@@ -842,14 +839,15 @@ page_pay(struct req *r)
 	web_set(r, "Pay.Again", again ? "1" : "0");
 	if (r->method == M_POST) {
 		rc = pay_start(bid, url, sizeof(url));
-		if (rc == 0 && url[0] != '\0')
+		if (rc == PAY_OK && url[0] != '\0')
 			return web_redirect(r, "%s", url);
-		if (rc == 1)
+		if (rc == PAY_NOT_PAYABLE)
 			return web_redirect(r, "/booking");
-		if (rc < -1)
-			return web_dberr(rc);
+		if (rc != PAY_PROVIDER)
+			return web_outcome(r, oc_pay(rc));
+		/* The provider failed: the page again, to retry. */
 		web_set(r, "Pay.ProviderFailed", "1");
-		r->err = "支付服务暂时无法连接，请稍后重试；如仍不能完成预约，可在拍摄现场找工作人员现场预约。";
+		r->err = oc_message(OC_PAY_PROVIDER);
 	}
 	return web_page(r, "student/pay.cs");
 }

@@ -550,7 +550,7 @@ cmd_task_close(int argc, char **argv)
 	}
 	free(p);
 	rc = booking_close_task(tid, &cli_actor, force, reason, &cc);
-	if (rc == 1)
+	if (rc == BK_PROVIDER)
 		return refuse("payment provider unavailable; run again");
 	if (rc != 0)
 		return dbfail(rc);

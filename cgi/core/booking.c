@@ -457,30 +457,33 @@ end_booking(int stmt, long long booking_id, const char *reason)
 	return rc;
 }
 
-/* Release the booking's hold.  Returns 1 when a frozen hold was released
- * now, 0 when there was none, -1 provider error (logged), or db code. */
+/* Release the booking's hold.  *released is 1 when a frozen hold was
+ * released now.  Returns 0, PAY_PROVIDER (logged: the sweep retries), or
+ * a db.h code. */
 static int
-release(long long booking_id)
+release(long long booking_id, int *released)
 {
 	long long	 n = 0;
 	int		 rc;
 
+	*released = 0;
 	if ((rc = db_one(&set, STMT_HAS_HOLD, "i", "i", booking_id, &n)) < 0)
 		return rc;
-	if ((rc = pay_void_booking(booking_id)) != 0) {
-		if (rc == -1)
+	if ((rc = pay_void_booking(booking_id)) != PAY_OK) {
+		if (rc == PAY_PROVIDER)
 			log_warn("booking %lld: releasing the hold failed, "
 			    "the sweep retries", booking_id);
 		return rc;
 	}
-	return n > 0 ? 1 : 0;
+	*released = n > 0;
+	return 0;
 }
 
 int
 booking_cancel(long long booking_id, const char *reason,
     const struct actor *who)
 {
-	int	 rc;
+	int	 rc, released;
 
 	rc = end_booking(STMT_CANCEL, booking_id,
 	    reason != NULL ? reason : "cancelled");
@@ -490,7 +493,7 @@ booking_cancel(long long booking_id, const char *reason,
 		return 1;
 	log_info("booking %lld cancelled by %s", booking_id,
 	    who != NULL && who->name != NULL ? who->name : "student");
-	if ((rc = release(booking_id)) < -1)
+	if ((rc = release(booking_id, &released)) < 0)
 		return rc;	/* db error; the sweep retries the release */
 	return 0;
 }
@@ -518,7 +521,7 @@ static int
 release_ended(long long task_id, int *voided)
 {
 	struct idlist	 l;
-	int		 i, rc, failed = 0;
+	int		 i, rc, released, failed = 0;
 
 	memset(&l, 0, sizeof(l));
 	rc = db_each(&set, STMT_UNRELEASED, collect_cb, &l, "ii", task_id,
@@ -526,11 +529,11 @@ release_ended(long long task_id, int *voided)
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < l.n; i++) {
-		if ((rc = release(l.id[i])) < -1)
+		if ((rc = release(l.id[i], &released)) < 0)
 			return rc;
-		if (rc == -1)
+		if (rc == PAY_PROVIDER)
 			failed = 1;
-		else if (rc == 1 && voided != NULL)
+		else if (released && voided != NULL)
 			(*voided)++;
 	}
 	return failed;
@@ -595,11 +598,11 @@ capture_collected(long long task_id, int *captured)
 		return rc;
 	for (i = 0; i < l.n; i++) {
 		rc = pay_capture_booking(l.id[i]);
-		if (rc == 0)
+		if (rc == PAY_OK)
 			(*captured)++;
-		else if (rc == -1)
+		else if (rc == PAY_PROVIDER)
 			failed = 1;
-		else if (rc < -1)
+		else if (rc < 0)
 			return rc;
 	}
 	return failed;
@@ -665,7 +668,7 @@ booking_close_task(long long task_id, const struct actor *who, int force,
 		return rc;
 	log_info("task %lld closed by %s: %s", task_id,
 	    who != NULL && who->name ? who->name : "?", after);
-	return failed ? 1 : 0;
+	return failed ? BK_PROVIDER : 0;
 }
 
 /* Expire the unpaid holds past their time that stmt lists for id (a slot

@@ -48,6 +48,7 @@ struct sweep_counts {
 /* ... and of booking_close_task() */
 #define BK_EARLY	5	/* the window is not over: --force needed */
 #define BK_CHECKEDIN	6	/* checked in without a photo: --force needed */
+#define BK_PROVIDER	7	/* the payment provider failed: run again */
 
 /*
  * Take a seat on slot_id of task_id for a student, in one transaction: a
@@ -127,9 +128,9 @@ int	 booking_close_plan(long long task_id, struct close_plan *p);
  * killed half-way.  Refused with BK_EARLY before the window's last day
  * has passed, and with BK_CHECKEDIN while bookings are checked in without
  * a photo, unless force (then reason, which the caller requires, is
- * audited).  Every close is audited with its counts.  Returns 0, 1 when
- * the payment provider could not be reached (run again), BK_EARLY,
- * BK_CHECKEDIN, or a db.h error code.
+ * audited).  Every close is audited with its counts.  Returns 0,
+ * BK_PROVIDER when the payment provider could not be reached (run
+ * again), BK_EARLY, BK_CHECKEDIN, or a db.h error code.
  */
 int	 booking_close_task(long long task_id, const struct actor *,
 	    int force, const char *reason, struct close_counts *);

@@ -624,25 +624,27 @@ pay_start(long long booking_id, char *url, size_t urlsz)
 
 	if (pp == NULL) {
 		log_warn("pay: unknown Pay.Provider");
-		return -1;
+		return PAY_PROVIDER;
 	}
 	for (tries = 0; tries < 2; tries++) {
 		DB_TX(rc, order_open(booking_id, ref, &amount, desc,
 		    sizeof(desc)));
 		if (rc != 0)
-			return rc;
-		if ((rc = pp->authorize(ref, amount, desc, url, urlsz)) <= 0)
-			return rc;
+			return rc == 1 ? PAY_NOT_PAYABLE : rc;
+		if ((rc = pp->authorize(ref, amount, desc, url, urlsz)) == 0)
+			return PAY_OK;
+		if (rc < 0)
+			return PAY_PROVIDER;
 		/* Decided at the provider but we never heard: asking makes
 		 * the bank send the notification again; an order still open
 		 * after that is stale, and a new one is made. */
 		log_info("pay: order %s already decided, querying", ref);
 		if (pp->query(ref, state, sizeof(state)) != 0)
-			return -1;
+			return PAY_PROVIDER;
 		if ((rc = db_exec(&set, STMT_STALE, "s", ref)) < 0)
 			return rc;
 	}
-	return -1;
+	return PAY_PROVIDER;
 }
 
 /* Release a hold that nothing needs (booking gone, or paid twice). */
@@ -840,27 +842,27 @@ pay_capture_booking(long long booking_id)
 	rc = db_one(&set, STMT_CAPTURABLE, "i", "sisi", booking_id,
 	    ref, sizeof(ref), &amount, state, sizeof(state), &expired);
 	if (rc <= 0)
-		return rc < 0 ? rc : 1;
+		return rc < 0 ? rc : PAY_NOT_PAYABLE;
 	if (strcmp(state, "captured") == 0)
-		return 0;
+		return PAY_OK;
 	if (pp == NULL)
-		return -1;
+		return PAY_PROVIDER;
 	/* The bank captures once per order, so a retry after a crash
 	 * between its answer and our UPDATE is safe. */
 	if ((rc = pp->capture(ref, amount)) < 0)
-		return -1;
+		return PAY_PROVIDER;
 	if (rc == 1) {
 		log_warn("pay: order %s: hold not capturable%s", ref,
 		    expired ? " (expired)" : "");
 		if (expired && (rc = db_exec(&set, STMT_TO_LAPSED, "s",
 		    ref)) < 0)
 			return rc;
-		return 1;
+		return PAY_NOT_PAYABLE;
 	}
 	if ((rc = db_exec(&set, STMT_TO_CAPTURED, "s", ref)) < 0)
 		return rc;
 	log_info("pay: order %s captured%s", ref, rc ? "" : " (before)");
-	return 0;
+	return PAY_OK;
 }
 
 int
@@ -876,7 +878,7 @@ pay_void_booking(long long booking_id)
 		return rc;
 	for (i = 0; i < r.n; i++) {
 		if (pp == NULL || (rc = pp->cancel(r.ref[i])) < 0)
-			return -1;
+			return PAY_PROVIDER;
 		if (rc == 1) {
 			/* Captured at the bank already: reflect it. */
 			log_warn("pay: order %s captured, cannot void",
@@ -926,7 +928,7 @@ onsite_once(long long booking_id, long long amount_fen, const char *method,
 		goto fail;
 	if (paid > 0) {
 		db_rollback();
-		return 1;
+		return PAY_NOT_PAYABLE;
 	}
 	util_token_hex(ref, 16);
 	if ((rc = db_exec(&set, STMT_ONSITE_NEW, "isis", booking_id, ref,

@@ -103,10 +103,20 @@ int	 pay_form_get(const char *form, const char *key, char *out,
 	    size_t outsz);
 
 /*
+ * Outcomes of the payment calls.  They are never negative, so they never
+ * meet a db.h code (outcome.h names them for the pages).
+ */
+enum pay_outcome {
+	PAY_OK = 0,
+	PAY_NOT_PAYABLE = 1,	/* nothing to pay, capture or record */
+	PAY_PROVIDER = 2	/* the provider could not be reached or refused */
+};
+
+/*
  * Start paying for a booking: create (or reuse the open) payment row and
- * ask the provider for a hold.  Fills the browser's URL.  Returns 0,
- * 1 when the booking is not payable (not held, or already paid), -1 when
- * the provider failed, or a db.h error code.
+ * ask the provider for a hold.  Fills the browser's URL.  Returns PAY_OK,
+ * PAY_NOT_PAYABLE (not held and not asked to confirm again, or already
+ * paid), PAY_PROVIDER, or a db.h error code.
  */
 int	 pay_start(long long booking_id, char *url, size_t urlsz);
 
@@ -122,12 +132,13 @@ int	 pay_apply(const char *event_id, const char *order_ref,
 	    const char *body);
 
 /* Capture the booking's authorised hold exactly once (photo taken).
- * Returns 0 captured now or before, 1 nothing to capture (lapsed, onsite,
- * free task), -1 provider error (retry later), or a db.h error code. */
+ * Returns PAY_OK captured now or before, PAY_NOT_PAYABLE nothing to
+ * capture (lapsed, onsite, free task), PAY_PROVIDER (retry later), or a
+ * db.h error code. */
 int	 pay_capture_booking(long long booking_id);
 
-/* Release the booking's hold, exactly once.  0 released or nothing to
- * release, -1 provider error, or a db.h error code. */
+/* Release the booking's hold, exactly once.  PAY_OK released or nothing
+ * to release, PAY_PROVIDER, or a db.h error code. */
 int	 pay_void_booking(long long booking_id);
 
 /* Housekeeping: ask the provider about open orders not heard of for two
@@ -136,8 +147,8 @@ int	 pay_void_booking(long long booking_id);
 int	 pay_reconcile(int *asked);
 
 /* Record a fee collected on site by staff (walk-in or lapsed hold).
- * method: cash, card, wechat, alipay.  Audited.  Returns 0 recorded, 1 the
- * booking is already paid (an authorised hold, captured or onsite),
+ * method: cash, card, wechat, alipay.  Audited.  Returns PAY_OK recorded,
+ * PAY_NOT_PAYABLE the booking is already paid (a hold, captured, onsite),
  * DB_CHECK bad method or amount or unknown booking, or a db.h error. */
 int	 pay_onsite(long long booking_id, long long amount_fen,
 	    const char *method, const struct actor *);

@@ -114,6 +114,27 @@ reconcile_label(const char *kind)
 	return "";
 }
 
+/* A payment or hold state in Chinese, for the operator's page. */
+static const char *
+cn(const char *state)
+{
+	static const struct {
+		const char	*s, *cn;
+	} names[] = {
+		{ "created", "待支付" }, { "pending", "待支付" },
+		{ "authorized", "已冻结" }, { "captured", "已扣款" },
+		{ "voided", "已解冻" }, { "failed", "支付失败" },
+		{ "declined", "已拒绝" }, { "lapsed", "冻结失效" },
+		{ "onsite", "现场收费" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(state, names[i].s) == 0)
+			return names[i].cn;
+	return state;
+}
+
 /* One order of the provider's statement. */
 struct bline {
 	char		 ref[33];
@@ -299,7 +320,7 @@ compare(struct recon *r, const struct tline *t, const struct bline *b)
 		    b->amount);
 	if (!fits(t->state, b->state, b->expired))
 		return add(r, "state", t->ref, t->booking,
-		    "图采 %s，银行 %s%s", t->state, b->state,
+		    "图采%s，银行%s%s", cn(t->state), cn(b->state),
 		    b->expired ? "（冻结已过期）" : "");
 	return 0;
 }
@@ -459,7 +480,7 @@ reconcile(const char *day, const struct actor *who, struct recon *r)
 			if (strcmp(t->state, "created") != 0 &&
 			    strcmp(t->state, "failed") != 0 &&
 			    add(r, "only_tucai", t->ref, t->booking,
-			    "图采 %s %lld 分，银行无此订单", t->state,
+			    "图采%s %lld 分，银行无此订单", cn(t->state),
 			    t->amount) != 0)
 				goto oom;
 			continue;
@@ -483,7 +504,7 @@ reconcile(const char *day, const struct actor *who, struct recon *r)
 		r->checked++;
 		if (one.n == 0) {
 			if (add(r, "only_ledger", b[k].ref, 0,
-			    "银行 %s %lld 分，图采无此订单", b[k].state,
+			    "银行%s %lld 分，图采无此订单", cn(b[k].state),
 			    b[k].amount) != 0) {
 				free(one.t);
 				goto oom;

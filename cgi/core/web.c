@@ -27,6 +27,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "outcome.h"
 #include "valid.h"
 #include "web.h"
 #include "workday.h"
@@ -308,6 +309,17 @@ web_page(struct req *r, const char *tmpl)
 
 	r->tmpl = tmpl;
 	return r->status ? r->status : 200;
+}
+
+int
+web_outcome(struct req *r, enum outcome o)
+{
+
+	if (oc_message(o) != NULL)
+		r->err = oc_message(o);
+	if (oc_status(o) == 503 && r->retry_after == 0)
+		r->retry_after = 5;
+	return oc_status(o);
 }
 
 int
@@ -706,6 +718,12 @@ respond(struct req *r, int status)
 	}
 	hdf_set_int_value(r->hdf, "Error.Status", status);
 	hdf_set_value(r->hdf, "Error.Title", title(status));
+	/* A 503 because the database went away says so. */
+	if (r->err == NULL && status == 503 && db_lost()) {
+		r->err = oc_message(OC_DB_DOWN);
+		if (r->retry_after == 0)
+			r->retry_after = 5;
+	}
 	if (r->err != NULL)
 		hdf_set_value(r->hdf, "Error.Message", r->err);
 	if (r->app->kind == SESS_ADMIN)

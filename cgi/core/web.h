@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <ClearSilver.h>
 
+#include "outcome.h"
+
 #define M_GET	0x01
 #define M_POST	0x02
 
@@ -164,6 +166,9 @@ int		 web_fail(struct req *, int status, const char *msg);
 int		 web_page(struct req *, const char *tmpl);
 /* Map a db.h error code to 503 (connection) or 500. */
 int		 web_dberr(int rc);
+/* Answer with a named outcome (outcome.h): its status, and its message on
+ * the error page. */
+int		 web_outcome(struct req *, enum outcome);
 
 /*
  * Session: sess_need() makes sure a token exists (cookie and CSRF token,

@@ -111,5 +111,21 @@ await run(async () => {
     await login(p2, data.op, PW);
     await p2.goto(URL + '/admin/users');
     await shot(p2, 'admin-users');
+    // The operator's close-out confirmation (the window is still open)
+    // and the reconciliation page.
+    const tid = (sql(`SELECT id FROM task WHERE code = '${data.code}'`) || '').trim();
+    const e2 = consoleErrors(p2);
+    let resp = await p2.goto(`${URL}/admin/tasks/${tid}/close`);
+    ok(resp.status() === 200, 'close-out confirmation page');
+    ok((await p2.content()).includes('采集期未结束'), 'it warns that the window is still open');
+    ok(await p2.locator('input[name=confirm_code]').count() === 1, 'the task code must be typed');
+    await shot(p2, 'admin-task-close');
+    resp = await p2.goto(`${URL}/admin/reconcile`);
+    ok(resp.status() === 200, 'reconciliation page');
+    ok((await p2.content()).includes('现场收费日结'), 'with the on-site cash-up');
+    await shot(p2, 'admin-reconcile');
+    const o2 = await overflow(p2);
+    ok(o2 <= 0, `reconciliation: no horizontal scrolling (overflow ${o2})`);
+    noErrors(e2, 'close-out and reconciliation: no console errors');
   });
 });
