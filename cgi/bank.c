@@ -109,8 +109,7 @@ static const char *const stmts[STMT__MAX] = {
 	 * so one row is never taken twice. */
 	"UPDATE bank_outbox SET claim = ?, "
 	"claim_until = UTC_TIMESTAMP(3) + INTERVAL ? SECOND "
-	"WHERE delivered_at IS NULL AND gave_up_at IS NULL "
-	"AND next_attempt_at <= UTC_TIMESTAMP(3) "
+	"WHERE next_attempt_at <= UTC_TIMESTAMP(3) AND delivered_at IS NULL "
 	"AND (claim_until IS NULL OR claim_until <= UTC_TIMESTAMP(3)) "
 	"ORDER BY next_attempt_at, id LIMIT 4",
 	/* STMT_OUTBOX_CLAIM_HOLD: a query takes what the hold still owes,
@@ -122,12 +121,13 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_OUTBOX_CLAIMED */
 	"SELECT id, body, attempts FROM bank_outbox WHERE claim = ? "
 	"AND delivered_at IS NULL ORDER BY id LIMIT 20",
-	/* STMT_OUTBOX_MARK: one attempt by the claim's holder; delivered,
-	 * given up, or due again after the backoff (microseconds) */
+	/* STMT_OUTBOX_MARK: one attempt by the claim's holder; delivered or
+	 * given up (nothing planned), or due again after the backoff (us) */
 	"UPDATE bank_outbox SET attempts = attempts + 1, last_status = ?, "
 	"delivered_at = IF(? = 1, UTC_TIMESTAMP(), NULL), "
 	"gave_up_at = IF(? = 1, UTC_TIMESTAMP(), NULL), "
-	"next_attempt_at = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND, "
+	"next_attempt_at = IF(? = 1, NULL, "
+	"UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND), "
 	"claim = NULL, claim_until = NULL WHERE id = ? AND claim = ?",
 	/* STMT_OUTBOX_UNCLAIM: rows a stopping deliverer did not try */
 	"UPDATE bank_outbox SET claim = NULL, claim_until = NULL "
@@ -137,9 +137,9 @@ static const char *const stmts[STMT__MAX] = {
 	"UPDATE bank_outbox SET next_attempt_at = UTC_TIMESTAMP(3), "
 	"gave_up_at = NULL WHERE delivered_at IS NULL "
 	"AND (? = 0 OR hold_id = ?)",
-	/* STMT_OUTBOX_OWED: notifications of a hold still to be delivered */
+	/* STMT_OUTBOX_OWED: notifications of a hold with an attempt planned */
 	"SELECT COUNT(*) FROM bank_outbox WHERE hold_id = ? "
-	"AND delivered_at IS NULL AND gave_up_at IS NULL",
+	"AND delivered_at IS NULL AND next_attempt_at IS NOT NULL",
 	/* STMT_SANDBOX_GET: -1 = as configured */
 	"SELECT COALESCE(notify_first, -1), COALESCE(wait_ms, -1) "
 	"FROM bank_sandbox WHERE id = 1",
@@ -380,9 +380,9 @@ send_claimed(const char *claim, volatile sig_atomic_t *stop)
 		ok = st == 200;
 		gave_up = !ok && (st == 400 || o.attempts[i] + 1 >= max);
 		wait = ok || gave_up ? 0 : backoff_us(o.attempts[i] + 1);
-		if (db_exec(&set, STMT_OUTBOX_MARK, "iiiiis", (long long)st,
-		    (long long)ok, (long long)gave_up, wait, o.id[i],
-		    claim) < 0)
+		if (db_exec(&set, STMT_OUTBOX_MARK, "iiiiiis", (long long)st,
+		    (long long)ok, (long long)gave_up,
+		    (long long)(ok || gave_up), wait, o.id[i], claim) < 0)
 			log_warn("bank: notification %lld: outcome not "
 			    "recorded (its claim runs out)", o.id[i]);
 		if (ok)

@@ -4,7 +4,7 @@
 -- backoff until the app answers 200.
 --
 -- next_attempt_at: when the row is due (now for a new row; later after a
--- failed attempt).  claim/claim_until: a deliverer (or the bank worker in
+-- failed attempt); NULL when no attempt is planned (delivered, given up).  claim/claim_until: a deliverer (or the bank worker in
 -- notify-first mode) took the row and is sending it; nobody else touches it
 -- until claim_until, so that two deliverers never send one row at the same
 -- time, and a row whose deliverer died is taken again once the lease ends.
@@ -13,16 +13,17 @@
 -- stays, shown on /bank/ledger, and a query or /bank/api/redeliver revives
 -- it.
 ALTER TABLE bank_outbox
-  ADD COLUMN next_attempt_at DATETIME(3) NOT NULL DEFAULT UTC_TIMESTAMP(3) AFTER last_status,
+  ADD COLUMN next_attempt_at DATETIME(3) NULL DEFAULT UTC_TIMESTAMP(3) AFTER last_status,
   ADD COLUMN claim CHAR(32) NULL AFTER next_attempt_at,
   ADD COLUMN claim_until DATETIME(3) NULL AFTER claim,
   ADD COLUMN gave_up_at DATETIME NULL AFTER delivered_at,
-  ADD KEY outbox_due (delivered_at, gave_up_at, next_attempt_at),
+  ADD KEY outbox_due (next_attempt_at),
   ADD KEY outbox_claim (claim);
 
--- Rows of an older instance that were never delivered: due now, except
--- those the app refused (400), which stay given up.
-UPDATE bank_outbox SET gave_up_at = UTC_TIMESTAMP()
+-- Rows of an older instance: delivered ones have nothing planned; those
+-- never delivered are due now, except the ones the app refused (400).
+UPDATE bank_outbox SET next_attempt_at = NULL WHERE delivered_at IS NOT NULL;
+UPDATE bank_outbox SET gave_up_at = UTC_TIMESTAMP(), next_attempt_at = NULL
   WHERE delivered_at IS NULL AND last_status = 400;
 
 -- Sandbox behaviour set through the signed POST /bank/api/sandbox (tests
