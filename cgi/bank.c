@@ -340,8 +340,10 @@ backoff_us(long long done)
 	long long	 cap = conf_int("Bank.RetryMaxMs", 300000);
 	long long	 d = base > 0 ? base : 1;
 
-	if (cap < d)
-		cap = d;
+	if (cap < 1)
+		cap = 1;
+	if (cap > 86400000)
+		cap = 86400000;	/* a day; keeps the jitter's range in 32 bits */
 	while (--done > 0 && d < cap)
 		d *= 2;
 	if (d > cap)
@@ -730,7 +732,6 @@ api_query(struct req *r)
 	struct hold	 h;
 	struct mode	 m;
 	int		 rc;
-
 
 	if ((rc = api_hold(r, &h)) != 0)
 		return rc;
