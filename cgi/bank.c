@@ -10,8 +10,18 @@
  *   POST /bank/api/query       the order's state; re-sends a notification
  *                              that could not be delivered
  *   POST /bank/api/redeliver   re-sends every undelivered notification
+ *   POST /bank/api/sandbox     sets the sandbox's notification mode
  *   POST /bank/api/statement   the statement (对账单) for reconciliation
  *                              (bank_stmt.c)
+ *
+ * Notifications go through the outbox (bank_outbox).  They are delivered
+ * by `bank.fcgi --deliver`, a loop outside every request (see deliver_main
+ * below): a bank worker never posts to the app while the app's page
+ * workers may be waiting for it, so no pool waits on a call back into
+ * itself.  In notify-first mode (Bank.NotifyFirst, or /bank/api/sandbox)
+ * the card page and the query send the notification themselves before they
+ * answer, as some real providers do; /pay/notify has a FastCGI pool of its
+ * own, so that does not deadlock either.
  *
  * The API calls are signed like the notifications (pay.h); a bad or stale
  * signature gets 400.  The bank keeps its own tables (bank_hold,
@@ -20,11 +30,16 @@
  * a void happens once however often it is asked for.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "bank.h"
 #include "config.h"
@@ -44,8 +59,15 @@ enum stmt {
 	STMT_VOID,
 	STMT_LEDGER_ADD,
 	STMT_OUTBOX_ADD,
-	STMT_OUTBOX_PENDING,
+	STMT_OUTBOX_CLAIM_DUE,
+	STMT_OUTBOX_CLAIM_HOLD,
+	STMT_OUTBOX_CLAIMED,
 	STMT_OUTBOX_MARK,
+	STMT_OUTBOX_UNCLAIM,
+	STMT_OUTBOX_REVIVE,
+	STMT_OUTBOX_OWED,
+	STMT_SANDBOX_GET,
+	STMT_SANDBOX_SET,
 	STMT__MAX
 };
 
@@ -77,15 +99,52 @@ static const char *const stmts[STMT__MAX] = {
 	"WHERE id = ? AND state IN ('pending', 'authorized')",
 	/* STMT_LEDGER_ADD: once per (hold, kind) */
 	"INSERT INTO bank_ledger (hold_id, kind, amount_fen) VALUES (?, ?, ?)",
-	/* STMT_OUTBOX_ADD */
-	"INSERT INTO bank_outbox (hold_id, event_id, body) VALUES (?, ?, ?)",
-	/* STMT_OUTBOX_PENDING: undelivered notifications (of one hold, or all) */
-	"SELECT id, body FROM bank_outbox WHERE delivered_at IS NULL "
-	"AND (? = 0 OR hold_id = ?) ORDER BY id LIMIT 20",
-	/* STMT_OUTBOX_MARK: one attempt, delivered when ok */
+	/* STMT_OUTBOX_ADD: due now; claimed already (lease > 0 s) when the
+	 * worker will send it itself (notify-first) */
+	"INSERT INTO bank_outbox (hold_id, event_id, body, claim, claim_until) "
+	"VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3) + INTERVAL ? SECOND)",
+	/* STMT_OUTBOX_CLAIM_DUE: the deliverer takes a few due rows nobody
+	 * holds.  A row another deliverer has locked is re-read once that one
+	 * commits (READ COMMITTED) and skipped when it was claimed meanwhile,
+	 * so one row is never taken twice. */
+	"UPDATE bank_outbox SET claim = ?, "
+	"claim_until = UTC_TIMESTAMP(3) + INTERVAL ? SECOND "
+	"WHERE next_attempt_at <= UTC_TIMESTAMP(3) AND delivered_at IS NULL "
+	"AND (claim_until IS NULL OR claim_until <= UTC_TIMESTAMP(3)) "
+	"ORDER BY next_attempt_at, id LIMIT 4",
+	/* STMT_OUTBOX_CLAIM_HOLD: a query takes what the hold still owes,
+	 * due or not, given up or not (asked: send it now) */
+	"UPDATE bank_outbox SET claim = ?, "
+	"claim_until = UTC_TIMESTAMP(3) + INTERVAL ? SECOND, gave_up_at = NULL "
+	"WHERE hold_id = ? AND delivered_at IS NULL "
+	"AND (claim_until IS NULL OR claim_until <= UTC_TIMESTAMP(3)) LIMIT 20",
+	/* STMT_OUTBOX_CLAIMED */
+	"SELECT id, body, attempts FROM bank_outbox WHERE claim = ? "
+	"AND delivered_at IS NULL ORDER BY id LIMIT 20",
+	/* STMT_OUTBOX_MARK: one attempt by the claim's holder; delivered or
+	 * given up (nothing planned), or due again after the backoff (us) */
 	"UPDATE bank_outbox SET attempts = attempts + 1, last_status = ?, "
-	"delivered_at = IF(? = 1, UTC_TIMESTAMP(), NULL) "
-	"WHERE id = ? AND delivered_at IS NULL",
+	"delivered_at = IF(? = 1, UTC_TIMESTAMP(), NULL), "
+	"gave_up_at = IF(? = 1, UTC_TIMESTAMP(), NULL), "
+	"next_attempt_at = IF(? = 1, NULL, "
+	"UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND), "
+	"claim = NULL, claim_until = NULL WHERE id = ? AND claim = ?",
+	/* STMT_OUTBOX_UNCLAIM: rows a stopping deliverer did not try */
+	"UPDATE bank_outbox SET claim = NULL, claim_until = NULL "
+	"WHERE claim = ?",
+	/* STMT_OUTBOX_REVIVE: due now, also when given up (of one hold, or
+	 * all) */
+	"UPDATE bank_outbox SET next_attempt_at = UTC_TIMESTAMP(3), "
+	"gave_up_at = NULL WHERE delivered_at IS NULL "
+	"AND (? = 0 OR hold_id = ?)",
+	/* STMT_OUTBOX_OWED: notifications of a hold with an attempt planned */
+	"SELECT COUNT(*) FROM bank_outbox WHERE hold_id = ? "
+	"AND delivered_at IS NULL AND next_attempt_at IS NOT NULL",
+	/* STMT_SANDBOX_GET: -1 = as configured */
+	"SELECT COALESCE(notify_first, -1), COALESCE(wait_ms, -1) "
+	"FROM bank_sandbox WHERE id = 1",
+	/* STMT_SANDBOX_SET: NULL = as configured */
+	"UPDATE bank_sandbox SET notify_first = ?, wait_ms = ? WHERE id = 1",
 };
 _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
@@ -200,8 +259,43 @@ ledger(long long hold_id, const char *kind, long long amount)
 	return rc == DB_DUP ? 0 : rc < 0 ? rc : 0;
 }
 
+/* --- the outbox ------------------------------------------------------ */
+
+/*
+ * How notifications leave the bank.  Defaults from tucai.hdf (Bank.*),
+ * the first two overridden by the row that POST /bank/api/sandbox sets.
+ */
+struct mode {
+	int		 first;		/* notify before answering */
+	long long	 wait_ms;	/* outbox mode: wait for the deliverer */
+};
+
+#define LEASE_S		60	/* a claim lasts this long: 4 rows x 7 s */
+#define WAIT_STEP_US	20000	/* how often a waiting worker looks */
+
+static void
+mode_get(struct mode *m)
+{
+	long long	 first = -1, wait = -1;
+
+	m->first = conf_int("Bank.NotifyFirst", 0) != 0;
+	m->wait_ms = conf_int("Bank.WaitMs", 2000);
+	/* A database error leaves the configured mode. */
+	if (db_one(&set, STMT_SANDBOX_GET, "", "ii", &first, &wait) == 1) {
+		if (first >= 0)
+			m->first = first != 0;
+		if (wait >= 0)
+			m->wait_ms = wait;
+	}
+	if (m->wait_ms < 0)
+		m->wait_ms = 0;
+	if (m->wait_ms > 4000)
+		m->wait_ms = 4000;	/* under the app's 5 s call timeout */
+}
+
 struct outbox {
 	long long	 id[20];
+	long long	 attempts[20];
 	char		*body[20];
 	int		 n;
 };
@@ -211,55 +305,137 @@ on_outbox(void *arg, int ncol, char **val, unsigned long *len)
 {
 	struct outbox	*o = arg;
 
-	if (o->n < 20 && ncol == 2 && val[0] != NULL && val[1] != NULL &&
-	    (o->body[o->n] = strdup(val[1])) != NULL)
-		o->id[o->n++] = strtoll(val[0], NULL, 10);
+	if (o->n < 20 && ncol == 3 && val[0] != NULL && val[1] != NULL &&
+	    val[2] != NULL && (o->body[o->n] = strdup(val[1])) != NULL) {
+		o->id[o->n] = strtoll(val[0], NULL, 10);
+		o->attempts[o->n] = strtoll(val[2], NULL, 10);
+		o->n++;
+	}
 	return 0;
 }
 
+/* The pause before attempt number `done + 1`: Bank.RetryBaseMs doubled
+ * per attempt made, at most Bank.RetryMaxMs, with jitter (half of it
+ * random) so that the retries of a burst do not come back together.
+ * In microseconds. */
+static long long
+backoff_us(long long done)
+{
+	long long	 base = conf_int("Bank.RetryBaseMs", 500);
+	long long	 cap = conf_int("Bank.RetryMaxMs", 300000);
+	long long	 d = base > 0 ? base : 1;
+
+	if (cap < 1)
+		cap = 1;
+	if (cap > 86400000)
+		cap = 86400000;	/* a day; keeps the jitter's range in 32 bits */
+	while (--done > 0 && d < cap)
+		d *= 2;
+	if (d > cap)
+		d = cap;
+	d = d / 2 + (long long)randombytes_uniform((uint32_t)(d / 2 + 1));
+	return d * 1000;
+}
+
 /*
- * Send the undelivered notifications of one hold (or all, hold_id 0) to
- * Pay.NotifyUrl, each up to 3 times in quick succession.  Returns the
- * number delivered.
+ * Send the rows held under claim to Pay.NotifyUrl, one attempt each, and
+ * record the outcome: delivered on 200; given up on 400 (the app refuses
+ * it: retrying would not help) or after Bank.MaxAttempts; otherwise due
+ * again after the backoff.  *stop (may be NULL) is looked at between rows:
+ * the rows not tried are handed back.  Returns the number delivered.
  */
 static int
-deliver(long long hold_id)
+send_claimed(const char *claim, volatile sig_atomic_t *stop)
 {
-	static const useconds_t	 pause[] = { 0, 200000, 600000 };
-	struct outbox		 o;
-	const char		*url = conf_str("Pay.NotifyUrl",
+	struct outbox	 o;
+	const char	*url = conf_str("Pay.NotifyUrl",
 	    "http://127.0.0.1:8080/pay/notify");
-	long			 st = -1;
-	int			 i, k, done = 0;
+	long long	 max = conf_int("Bank.MaxAttempts", 12), wait;
+	long		 st;
+	int		 i, ok, gave_up, done = 0;
 
 	memset(&o, 0, sizeof(o));
-	if (db_each(&set, STMT_OUTBOX_PENDING, on_outbox, &o, "ii", hold_id,
-	    hold_id) < 0)
+	if (db_each(&set, STMT_OUTBOX_CLAIMED, on_outbox, &o, "s", claim) < 0)
 		return 0;
 	for (i = 0; i < o.n; i++) {
-		for (k = 0; k < 3; k++) {
-			if (pause[k])
-				usleep(pause[k]);
-			st = pay_post_body(url, o.body[i], NULL, 0);
-			if (st == 200 || st == 400)
-				break;	/* 400: refused, retrying won't help */
+		if (stop != NULL && *stop) {
+			free(o.body[i]);
+			continue;
 		}
-		(void)db_exec(&set, STMT_OUTBOX_MARK, "iii", (long long)st,
-		    (long long)(st == 200), o.id[i]);
-		if (st == 200)
-			done++;
-		else
-			log_warn("bank: notification %lld not delivered (%ld)",
-			    o.id[i], st);
+		st = pay_post_body(url, o.body[i], NULL, 0);
 		free(o.body[i]);
+		ok = st == 200;
+		gave_up = !ok && (st == 400 || o.attempts[i] + 1 >= max);
+		wait = ok || gave_up ? 0 : backoff_us(o.attempts[i] + 1);
+		if (db_exec(&set, STMT_OUTBOX_MARK, "iiiiiis", (long long)st,
+		    (long long)ok, (long long)gave_up,
+		    (long long)(ok || gave_up), wait, o.id[i], claim) < 0)
+			log_warn("bank: notification %lld: outcome not "
+			    "recorded (its claim runs out)", o.id[i]);
+		if (ok)
+			done++;
+		else if (gave_up)
+			log_warn("bank: notification %lld given up after %lld "
+			    "attempts (%s, last status %ld); POST "
+			    "/bank/api/redeliver sends it again", o.id[i],
+			    o.attempts[i] + 1, st == 400 ? "refused" :
+			    "Bank.MaxAttempts", st);
+		else
+			log_warn("bank: notification %lld attempt %lld failed "
+			    "(status %ld), next in %lld ms", o.id[i],
+			    o.attempts[i] + 1, st, wait / 1000);
 	}
+	if (stop != NULL && *stop)
+		(void)db_exec(&set, STMT_OUTBOX_UNCLAIM, "s", claim);
 	return done;
 }
 
-/* Decide a pending hold by card (locked, in a transaction) and queue the
- * notification.  Returns 0, or a db.h error code. */
+/* Notify-first: send now what hold_id owes (a query asked, or the card
+ * page decided it under claim).  Returns the number delivered. */
 static int
-decide(const struct hold *h, const struct card *c, const char *last4)
+send_hold(long long hold_id)
+{
+	char	 claim[33];
+	int	 rc;
+
+	util_token_hex(claim, 16);
+	if ((rc = db_exec(&set, STMT_OUTBOX_CLAIM_HOLD, "sii", claim,
+	    (long long)LEASE_S, hold_id)) <= 0)
+		return 0;
+	return send_claimed(claim, NULL);
+}
+
+/* Outbox mode: wait (at most ms) until the deliverer has delivered or
+ * given up what hold_id owes.  The worker makes no call to the app; it
+ * looks at the outbox.  Returns 1 when nothing is owed any more. */
+static int
+wait_owed(long long hold_id, long long ms)
+{
+	struct timespec	 t0, t;
+	long long	 owed = 1;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &t0) != 0)
+		return 0;
+	for (;;) {
+		if (db_one(&set, STMT_OUTBOX_OWED, "i", "i", hold_id,
+		    &owed) != 1)
+			return 0;
+		if (owed == 0)
+			return 1;
+		if (clock_gettime(CLOCK_MONOTONIC, &t) != 0 ||
+		    (t.tv_sec - t0.tv_sec) * 1000 +
+		    (t.tv_nsec - t0.tv_nsec) / 1000000 >= ms)
+			return 0;
+		(void)usleep(WAIT_STEP_US);
+	}
+}
+
+/* Decide a pending hold by card (locked, in a transaction) and queue the
+ * notification, under claim when not NULL (the worker sends it itself).
+ * Returns 0, or a db.h error code. */
+static int
+decide(const struct hold *h, const struct card *c, const char *last4,
+    const char *claim)
 {
 	struct pay_kv	 kv[5];
 	char		 event[33], amount[24], *body;
@@ -280,7 +456,8 @@ decide(const struct hold *h, const struct card *c, const char *last4)
 	kv[4] = (struct pay_kv){ "reason", c->reason };
 	if ((body = pay_canon(kv, 5)) == NULL)
 		return DB_ERR;
-	rc = db_exec(&set, STMT_OUTBOX_ADD, "iss", h->id, event, body);
+	rc = db_exec(&set, STMT_OUTBOX_ADD, "isssi", h->id, event, body, claim,
+	    (long long)(claim != NULL ? LEASE_S : 0));
 	free(body);
 	return rc < 0 ? rc : 0;
 }
@@ -350,7 +527,8 @@ static int
 pay_submit(struct req *r, struct hold *h)
 {
 	const struct card	*c;
-	char			 no[20];
+	struct mode		 m;
+	char			 no[20], claim[33];
 	int			 rc;
 
 	if (card_norm(web_str(r, "card_no"), no) != 0) {
@@ -359,14 +537,26 @@ pay_submit(struct req *r, struct hold *h)
 		return web_page(r, pay_view(r, h));
 	}
 	c = card_find(no);
-	if ((rc = decide(h, c, no + strlen(no) - 4)) < 0 ||
-	    (rc = db_commit()) < 0) {
+	mode_get(&m);
+	util_token_hex(claim, 16);
+	if ((rc = decide(h, c, no + strlen(no) - 4, m.first ? claim :
+	    NULL)) < 0 || (rc = db_commit()) < 0) {
 		db_rollback();
 		return web_dberr(rc);
 	}
 	log_info("bank: order %s %s%s%s", h->order_ref, c->type,
 	    c->reason ? " " : "", c->reason ? c->reason : "");
-	(void)deliver(h->id);
+	/*
+	 * Notify-first: one attempt from here, before the browser is sent
+	 * back (a failed one is the deliverer's after the backoff).
+	 * Otherwise the deliverer sends it; the browser is sent back once it
+	 * did, or after Bank.WaitMs at most, and the app's return page tells
+	 * a payment still being confirmed.
+	 */
+	if (m.first)
+		(void)send_claimed(claim, NULL);
+	else if (m.wait_ms > 0)
+		(void)wait_owed(h->id, m.wait_ms);
 	return web_redirect(r, "%s?order_ref=%s",
 	    conf_str("Pay.ReturnUrl", "/pay/return"), h->order_ref);
 }
@@ -512,17 +702,26 @@ static int
 api_query(struct req *r)
 {
 	struct hold	 h;
+	struct mode	 m;
 	int		 rc;
 
 	if ((rc = api_hold(r, &h)) != 0)
 		return rc;
 	db_rollback();
-	(void)deliver(h.id);
+	/* What the hold still owes is sent again: at once (notify-first),
+	 * or by the deliverer, now rather than after its backoff. */
+	mode_get(&m);
+	if (m.first)
+		(void)send_hold(h.id);
+	else if (db_exec(&set, STMT_OUTBOX_REVIVE, "ii", h.id, h.id) > 0 &&
+	    m.wait_ms > 0)
+		(void)wait_owed(h.id, m.wait_ms);
 	return reply(r, "state=%s", h.expired && strcmp(h.state,
 	    "authorized") == 0 ? "expired" : h.state);
 }
 
-/* POST /bank/api/redeliver -> delivered=N */
+/* POST /bank/api/redeliver -> queued=N: every undelivered notification
+ * (given up ones too) is due now; the deliverer sends them. */
 static int
 api_redeliver(struct req *r)
 {
@@ -530,7 +729,43 @@ api_redeliver(struct req *r)
 
 	if ((rc = api_check(r)) != 0)
 		return rc;
-	return reply(r, "delivered=%d", deliver(0));
+	if ((rc = db_exec(&set, STMT_OUTBOX_REVIVE, "ii", 0LL, 0LL)) < 0)
+		return web_dberr(rc);
+	return reply(r, "queued=%d", rc);
+}
+
+/*
+ * POST /bank/api/sandbox: notify_first (0 | 1), wait_ms (0..4000), or
+ * reset=1 (back to tucai.hdf) -> notify_first=N&wait_ms=N in force.  The
+ * sandbox's behaviour, set by tests without restarting the bank; signed
+ * like every API call.  A real provider has no such thing: this program
+ * is only ever the sandbox.
+ */
+static int
+api_sandbox(struct req *r)
+{
+	struct mode	 m;
+	char		 first[4], wait[24];
+	const char	*f = NULL, *w = NULL;
+	int		 rc;
+
+	if ((rc = api_check(r)) != 0)
+		return rc;
+	if (!web_int(r, "reset")) {
+		mode_get(&m);
+		snprintf(first, sizeof(first), "%d", web_has(r, "notify_first") ?
+		    web_int(r, "notify_first") != 0 : m.first);
+		snprintf(wait, sizeof(wait), "%lld", web_has(r, "wait_ms") ?
+		    web_int(r, "wait_ms") : m.wait_ms);
+		f = first;
+		w = wait;
+	}
+	if ((rc = db_exec(&set, STMT_SANDBOX_SET, "ss", f, w)) < 0)
+		return web_dberr(rc);
+	mode_get(&m);
+	log_info("bank: sandbox mode %s, wait %lld ms", m.first ?
+	    "notify-first" : "outbox", m.wait_ms);
+	return reply(r, "notify_first=%d&wait_ms=%lld", m.first, m.wait_ms);
 }
 
 static const struct field pay_fields[] = {
@@ -557,6 +792,12 @@ static const struct field statement_fields[] = {
 	{ "day", FT_DATE, 10, 0, "day" },
 };
 
+static const struct field sandbox_fields[] = {
+	{ "notify_first", FT_INT, 1, 0, "notify_first" },
+	{ "wait_ms", FT_INT, 4, 0, "wait_ms" },
+	{ "reset", FT_INT, 1, 0, "reset" },
+};
+
 #define API	(PG_NOCSRF | PG_RAW)
 
 static const struct page pages[] = {
@@ -571,6 +812,8 @@ static const struct page pages[] = {
 	{ "/bank/api/query", M_POST, FIELDS(order_fields), API, 0,
 	    api_query },
 	{ "/bank/api/redeliver", M_POST, NOFIELDS, API, 0, api_redeliver },
+	{ "/bank/api/sandbox", M_POST, FIELDS(sandbox_fields), API, 0,
+	    api_sandbox },
 	{ "/bank/api/statement", M_POST, FIELDS(statement_fields), API, 0,
 	    bank_api_statement },
 };
@@ -585,9 +828,87 @@ static const struct app app = {
 	.npages = sizeof(pages) / sizeof(pages[0]),
 };
 
-int
-main(void)
+/* --- the deliverer (bank.fcgi --deliver) ------------------------------- */
+
+static volatile sig_atomic_t	 stopping;
+
+static void
+on_stop(int sig)
 {
 
+	stopping = 1;
+}
+
+/* Sleep ms, or less when a signal comes. */
+static void
+nap(long long ms)
+{
+	struct timespec	 ts;
+
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	(void)nanosleep(&ts, NULL);
+}
+
+/*
+ * The delivery loop: every Bank.PollMs (100 ms) it claims up to 4 due rows
+ * of bank_outbox and sends them (right away again while it finds some).
+ * Rows stay in the table until delivered, so a restart loses nothing; a
+ * claim whose deliverer died runs out after LEASE_S and the row is taken
+ * again.  Any number of deliverers may run: a row is claimed by one of
+ * them at a time.  SIGTERM or SIGINT ends the loop after the attempt in
+ * flight.
+ */
+static int
+deliver_main(void)
+{
+	struct sigaction sa;
+	long long	 poll;
+	char		 claim[33];
+	int		 rc;
+
+	if (conf_load() != 0)
+		return 1;
+	log_open("bank-deliver");
+	if (sodium_init() < 0)
+		return 1;
+	poll = conf_int("Bank.PollMs", 100);
+	if (poll < 10)
+		poll = 10;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;	/* no SA_RESTART: the nap ends */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) != 0 ||
+	    sigaction(SIGINT, &sa, NULL) != 0)
+		return 1;
+	(void)db_open();	/* the loop retries */
+	log_info("deliverer started (every %lld ms to %s)", poll,
+	    conf_str("Pay.NotifyUrl", "http://127.0.0.1:8080/pay/notify"));
+	while (!stopping) {
+		util_token_hex(claim, 16);
+		rc = db_exec(&set, STMT_OUTBOX_CLAIM_DUE, "si", claim,
+		    (long long)LEASE_S);
+		if (rc > 0)
+			(void)send_claimed(claim, &stopping);
+		else if (rc == 0 || rc == DB_RETRY)
+			nap(poll);
+		else
+			nap(1000);	/* the database is away */
+	}
+	db_close();
+	log_info("deliverer stopped");
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+
+	if (argc == 2 && strcmp(argv[1], "--deliver") == 0)
+		return deliver_main();
+	if (argc != 1) {
+		fprintf(stderr, "usage: bank.fcgi [--deliver]\n");
+		return 2;
+	}
 	return web_main(&app);
 }

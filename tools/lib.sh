@@ -44,10 +44,24 @@ URL=http://127.0.0.1:$TUCAI_PORT
 # uploads (/code, /idcard): decoding never starves pages, bookings and
 # payment notifications.  nginx lets UPLOAD_CONN uploads in at once and
 # answers the rest with its "排队中，请稍候" page (static/busy.html).
-FCGI_PROGRAMS=(student upload admin bank)
+# "notify" is student.fcgi again too, for the provider's POST /pay/notify
+# only: a notification never queues behind the pages that wait for the
+# provider (a page worker calls the bank; the bank, or its deliverer, calls
+# /pay/notify; with one pool for both, a burst of payments deadlocked until
+# the 5 s timeouts).
+FCGI_PROGRAMS=(student upload notify admin bank)
 TUCAI_WORKERS=${TUCAI_WORKERS:-2}	# worker processes per FastCGI program
 TUCAI_UPLOAD_WORKERS=${TUCAI_UPLOAD_WORKERS:-1}	# ... of the upload pool
+TUCAI_NOTIFY_WORKERS=${TUCAI_NOTIFY_WORKERS:-2}	# ... of the notify pool
 UPLOAD_CONN=$((TUCAI_UPLOAD_WORKERS * 4))
+# The sandbox bank's deliverers (bank.fcgi --deliver), which post its
+# outbox to /pay/notify outside its requests; two, so that the claiming of
+# rows is exercised all the time.  TUCAI_BANK_NOTIFY_FIRST=1: the bank
+# notifies before it answers the card page (Bank.NotifyFirst).
+TUCAI_DELIVERERS=${TUCAI_DELIVERERS:-2}
+TUCAI_BANK_NOTIFY_FIRST=${TUCAI_BANK_NOTIFY_FIRST:-0}
+[[ $TUCAI_DELIVERERS =~ ^[0-9]+$ && $TUCAI_BANK_NOTIFY_FIRST =~ ^[01]$ ]] ||
+	{ echo "tucai: TUCAI_DELIVERERS must be a number, TUCAI_BANK_NOTIFY_FIRST 0 or 1" >&2; exit 2; }
 APP_USER=www-data
 
 # Debian packages the build, the instance and the tests need.
@@ -259,8 +273,8 @@ load_secrets() {
 }
 
 # subst IN OUT: replaces @SRC@ @VAR@ @PORT@ @DB_PASSWORD@ @PAY_SECRET@
-# @SITE_SECRET@ (in
-# bash, so that no secret appears in a process's arguments).
+# @SITE_SECRET@ @UPLOAD_CONN@ @BANK_NOTIFY_FIRST@ (in bash, so that no
+# secret appears in a process's arguments).
 subst() {
 	local t
 	t=$(<"$1")
@@ -271,6 +285,7 @@ subst() {
 	t=${t//@PAY_SECRET@/$PAY_SECRET}
 	t=${t//@SITE_SECRET@/$SITE_SECRET}
 	t=${t//@UPLOAD_CONN@/$UPLOAD_CONN}
+	t=${t//@BANK_NOTIFY_FIRST@/$TUCAI_BANK_NOTIFY_FIRST}
 	printf '%s\n' "$t" >"$2.new"
 	mv "$2.new" "$2"
 }
@@ -412,8 +427,19 @@ db_setup() {
 # ---------------------------------------------------------------- FastCGI
 
 fcgi_pidfile() { echo "$RUN/$1.pid"; }
-fcgi_prog() { if [[ $1 == upload ]]; then echo "$BUILD/student.fcgi"; else echo "$BUILD/$1.fcgi"; fi; }
-fcgi_workers() { if [[ $1 == upload ]]; then echo "$TUCAI_UPLOAD_WORKERS"; else echo "$TUCAI_WORKERS"; fi; }
+fcgi_prog() {
+	case $1 in
+	upload | notify) echo "$BUILD/student.fcgi" ;;
+	*) echo "$BUILD/$1.fcgi" ;;
+	esac
+}
+fcgi_workers() {
+	case $1 in
+	upload) echo "$TUCAI_UPLOAD_WORKERS" ;;
+	notify) echo "$TUCAI_NOTIFY_WORKERS" ;;
+	*) echo "$TUCAI_WORKERS" ;;
+	esac
+}
 fcgi_pattern() { fcgi_prog "$1"; }
 fcgi_pid() { pid_of "$(fcgi_pidfile "$1")" "$(fcgi_pattern "$1")"; }
 
@@ -421,21 +447,28 @@ fcgi_pid() { pid_of "$(fcgi_pidfile "$1")" "$(fcgi_pattern "$1")"; }
 # keeps TUCAI_WORKERS copies of the program running (a killed worker is
 # restarted).  The programs get a clean environment; spawn-fcgi passes it on
 # unchanged.  Their stdout/stderr go nowhere: they log to Log.File.
+# prog_env: the clean environment of the programs (in the array ENVV):
+# TUCAI_* and sanitizer settings pass through (e.g. for debugging runs).
+prog_env() {
+	ENVV=(PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 "TUCAI_CONF=$CONF")
+	local v
+	for v in $(compgen -e); do
+		case $v in
+		TUCAI_CONF) ;;
+		TUCAI_* | ASAN_OPTIONS | UBSAN_OPTIONS | LSAN_OPTIONS) ENVV+=("$v=${!v}") ;;
+		esac
+	done
+}
+
 fcgi_start() {
 	local name=$1 prog sock=$RUN/$1.sock
 	prog=$(fcgi_prog "$name")
 	fcgi_pid "$name" >/dev/null && return 0
 	[[ -x $prog ]] || die "$prog missing (build failed?)"
 	rm -f "$sock"
-	local envv=(PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 "TUCAI_CONF=$CONF")
-	local v
-	# Pass TUCAI_* and sanitizer settings through (e.g. for debugging runs).
-	for v in $(compgen -e); do
-		case $v in
-		TUCAI_CONF) ;;
-		TUCAI_* | ASAN_OPTIONS | UBSAN_OPTIONS | LSAN_OPTIONS) envv+=("$v=${!v}") ;;
-		esac
-	done
+	local ENVV
+	prog_env
+	local envv=("${ENVV[@]}")
 	start_bg "$(fcgi_pidfile "$name")" "$LOGDIR/fcgi-$name.out" \
 		env -i "${envv[@]}" \
 		spawn-fcgi -n -s "$sock" -M 0660 -U "$APP_USER" -G "$APP_USER" \
@@ -444,6 +477,36 @@ fcgi_start() {
 }
 
 fcgi_stop() { stop_pid "$(fcgi_pidfile "$1")" "$(fcgi_pattern "$1")" TERM 10 && rm -f "$RUN/$1.sock"; }
+
+# ---------------------------------------------------------------- deliverers
+
+# The sandbox bank's deliverers: `bank.fcgi --deliver`, as www-data (setpriv
+# execs, so the pid file holds the loop's own pid and SIGTERM reaches it),
+# numbered 1..TUCAI_DELIVERERS.  They post the bank's outbox to
+# Pay.NotifyUrl with retries; rows wait in the database while none runs.
+deliver_pidfile() { echo "$RUN/deliver-$1.pid"; }
+deliver_pattern() { echo "$BUILD/bank.fcgi --deliver"; }
+deliver_start() {
+	local i ENVV
+	[[ -x $BUILD/bank.fcgi ]] || die "$BUILD/bank.fcgi missing (build failed?)"
+	prog_env
+	for ((i = 1; i <= TUCAI_DELIVERERS; i++)); do
+		pid_of "$(deliver_pidfile "$i")" "$(deliver_pattern)" >/dev/null && continue
+		start_bg "$(deliver_pidfile "$i")" "$LOGDIR/deliver.out" \
+			env -i "${ENVV[@]}" setpriv --reuid="$APP_USER" --regid="$APP_USER" \
+			--init-groups -- "$BUILD/bank.fcgi" --deliver
+	done
+}
+# deliver_stop: every deliverer that has a pid file (also those above a
+# lowered TUCAI_DELIVERERS).  0 when one was stopped.
+deliver_stop() {
+	local f any=1
+	for f in "$RUN"/deliver-*.pid; do
+		[[ -e $f ]] || continue
+		stop_pid "$f" "$(deliver_pattern)" TERM 10 && any=0
+	done
+	return $any
+}
 
 # ---------------------------------------------------------------- sweeper
 
@@ -508,6 +571,7 @@ instance_running() { nginx_pid >/dev/null; }
 stop_all() {
 	local any=1 name
 	sweep_stop && any=0
+	deliver_stop && any=0
 	nginx_stop && any=0
 	for name in "${FCGI_PROGRAMS[@]}"; do
 		fcgi_stop "$name" && any=0
