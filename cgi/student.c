@@ -852,6 +852,41 @@ page_pay(struct req *r)
 	return web_page(r, "student/pay.cs");
 }
 
+/*
+ * The way back from the bank without the session that paid: another
+ * browser, or a cross-site return whose cookies SameSite=Lax kept back.
+ * The bank's signed order reference (pay.h) leads to the order's state,
+ * nothing personal, and a way to sign in.
+ */
+static int
+pay_return_public(struct req *r)
+{
+	char		 pst[16] = "", bst[16] = "";
+	const char	*ref = web_str(r, "order_ref"), *st;
+	int		 rc;
+
+	if ((rc = pay_order_state(ref, pst, sizeof(pst), bst,
+	    sizeof(bst))) < 0)
+		return web_dberr(rc);
+	if (rc == 0)
+		return web_redirect(r, "/");
+	if (strcmp(bst, "cancelled") == 0 || strcmp(bst, "expired") == 0)
+		st = "ended";
+	else if (strcmp(pst, "authorized") == 0 ||
+	    strcmp(pst, "captured") == 0 || strcmp(bst, "booked") == 0 ||
+	    strcmp(bst, "checked_in") == 0 || strcmp(bst, "collected") == 0)
+		st = "ok";
+	else if (strcmp(pst, "failed") == 0)
+		st = "failed";
+	else {
+		st = "pending";
+		web_setf(r, "Page.Refresh", "2;url=/pay/return?order_ref=%s",
+		    ref);
+	}
+	web_set(r, "Pay.Public", st);
+	return web_page(r, "student/pay_return.cs");
+}
+
 /* GET /pay/return : the browser back from the provider.  Shows the state
  * the signed notification left in the database; changes nothing. */
 static int
@@ -863,7 +898,7 @@ page_pay_return(struct req *r)
 	web_set(r, "Page.Title", "支付结果");
 	web_set(r, "Page.Back", "/");
 	if (r->s.student_id == 0)
-		return web_redirect(r, "/");
+		return pay_return_public(r);
 	rc = db_one(&set, STMT_PAY_LAST, "i", "sss", r->s.student_id,
 	    pst, sizeof(pst), why, sizeof(why), bst, sizeof(bst));
 	if (rc < 0)
@@ -879,8 +914,10 @@ page_pay_return(struct req *r)
 		    "funds" : "bind");
 		if ((rc = load_booking(r)) < 0)
 			return web_dberr(rc);
-	} else
+	} else {
 		web_set(r, "Pay.Pending", "1");
+		web_set(r, "Page.Refresh", "2");	/* until it is known */
+	}
 	return web_page(r, "student/pay_return.cs");
 }
 

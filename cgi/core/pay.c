@@ -48,6 +48,7 @@ enum stmt {
 	STMT_STATUS,
 	STMT_UNHEARD,
 	STMT_VOID_OTHERS,
+	STMT_ORDER_STATE,
 	STMT__MAX
 };
 
@@ -121,6 +122,9 @@ static const char *const stmts[STMT__MAX] = {
 	 * new hold (the confirmation again) replaced them */
 	"SELECT ref FROM payment WHERE booking_id = ? AND ref <> ? "
 	"AND state IN ('created', 'authorized') ORDER BY id",
+	/* STMT_ORDER_STATE: an order's state and its booking's, nothing else */
+	"SELECT p.state, b.state FROM payment p JOIN booking b "
+	"ON b.id = p.booking_id WHERE p.ref = ?",
 };
 _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
@@ -286,6 +290,60 @@ pay_verify_req(struct req *r, char *body, size_t bodysz)
 	return rc;
 }
 
+/* --- order references ------------------------------------------------ */
+
+/* The tag of an order reference's random part: HMAC-SHA256 under
+ * Site.FormKey, 4 bytes as hex. */
+static void
+ref_tag(const char *rnd, char tag[9])
+{
+	crypto_auth_hmacsha256_state	 st;
+	const char			*key = conf_str("Site.FormKey", "");
+	unsigned char			 mac[32];
+
+	crypto_auth_hmacsha256_init(&st, (const unsigned char *)key,
+	    strlen(key));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)"order:", 6);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)rnd, 24);
+	crypto_auth_hmacsha256_final(&st, mac);
+	sodium_bin2hex(tag, 9, mac, 4);
+	sodium_memzero(&st, sizeof(st));
+}
+
+void
+pay_new_ref(char ref[33])
+{
+
+	util_token_hex(ref, 12);
+	ref_tag(ref, ref + 24);
+}
+
+int
+pay_ref_signed(const char *ref)
+{
+	char	 tag[9];
+	size_t	 i;
+
+	if (ref == NULL || strlen(ref) != 32)
+		return 0;
+	for (i = 0; i < 32; i++)
+		if (!isxdigit((unsigned char)ref[i]))
+			return 0;
+	ref_tag(ref, tag);
+	return sodium_memcmp(tag, ref + 24, 8) == 0;
+}
+
+int
+pay_order_state(const char *ref, char *pstate, size_t psz, char *bstate,
+    size_t bsz)
+{
+
+	if (!pay_ref_signed(ref))
+		return 0;
+	return db_one(&set, STMT_ORDER_STATE, "s", "ss", ref, pstate, psz,
+	    bstate, bsz);
+}
+
 /* --- HTTP client ------------------------------------------------------ */
 
 struct buf {
@@ -351,8 +409,10 @@ post_into(const char *url, const char *body, struct buf *bp)
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 2L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
+	/* Short: a student's request waits for this call, and the bank's
+	 * deliverer retries a notification that timed out. */
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 3L);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
@@ -600,7 +660,7 @@ order_open(long long booking_id, char ref[33], long long *amount,
 	rc = db_one(&set, STMT_OPEN, "ii", "s", booking_id, *amount,
 	    ref, (size_t)33);
 	if (rc == 0) {
-		util_token_hex(ref, 16);
+		pay_new_ref(ref);
 		rc = db_exec(&set, STMT_NEW, "issi", booking_id,
 		    pay_provider()->name, ref, *amount);
 	}

@@ -103,6 +103,18 @@ int	 pay_form_get(const char *form, const char *key, char *out,
 	    size_t outsz);
 
 /*
+ * Order references: 24 random hex digits and a tag of 8, an HMAC under
+ * Site.FormKey, so that the reference the bank sends the browser back
+ * with is signed: pay_ref_signed() is 1 only for one we made.
+ * pay_order_state() gives the states of a signed reference's payment and
+ * booking (nothing personal): 1 found, 0 not (or not signed), or db.h.
+ */
+void	 pay_new_ref(char ref[33]);
+int	 pay_ref_signed(const char *ref);
+int	 pay_order_state(const char *ref, char *pstate, size_t psz,
+	    char *bstate, size_t bsz);
+
+/*
  * Outcomes of the payment calls.  They are never negative, so they never
  * meet a db.h code (outcome.h names them for the pages).
  */

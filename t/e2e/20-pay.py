@@ -336,6 +336,17 @@ r = signed_post("/bank/api/cancel", {"order_ref": ref_f})
 is_(r.status, 200, "void again: 200")
 is_(ledger_count(ref_f, "void"), 1, "still one void row")
 
+# The way back from the bank in a fresh browser (no cookies): the signed
+# order reference leads to the order's state only.
+fresh = Client()
+r = fresh.get("/pay/return?order_ref=" + ref_b)
+is_(r.status, 200, "back from the bank without a session: the order's state page")
+like(r.text, "预支付已冻结，预约成功", "it says the fee is frozen and the booking made")
+like(r.text, 'href="/find"', "with the way to sign in")
+unlike(r.text, r"\d{17}[\dX]|\d{4}$", "no ID number on it")
+forged = ref_b[:24] + ("0" if ref_b[24] != "0" else "1") + ref_b[25:]
+is_(fresh.get("/pay/return?order_ref=" + forged).status, 303, "a reference whose tag does not match: to /")
+is_(fresh.get("/pay/return?order_ref=" + os.urandom(16).hex()).status, 303, "a made-up one: to /")
 is_(Client().get("/bank/ledger").status, 404, "the public ledger page is gone")
 r = Client().request("POST", "/bank/api/statement", body="",
                      headers={"Content-Type": "application/x-www-form-urlencoded"})

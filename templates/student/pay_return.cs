@@ -1,10 +1,21 @@
 <?cs include:"header.cs" ?>
-<?cs if:Pay.Pending ?>
+<?cs if:Pay.Public ?>
+<div class="weui-msg">
+  <div class="weui-msg__icon-area"><i class="<?cs if:Pay.Public == "ok" ?>weui-icon-success<?cs elif:Pay.Public == "pending" ?>weui-icon-waiting<?cs else ?>weui-icon-warn<?cs /if ?> weui-icon_msg"></i></div>
+  <div class="weui-msg__text-area">
+    <h2 class="weui-msg__title"><?cs if:Pay.Public == "ok" ?>预支付已冻结，预约成功<?cs elif:Pay.Public == "pending" ?>正在确认支付结果<?cs elif:Pay.Public == "failed" ?>本次预支付未完成<?cs else ?>该预约已取消<?cs /if ?></h2>
+    <p class="weui-msg__desc"><?cs if:Pay.Public == "pending" ?>银行的支付结果通知通常在几秒内到达，本页会自动刷新。<?cs /if ?>您在另一个浏览器中打开了支付结果。请用采集码和身份证号查找您的预约，查看预约二维码<?cs if:Pay.Public == "failed" ?>并重新支付<?cs /if ?>。</p>
+  </div>
+  <div class="weui-msg__opr-area"><p class="weui-btn-area">
+    <a class="weui-btn weui-btn_primary" href="/find">查找我的预约</a>
+  </p></div>
+</div>
+<?cs elif:Pay.Pending ?>
 <div class="weui-msg">
   <div class="weui-msg__icon-area"><i class="weui-icon-waiting weui-icon_msg"></i></div>
   <div class="weui-msg__text-area">
     <h2 class="weui-msg__title">正在确认支付结果</h2>
-    <p class="weui-msg__desc">银行的支付结果通知通常在几秒内到达，请稍候刷新本页。</p>
+    <p class="weui-msg__desc">银行的支付结果通知通常在几秒内到达，本页会自动刷新。</p>
   </div>
   <div class="weui-msg__opr-area"><p class="weui-btn-area">
     <a class="weui-btn weui-btn_primary" href="/pay/return">刷新支付结果</a>
