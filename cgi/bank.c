@@ -142,10 +142,11 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT COUNT(*) FROM bank_outbox WHERE hold_id = ? "
 	"AND delivered_at IS NULL AND next_attempt_at IS NOT NULL",
 	/* STMT_SANDBOX_GET: -1 = as configured */
-	"SELECT COALESCE(notify_first, -1), COALESCE(wait_ms, -1) "
-	"FROM bank_sandbox WHERE id = 1",
+	"SELECT COALESCE(notify_first, -1), COALESCE(wait_ms, -1), "
+	"COALESCE(slow_ms, 0) FROM bank_sandbox WHERE id = 1",
 	/* STMT_SANDBOX_SET: NULL = as configured */
-	"UPDATE bank_sandbox SET notify_first = ?, wait_ms = ? WHERE id = 1",
+	"UPDATE bank_sandbox SET notify_first = ?, wait_ms = ?, slow_ms = ? "
+	"WHERE id = 1",
 };
 _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
@@ -269,6 +270,7 @@ ledger(long long hold_id, const char *kind, long long amount)
 struct mode {
 	int		 first;		/* notify before answering */
 	long long	 wait_ms;	/* outbox mode: wait for the deliverer */
+	long long	 slow_ms;	/* answer capture/cancel this late */
 };
 
 #define LEASE_S		60	/* a claim lasts this long: 4 rows x 7 s */
@@ -277,21 +279,39 @@ struct mode {
 static void
 mode_get(struct mode *m)
 {
-	long long	 first = -1, wait = -1;
+	long long	 first = -1, wait = -1, slow = 0;
 
 	m->first = conf_int("Bank.NotifyFirst", 0) != 0;
 	m->wait_ms = conf_int("Bank.WaitMs", 2000);
+	m->slow_ms = 0;
 	/* A database error leaves the configured mode. */
-	if (db_one(&set, STMT_SANDBOX_GET, "", "ii", &first, &wait) == 1) {
+	if (db_one(&set, STMT_SANDBOX_GET, "", "iii", &first, &wait,
+	    &slow) == 1) {
 		if (first >= 0)
 			m->first = first != 0;
 		if (wait >= 0)
 			m->wait_ms = wait;
+		if (slow > 0 && slow <= 10000)
+			m->slow_ms = slow;
 	}
 	if (m->wait_ms < 0)
 		m->wait_ms = 0;
 	if (m->wait_ms > 2000)
 		m->wait_ms = 2000;	/* under the app's 3 s call timeout */
+}
+
+/* The sandbox's late answer (tests): the work is done and committed, the
+ * answer comes after slow_ms, past the app's timeout. */
+static void
+answer_late(void)
+{
+	struct mode	 m;
+
+	mode_get(&m);
+	if (m.slow_ms > 0) {
+		log_info("bank: sandbox answers %lld ms late", m.slow_ms);
+		usleep((useconds_t)m.slow_ms * 1000);
+	}
 }
 
 struct outbox {
@@ -665,6 +685,7 @@ api_capture(struct req *r)
 		return web_dberr(rc);
 	}
 	log_info("bank: order %s captured", h.order_ref);
+	answer_late();
 	return reply(r, "state=captured");
 }
 
@@ -695,6 +716,7 @@ api_cancel(struct req *r)
 		return web_dberr(rc);
 	}
 	log_info("bank: order %s voided", h.order_ref);
+	answer_late();
 	return reply(r, "state=voided");
 }
 
@@ -736,7 +758,8 @@ api_redeliver(struct req *r)
 }
 
 /*
- * POST /bank/api/sandbox: notify_first (0 | 1), wait_ms (0..2000), or
+ * POST /bank/api/sandbox: notify_first (0 | 1), wait_ms (0..2000),
+ * slow_ms (0..10000: capture and cancel answer that late), or
  * reset=1 (back to tucai.hdf) -> notify_first=N&wait_ms=N in force.  The
  * sandbox's behaviour, set by tests without restarting the bank; signed
  * like every API call.  A real provider has no such thing: this program
@@ -746,8 +769,8 @@ static int
 api_sandbox(struct req *r)
 {
 	struct mode	 m;
-	char		 first[4], wait[24];
-	const char	*f = NULL, *w = NULL;
+	char		 first[4], wait[24], slow[24];
+	const char	*f = NULL, *w = NULL, *sl = NULL;
 	int		 rc;
 
 	if ((rc = api_check(r)) != 0)
@@ -758,14 +781,20 @@ api_sandbox(struct req *r)
 		    web_int(r, "notify_first") != 0 : m.first);
 		snprintf(wait, sizeof(wait), "%lld", web_has(r, "wait_ms") ?
 		    web_int(r, "wait_ms") : m.wait_ms);
+		snprintf(slow, sizeof(slow), "%lld", web_has(r, "slow_ms") ?
+		    web_int(r, "slow_ms") : m.slow_ms);
 		f = first;
 		w = wait;
+		sl = slow;
 	}
-	if ((rc = db_exec(&set, STMT_SANDBOX_SET, "ss", f, w)) < 0)
+	if ((rc = db_exec(&set, STMT_SANDBOX_SET, "sss", f, w, sl)) < 0)
 		return web_dberr(rc);
 	mode_get(&m);
-	log_info("bank: sandbox mode %s, wait %lld ms", m.first ?
-	    "notify-first" : "outbox", m.wait_ms);
+	log_info("bank: sandbox mode %s, wait %lld ms, answers %lld ms late",
+	    m.first ? "notify-first" : "outbox", m.wait_ms, m.slow_ms);
+	if (m.slow_ms > 0)
+		return reply(r, "notify_first=%d&wait_ms=%lld&slow_ms=%lld",
+		    m.first, m.wait_ms, m.slow_ms);
 	return reply(r, "notify_first=%d&wait_ms=%lld", m.first, m.wait_ms);
 }
 
@@ -797,6 +826,7 @@ static const struct field sandbox_fields[] = {
 	{ "notify_first", FT_INT, 1, 0, "notify_first" },
 	{ "wait_ms", FT_INT, 4, 0, "wait_ms" },
 	{ "reset", FT_INT, 1, 0, "reset" },
+	{ "slow_ms", FT_INT, 5, 0, "slow_ms" },
 };
 
 #define API	(PG_NOCSRF | PG_RAW)
