@@ -682,7 +682,8 @@ main(int argc, char *argv[])
 		return 1;
 	log_open("tucai");
 	if (clock_init() != 0)
-		return 1;
+		return refuse("a moved clock (TUCAI_NOW, Test.ClockFile) is only "
+		    "for a test instance (Test.Enabled = 1); see the log");
 	(void)workday_init();	/* logged when missing; dates then count
 				 * weekends only */
 	if (sodium_init() < 0)

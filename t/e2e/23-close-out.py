@@ -114,6 +114,24 @@ shot2 = sql("SELECT shot_no FROM booking WHERE id = %d" % bid[2])
 is_(sql("SELECT state FROM booking WHERE id = %d" % bid[3]), "collected", "student 3 collected")
 before = states(T["id"])
 
+# ---------------------------------------------------------------- the clock
+# Outside test mode a moved clock is refused: the same configuration
+# without its Test block, and TUCAI_NOW set.
+import tlib
+with open(tlib.CONF, encoding="utf-8") as f:
+    conf = re.sub(r"\nTest \{.*?\n\}\n", "\n", f.read(), flags=re.S)
+prod = os.path.join(tmpdir(), "prod.hdf")
+with open(prod, "w", encoding="utf-8") as f:
+    f.write(conf)
+binary = os.path.join(tlib.VAR, "build", "tucai")
+p = subprocess.run([binary, "sweep"], env=dict(os.environ, TUCAI_CONF=prod, TUCAI_NOW="+86400"),
+                   capture_output=True, text=True)
+is_(p.returncode, 1, "production configuration + TUCAI_NOW: refused (exit 1)")
+like(p.stderr, "Test.Enabled", "and told why")
+p = subprocess.run([binary, "sweep"], env=dict(os.environ, TUCAI_CONF=prod, TUCAI_NOW=""),
+                   capture_output=True, text=True)
+is_(p.returncode, 0, "the same configuration on the system clock runs")
+
 # ---------------------------------------------------------------- inside the window
 
 rc, out, err = cli("task", "close", T["code"])
