@@ -3,8 +3,8 @@
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
-<meta name="format-detection" content="telephone=no">
-<?cs if:Page.Refresh ?><meta http-equiv="refresh" content="<?cs var:Page.Refresh ?>"><?cs /if ?>
+<meta name="format-detection" content="telephone=no"><?cs if:Page.Refresh ?>
+<meta http-equiv="refresh" content="<?cs var:Page.Refresh ?>"><?cs /if ?>
 <title><?cs if:Page.Title ?><?cs var:Page.Title ?> - <?cs /if ?>高校学生图像采集</title>
 <link rel="stylesheet" href="/static/vendor/weui.min.css">
 <link rel="stylesheet" href="/static/css/tucai.css">
