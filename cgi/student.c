@@ -38,6 +38,9 @@
 #define ST_CONFIRMED	0x02	/* 学籍 data confirmed (第4步) */
 #define ST_IDCARD	0x04	/* ID-card photo stored (when required) */
 #define ST_ALL		(ST_CODE | ST_CONFIRMED | ST_IDCARD)
+#define ST_STALE	0x08	/* back after more than a day away: the full
+				 * ID number again before a cancel */
+#define STALE_AFTER	86400
 
 #define UPLOAD_MAX	(10 * 1024 * 1024)
 
@@ -54,6 +57,7 @@ enum stmt {
 	STMT_TOKEN,
 	STMT_PAY_LAST,
 	STMT_RECORDS,
+	STMT_SLOT_ONE,
 	STMT_PHOTO,
 	STMT__MAX
 };
@@ -137,6 +141,12 @@ static const char *const stmts[STMT__MAX] = {
 	"OR (b.state IN ('cancelled','expired') AND EXISTS (SELECT 1 FROM "
 	"payment q WHERE q.booking_id = b.id AND q.state IN "
 	"('authorized','voided')))) ORDER BY b.id DESC LIMIT 20",
+	/* STMT_SLOT_ONE: a slot of the task, for the change's confirmation */
+	"SELECT id, DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, "
+	"DAYOFWEEK(starts_at + INTERVAL 8 HOUR) AS dow, "
+	"DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%H:%i') AS t_from, "
+	"DATE_FORMAT(ends_at + INTERVAL 8 HOUR, '%H:%i') AS t_to "
+	"FROM slot WHERE id = ? AND task_id = ?",
 	/* STMT_PHOTO: the current photo, only the owner's, and only once the
 	 * fee is settled: captured, collected on site, or nothing to pay */
 	"SELECT p.jpeg, s.name FROM photo p JOIN student s ON s.id = p.student_id "
@@ -756,6 +766,24 @@ seat_failed(struct req *r, int rc)
 	return web_outcome(r, oc_booking(rc));
 }
 
+/* The change of slot, before it is made: from the booking's slot to the
+ * chosen one, with a form that makes it (confirm=1).  Works without
+ * JavaScript. */
+static int
+change_confirm(struct req *r)
+{
+	int	 rc;
+
+	web_set(r, "Page.Title", "确认更改预约时间");
+	rc = db_hdf(r->hdf, "New", &set, STMT_SLOT_ONE, "ii",
+	    web_int(r, "slot_id"), r->s.task_id);
+	if (rc < 0)
+		return web_dberr(rc);
+	if (rc == 0)
+		return seat_failed(r, BK_BADSLOT);
+	return web_page(r, "student/slot_change.cs");
+}
+
 /* GET/POST /slots : pick a slot (第5步), or move the booking to another. */
 static int
 page_slots(struct req *r)
@@ -778,11 +806,17 @@ page_slots(struct req *r)
 		return web_redirect(r, "/booking");	/* checked in */
 
 	if (r->method == M_POST) {
+		if (active && (rc = load_booking(r)) < 0)
+			return web_dberr(rc);
 		if (!web_has(r, "slot_id"))
 			web_fail(r, 422, "请选择预约时段");
 		else if (!web_has(r, "agree"))
 			web_fail(r, 422, "请阅读并勾选同意预约须知");
 		else {
+			if (active && !web_has(r, "confirm") &&
+			    web_int(r, "slot_id") != hdf_get_int_value(r->hdf,
+			    "Booking.slot_id", 0))
+				return change_confirm(r);
 			if (active)
 				rc = booking_change(bid, web_int(r, "slot_id"));
 			else
@@ -963,24 +997,130 @@ page_booking(struct req *r)
 	return web_page(r, "student/booking.cs");
 }
 
-/* POST /booking/cancel : cancel the held or booked booking, once. */
+/* The full ID number as typed: spaces dropped, x as X.  0, or -1 when it
+ * cannot be one. */
+static int
+idnum_typed(const char *in, char out[19])
+{
+	size_t	 n = 0;
+
+	for (; in != NULL && *in != '\0'; in++) {
+		if (*in == ' ')
+			continue;
+		if (n == 18)
+			return -1;
+		out[n++] = *in == 'x' ? 'X' : *in;
+	}
+	out[n] = '\0';
+	return n == 18 && strspn(out, "0123456789X") == 18 ? 0 : -1;
+}
+
+#define FIND_WINDOW	3600	/* seconds: wrong ID numbers per student */
+
+/*
+ * The full ID number typed (field id_number) for student sid, against
+ * idn, the roster's (wiped here).  Wrong numbers count toward that
+ * student's lock: Throttle.IdFailures in an hour, then an hour closed
+ * for every try, right or wrong.  Returns 0 with *right, or a status.
+ */
+static int
+id_matches(struct req *r, long long sid, char idn[19], int *right)
+{
+	char	 typed[19], k[64];
+	int	 rc, left;
+
+	*right = 0;
+	snprintf(k, sizeof(k), "idlock:%lld", sid);
+	if ((rc = web_locked(k, &left)) < 0) {
+		explicit_bzero(idn, 19);
+		return web_dberr(rc);
+	}
+	if (rc == 1) {
+		explicit_bzero(idn, 19);
+		return refuse(r, left, "身份证号错误次数过多，为保护个人信息，"
+		    "该学生的查找已关闭 1 小时。请使用预约时的手机查看，"
+		    "或到拍摄现场请工作人员协助。");
+	}
+	*right = idnum_typed(web_str(r, "id_number"), typed) == 0 &&
+	    strlen(idn) == 18 && sodium_memcmp(typed, idn, 18) == 0;
+	explicit_bzero(idn, 19);
+	explicit_bzero(typed, sizeof(typed));
+	if (*right)
+		return 0;
+	snprintf(k, sizeof(k), "idfail:%lld", sid);
+	rc = web_throttle(k, (int)conf_int("Throttle.IdFailures", 5),
+	    FIND_WINDOW, 1);
+	if (rc < 0)
+		return web_dberr(rc);
+	if (rc == 1) {
+		log_info("student %lld: /find closed for an hour", sid);
+		snprintf(k, sizeof(k), "idlock:%lld", sid);
+		if ((rc = web_lock(k, FIND_WINDOW)) < 0)
+			return web_dberr(rc);
+	}
+	return 0;
+}
+
+/*
+ * GET /booking/cancel : are you sure?  POST : cancel the held or booked
+ * booking, once.  A session back after more than a day away gives the
+ * full ID number first (the one lasting session must not let a found
+ * phone cancel someone's booking).
+ */
 static int
 page_cancel(struct req *r)
 {
-	char		 st[16];
-	long long	 bid;
-	int		 rc;
+	char		 st[16], idn[19];
+	long long	 bid, sid, tid;
+	int		 rc, right;
 
+	web_set(r, "Page.Title", "取消预约");
+	web_set(r, "Page.Back", "/booking");
 	if (r->s.student_id == 0)
 		return web_redirect(r, "/find");
 	if ((rc = booking_active(r->s.student_id, &bid, st)) < 0)
 		return web_dberr(rc);
-	if (rc == 1 && (strcmp(st, "held") == 0 || strcmp(st, "booked") == 0)) {
-		rc = booking_cancel(bid, "student", NULL);
+	if (rc == 0 || (strcmp(st, "held") != 0 && strcmp(st, "booked") != 0))
+		return web_redirect(r, "/booking");
+	if (r->s.flags & ST_STALE)
+		web_set(r, "Cancel.AskId", "1");
+	if (r->method == M_GET || r->status != 0) {
+		if ((rc = load_task(r)) < 0 || (rc = load_booking(r)) < 0)
+			return web_dberr(rc);
+		return web_page(r, "student/cancel.cs");
+	}
+	if (r->s.flags & ST_STALE) {
+		rc = db_one(&set, STMT_FIND_PENDING, "i", "iis",
+		    r->s.student_id, &sid, &tid, idn, sizeof(idn));
 		if (rc < 0)
 			return web_dberr(rc);
+		if (rc == 0)
+			return web_redirect(r, "/find");
+		if ((rc = id_matches(r, sid, idn, &right)) != 0)
+			return rc;
+		if (!right) {
+			web_fail(r, 422, "身份证号不正确，请输入本人完整的身份证号");
+			if ((rc = load_task(r)) < 0 ||
+			    (rc = load_booking(r)) < 0)
+				return web_dberr(rc);
+			return web_page(r, "student/cancel.cs");
+		}
+		r->s.flags &= ~ST_STALE;
+		if ((rc = save(r)) != 0)
+			return rc;
 	}
+	if ((rc = booking_cancel(bid, "student", NULL)) < 0)
+		return web_dberr(rc);
 	return web_redirect(r, "/booking");
+}
+
+/* POST /leave : “不是本人？换一个采集码”: the session ends here. */
+static int
+page_leave(struct req *r)
+{
+
+	sess_end(r);
+	return web_redirect(r, "/task");
 }
 
 /* GET /booking/qr.png : the 预约二维码 of the session's own booking. */
@@ -1006,25 +1146,8 @@ page_qr(struct req *r)
 
 /* --- return visit ------------------------------------------------------------ */
 
-/* The full ID number as typed: spaces dropped, x as X.  0, or -1 when it
- * cannot be one. */
-static int
-idnum_typed(const char *in, char out[19])
-{
-	size_t	 n = 0;
 
-	for (; in != NULL && *in != '\0'; in++) {
-		if (*in == ' ')
-			continue;
-		if (n == 18)
-			return -1;
-		out[n++] = *in == 'x' ? 'X' : *in;
-	}
-	out[n] = '\0';
-	return n == 18 && strspn(out, "0123456789X") == 18 ? 0 : -1;
-}
 
-#define FIND_WINDOW	3600	/* seconds: wrong ID numbers per student */
 
 /*
  * GET/POST /find : the 采集码 (typed, or read in an earlier /code) and the
@@ -1036,11 +1159,11 @@ idnum_typed(const char *in, char out[19])
 static int
 page_find(struct req *r)
 {
-	char		 code[RESOLVE_CODE_MAX + 1], typed[19], idn[19], k[64];
+	char		 code[RESOLVE_CODE_MAX + 1], idn[19];
 	char		 st[16];
 	const char	*c;
 	long long	 sid = 0, tid = 0, bid;
-	int		 rc, left, right;
+	int		 rc, right;
 
 	web_set(r, "Page.Title", "查找我的预约");
 	web_set(r, "Page.Back", "/");
@@ -1070,31 +1193,9 @@ page_find(struct req *r)
 		web_fail(r, 422, "未找到匹配的预约信息，请核对采集码和身份证号");
 		return web_page(r, "student/find.cs");
 	}
-	snprintf(k, sizeof(k), "idlock:%lld", sid);
-	if ((rc = web_locked(k, &left)) < 0)
-		return web_dberr(rc);
-	if (rc == 1) {
-		explicit_bzero(idn, sizeof(idn));
-		return refuse(r, left, "身份证号错误次数过多，为保护个人信息，"
-		    "该学生的查找已关闭 1 小时。请使用预约时的手机查看，"
-		    "或到拍摄现场请工作人员协助。");
-	}
-	right = idnum_typed(web_str(r, "id_number"), typed) == 0 &&
-	    strlen(idn) == 18 && sodium_memcmp(typed, idn, 18) == 0;
-	explicit_bzero(idn, sizeof(idn));
-	explicit_bzero(typed, sizeof(typed));
+	if ((rc = id_matches(r, sid, idn, &right)) != 0)
+		return rc;
 	if (!right) {
-		snprintf(k, sizeof(k), "idfail:%lld", sid);
-		rc = web_throttle(k, (int)conf_int("Throttle.IdFailures", 5),
-		    FIND_WINDOW, 1);
-		if (rc < 0)
-			return web_dberr(rc);
-		if (rc == 1) {
-			log_info("student %lld: /find closed for an hour", sid);
-			snprintf(k, sizeof(k), "idlock:%lld", sid);
-			if ((rc = web_lock(k, FIND_WINDOW)) < 0)
-				return web_dberr(rc);
-		}
 		if ((rc = guess_failed(r, "find")) != 0)
 			return rc;
 		web_fail(r, 422, "未找到匹配的预约信息，请核对采集码和身份证号");
@@ -1133,7 +1234,7 @@ page_records(struct req *r)
 static int
 page_photo(struct req *r)
 {
-	char	*name = NULL, fname[160];
+	char	*name = NULL, fname[320];
 	int	 rc;
 
 	if (r->s.student_id == 0)
@@ -1148,6 +1249,9 @@ page_photo(struct req *r)
 	free(name);
 	if (pct_encode(fname, 0, r->filename, sizeof(r->filename)) != 0)
 		snprintf(r->filename, sizeof(r->filename), "photo.jpg");
+	/* ?view=1: shown in the page, where WeChat's browser lets the
+	 * student long-press it into the album (it saves no attachment). */
+	r->inline_file = web_int(r, "view") == 1;
 	r->ctype = "image/jpeg";
 	return 200;
 }
@@ -1168,6 +1272,7 @@ static const struct field slot_fields[] = {
 	{ "slot_id", FT_INT, 15, 0, "预约时段" },
 	{ "agree", FT_BOOL, 2, 0, "预约须知" },
 	{ "date", FT_DATE, 10, 0, "日期" },
+	{ "confirm", FT_BOOL, 2, 0, NULL },
 };
 static const struct field return_fields[] = {
 	{ "order_ref", FT_CODE, 64, 0, NULL },
@@ -1179,6 +1284,12 @@ static const struct field notify_fields[] = {
 	{ "type", FT_CODE, 32, F_REQ, NULL },
 	{ "amount_fen", FT_INT, 12, F_REQ, NULL },
 	{ "reason", FT_TEXT, 128, 0, NULL },
+};
+static const struct field cancel_fields[] = {
+	{ "id_number", FT_TEXT, 40, 0, "身份证号" },
+};
+static const struct field photo_fields[] = {
+	{ "view", FT_BOOL, 2, 0, NULL },
 };
 static const struct field find_fields[] = {
 	{ "collect_code", FT_TEXT, 200, 0, "采集码" },
@@ -1203,11 +1314,13 @@ static const struct page pages[] = {
 	{ "/pay/notify", M_POST, FIELDS(notify_fields), PG_NOCSRF | PG_RAW, 0,
 	    page_pay_notify },
 	{ "/booking", M_GET, NOFIELDS, PG_FORM, 0, page_booking },
-	{ "/booking/cancel", M_POST, NOFIELDS, PG_SESSION, 0, page_cancel },
+	{ "/booking/cancel", M_GET | M_POST, FIELDS(cancel_fields), PG_SESSION,
+	    0, page_cancel },
+	{ "/leave", M_POST, NOFIELDS, 0, 0, page_leave },
 	{ "/booking/qr.png", M_GET, NOFIELDS, PG_RAW, 0, page_qr },
 	{ "/find", M_GET | M_POST, FIELDS(find_fields), PG_FORM, 0, page_find },
 	{ "/records", M_GET, NOFIELDS, 0, 0, page_records },
-	{ "/records/#.jpg", M_GET, NOFIELDS, PG_RAW, 0, page_photo },
+	{ "/records/#.jpg", M_GET, FIELDS(photo_fields), PG_RAW, 0, page_photo },
 };
 
 static void
@@ -1229,6 +1342,8 @@ static const struct app app = {
 	.pages = pages,
 	.npages = sizeof(pages) / sizeof(pages[0]),
 	.init = student_init,
+	.stale_after = STALE_AFTER,
+	.stale_flag = ST_STALE,
 };
 
 int

@@ -53,8 +53,8 @@ static const char *const stmts[STMT__MAX] = {
 	"TIMESTAMPDIFF(SECOND, seen_at, UTC_TIMESTAMP()) FROM session "
 	"WHERE skey = ? AND kind = ? "
 	"AND seen_at > UTC_TIMESTAMP() - INTERVAL ? MINUTE",
-	/* STMT_SESS_TOUCH */
-	"UPDATE session SET seen_at = UTC_TIMESTAMP() WHERE skey = ?",
+	/* STMT_SESS_TOUCH (with the flags, which a long absence may change) */
+	"UPDATE session SET seen_at = UTC_TIMESTAMP(), flags = ? WHERE skey = ?",
 	/* STMT_SESS_SAVE: the first save writes the row */
 	"INSERT INTO session (skey, kind, csrf, user_id, task_id, student_id, "
 	"flags, pending_student) VALUES (?, ?, '', NULLIF(?, 0), NULLIF(?, 0), "
@@ -430,8 +430,12 @@ sess_load(struct req *r)
 	if (rc <= 0)
 		return rc;
 	r->s.valid = 1;
-	if (age >= 60 && (rc = db_exec(&set, STMT_SESS_TOUCH, "b",
-	    (const char *)r->s.key, (size_t)32)) < 0)
+	/* Back after a long time: flagged in the same write as the touch. */
+	if (r->app->stale_after > 0 && age > r->app->stale_after &&
+	    r->s.student_id != 0)
+		r->s.flags |= r->app->stale_flag;
+	if (age >= 60 && (rc = db_exec(&set, STMT_SESS_TOUCH, "ib",
+	    r->s.flags, (const char *)r->s.key, (size_t)32)) < 0)
 		return rc;
 	return 0;
 }
@@ -631,8 +635,9 @@ headers(struct req *r, int status, const char *ctype)
 		FCGX_FPrintF(out, "Location: %s\r\n", r->location);
 	if (r->filename[0] != '\0')
 		/* RFC 6266/5987: UTF-8 name, percent-encoded. */
-		FCGX_FPrintF(out, "Content-Disposition: attachment; "
-		    "filename=\"download\"; filename*=UTF-8''%s\r\n", r->filename);
+		FCGX_FPrintF(out, "Content-Disposition: %s; "
+		    "filename=\"download\"; filename*=UTF-8''%s\r\n",
+		    r->inline_file ? "inline" : "attachment", r->filename);
 }
 
 static NEOERR *
@@ -1095,6 +1100,18 @@ handle(const struct app *app, FCGX_Request *fx)
 	hdf_set_value(hdf, "hdf.loadpaths.0",
 	    conf_str("Paths.Templates", PKGDATADIR "/templates"));
 	hdf_set_value(hdf, "Support.Phone", conf_str("Support.Phone", ""));
+	{
+		/* The number for a tel: link: digits and a leading +. */
+		const char	*p = conf_str("Support.Phone", "");
+		char		 tel[40];
+		size_t		 n = 0;
+
+		for (; *p != '\0' && n + 1 < sizeof(tel); p++)
+			if ((*p >= '0' && *p <= '9') || (*p == '+' && n == 0))
+				tel[n++] = *p;
+		tel[n] = '\0';
+		hdf_set_value(hdf, "Support.Tel", tel);
+	}
 	hdf_set_value(hdf, "Support.Email", conf_str("Support.Email", ""));
 	if ((err = cgi_init(&cgi, hdf)) != STATUS_OK) {
 		/* cgi_init destroyed the HDF. */

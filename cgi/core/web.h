@@ -96,6 +96,11 @@ struct app {
 	 * 503 database.  NULL for apps without logins. */
 	int			(*load_user)(struct req *);
 	const char		*csp;		/* NULL: the strict default */
+	/* A session unused this many seconds (0: never) gets stale_flag in
+	 * its flags when it comes back: the app asks who it is again before
+	 * anything grave (the student's cancel). */
+	long long		 stale_after;
+	long long		 stale_flag;
 };
 
 struct session {
@@ -135,7 +140,8 @@ struct req {
 	const char		*ctype;	/* raw body (PG_RAW) */
 	unsigned char		*body;	/* malloc'd, freed by the core */
 	size_t			 bodylen;
-	char			 filename[256];	/* attachment name (UTF-8) */
+	char			 filename[640];	/* attachment name, percent-encoded */
+	int			 inline_file;	/* ... shown in the page, not saved */
 	int			 streamed;
 	int			 status;	/* forced status for the form (422...) */
 	int			 retry_after;	/* seconds, for 429 and 503 */

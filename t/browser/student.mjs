@@ -145,6 +145,9 @@ await run(async () => {
       // Cancel: the refund wording.
       await page.goto(URL + '/booking');
       await Promise.all([page.waitForNavigation(), page.click('text=取消预约')]);
+      await step(page, errors, '17b-cancel-confirm', 200);
+      ok((await page.content()).includes('确认取消预约'), 'cancel asks first');
+      await Promise.all([page.waitForNavigation(), page.click('button:has-text("确认取消预约")')]);
       await step(page, errors, '18-cancelled', 200);
       ok(/已取消，冻结款项将于 \d{4}-\d\d-\d\d 前原路返回/.test(await page.content()),
         'refund wording after cancel, with the date');

@@ -98,11 +98,16 @@ is_(booked(s1), 1, "and one seat")
 r = tab1.get("/slots")
 like(r.text, "当前预约", "/slots with a booking offers a change")
 r = book(tab1, s2)
-is_((r.status, r.location), (303, "/pay"), "change of slot -> /pay (still unpaid)")
+is_(r.status, 200, "change of slot: first a confirmation page")
+like(r.text, "确认更改预约时间", "it asks")
+like(r.text, r'name="confirm" value="1"', "a plain form, no script needed")
+is_((booked(s1), booked(s2)), (1, 0), "nothing moved yet")
+r = tab1.post("/slots", {"csrf": tab1.csrf(r), "slot_id": str(s2), "agree": "1", "confirm": "1"})
+is_((r.status, r.location), (303, "/pay"), "confirmed: change of slot -> /pay (still unpaid)")
 is_((booked(s1), booked(s2)), (0, 1), "seat moved: old given back, new taken")
 sql("UPDATE slot SET booked = capacity WHERE id = %d" % s3)   # s3 full
 tab1.get("/slots")
-r = book(tab1, s3)
+r = tab1.post("/slots", {"csrf": tab1.csrf(), "slot_id": str(s3), "agree": "1", "confirm": "1"})
 is_(r.status, 409, "change to a full slot -> 409")
 like(r.text, "该时段已约满", "full: message")
 is_(sql("SELECT slot_id FROM booking WHERE task_id = %d AND state = 'held'" % T["id"]), str(s2),
@@ -111,8 +116,13 @@ is_(booked(s2), 1, "its seat is kept")
 sql("UPDATE slot SET booked = 0 WHERE id = %d" % s3)
 
 # --- cancel twice -> seat back once ---------------------------------------------------------------
-tab1.get("/booking")
-tok = tab1.csrf()
+r = tab1.get("/booking")
+like(r.text, 'href="/booking/cancel"', "the booking page leads to a confirmation, not straight to a cancel")
+r = tab1.get("/booking/cancel")
+is_(r.status, 200, "GET /booking/cancel: are you sure?")
+like(r.text, "确认取消预约", "it asks")
+is_(booked(s2), 1, "asking changes nothing")
+tok = tab1.csrf(r)
 outs = [None, None]
 
 

@@ -78,7 +78,8 @@ def round_(i):
 
     def change():
         go.wait()
-        out["change"] = tab.post("/slots", {"csrf": tok, "slot_id": str(B), "agree": "1"}).status
+        out["change"] = tab.post("/slots", {"csrf": tok, "slot_id": str(B), "agree": "1",
+                                            "confirm": "1"}).status
 
     def note():
         go.wait()

@@ -44,11 +44,18 @@
   <?cs if:Booking.state == "held" ?><a class="weui-btn weui-btn_primary tc-btn" href="/pay">去支付</a><?cs /if ?>
   <a class="weui-btn weui-btn_default tc-btn" href="/slots">更改预约时间</a>
 </div>
-<form method="post" action="/booking/cancel" class="tc-actions">
-  <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
-  <button type="submit" class="weui-btn weui-btn_warn tc-btn tc-btn_plain">取消预约</button>
-</form>
+<div class="tc-actions"><a class="weui-btn weui-btn_warn tc-btn tc-btn_plain" href="/booking/cancel">取消预约</a></div>
 <p class="tc-tips">取消后座位立即释放；已冻结的费用将在 3 个工作日内原路返回。</p>
 <?cs /if ?>
 <?cs /if ?>
+<?cs if:Task.notice && (Booking.state == "held" || Booking.state == "booked" || Booking.state == "checked_in") ?>
+<section class="tc-card tc-notice">
+  <div class="tc-card__hd">采集须知（地点与携带物品）</div>
+  <div class="tc-pre"><?cs var:Task.notice ?></div>
+</section>
+<?cs /if ?>
+<form method="post" action="/leave" class="tc-actions">
+  <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+  <button type="submit" class="weui-btn weui-btn_default tc-btn tc-btn_plain">不是本人？换一个采集码</button>
+</form>
 <?cs include:"footer.cs" ?>

@@ -22,7 +22,11 @@
   <?cs elif:Booking.pay_onsite == "1" && (Booking.state == "booked" || Booking.state == "checked_in") ?>
   <p class="tc-warn"><b>到场支付</b>：预授权已过期，请在采集现场缴费 ¥<?cs var:Booking.amount ?>。</p>
   <?cs /if ?>
-  <a class="weui-btn weui-btn_primary tc-btn" href="/booking"><?cs if:Booking.state == "held" ?>继续完成预约<?cs else ?>查看预约二维码<?cs /if ?></a>
+  <a class="weui-btn weui-btn_primary tc-btn" href="/booking"><?cs if:Booking.state == "held" ?>继续完成预约<?cs elif:Booking.state == "collected" ?>查看采集记录<?cs elif:Booking.state == "cancelled" || Booking.state == "expired" ?>查看预约<?cs else ?>查看预约二维码<?cs /if ?></a>
+  <form method="post" action="/leave" class="tc-leave">
+    <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+    <button type="submit" class="tc-link">不是本人？换一个采集码</button>
+  </form>
 </section>
 <?cs /if ?>
 <a class="tc-entry" href="/task">

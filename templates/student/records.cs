@@ -27,7 +27,11 @@
   <p class="tc-banner"><?cs if:x.state == "cancelled" ?>已取消，<?cs /if ?>冻结款项将于 <?cs var:x.refund_by ?> 前原路返回。</p>
   <?cs /if ?>
   <?cs if:x.photo_id && x.state == "collected" && x.settled == "1" ?>
-  <a class="weui-btn weui-btn_primary tc-btn" href="/records/<?cs var:x.photo_id ?>.jpg">下载电子版照片</a>
+  <figure class="tc-photo">
+    <img src="/records/<?cs var:x.photo_id ?>.jpg?view=1" alt="毕业证书电子图像" width="240" height="320">
+    <figcaption>长按图片保存到相册</figcaption>
+  </figure>
+  <a class="weui-btn weui-btn_default tc-btn" href="/records/<?cs var:x.photo_id ?>.jpg">下载电子版照片（电脑）</a>
   <?cs elif:x.photo_id && x.state == "collected" ?>
   <p class="tc-warn">照片已拍摄。采集费用结清后（扣款完成或现场缴费）即可在这里下载；如有疑问请联系现场工作人员。</p>
   <?cs /if ?>
