@@ -30,7 +30,17 @@
 #include "image.h"
 #include "qr.h"
 
+#ifdef QR_DEBUG
+#include <stdio.h>
+#define QRDBG(rc, what, d) ((rc) == IMG_OK ? fprintf(stderr, "%s/%u ", (what), (unsigned)(d)) : 0)
+#else
+#define QRDBG(rc, what, d) 0
+#endif
+#define QR_LEVELS	4	/* scales tried: 1, 1/2, 1/4, 1/8 */
 #define QR_MIN_SIDE	400	/* skip smaller reduced levels */
+#define QR_TINY_SIDE	240	/* ... except 1/8 and a small JPEG's 1/4 */
+#define QR_TILE		400	/* window side of the tile scans */
+#define QR_TILE_MIN	1000	/* levels this long get tile scans */
 #define QR_PNG_BIG	1600	/* PNG this long: try 1/2 before full */
 #define QR_FULL_MAX	2600	/* JPEG longer: no full-size scan */
 #define QR_QUIET	4	/* quiet zone in modules */
@@ -174,18 +184,61 @@ smooth_stretch(struct img *im)
 	return IMG_OK;
 }
 
+/*
+ * Scans overlapping t x t windows of im (step t/2, the last window of a
+ * row or column flush with the edge), so that a small code fills a good
+ * part of a window: zbar's QR binarizer adapts over a window that grows
+ * with the image width (up to 256 px), which washes out a small, dim
+ * code among a large bright or busy scene.  Images not larger than t
+ * are left to the whole-image scans.  Returns like scan_gray().
+ */
+static int
+scan_tiles(zbar_image_scanner_t *sc, const struct img *im, unsigned t,
+    char **payload, size_t *plen)
+{
+	struct img	 tile;
+	unsigned	 nx, ny, ix, iy, x0, y0, tw, th, y;
+	int		 rc = QR_NONE;
+
+	if (im->px == NULL || (im->w <= t && im->h <= t) || t < 2)
+		return QR_NONE;
+	tw = im->w < t ? im->w : t;
+	th = im->h < t ? im->h : t;
+	nx = im->w > tw ? (im->w - tw + t / 2 - 1) / (t / 2) + 1 : 1;
+	ny = im->h > th ? (im->h - th + t / 2 - 1) / (t / 2) + 1 : 1;
+	if ((tile.px = malloc((size_t)tw * th)) == NULL)
+		return IMG_SYSERR;
+	tile.w = tw;
+	tile.h = th;
+	tile.ch = 1;
+	for (iy = 0; iy < ny && rc == QR_NONE; iy++) {
+		y0 = ny > 1 ? (unsigned)((unsigned long)(im->h - th) * iy /
+		    (ny - 1)) : 0;
+		for (ix = 0; ix < nx && rc == QR_NONE; ix++) {
+			x0 = nx > 1 ? (unsigned)((unsigned long)(im->w - tw) *
+			    ix / (nx - 1)) : 0;
+			for (y = 0; y < th; y++)
+				memcpy(tile.px + (size_t)y * tw, im->px +
+				    (size_t)(y0 + y) * im->w + x0, tw);
+			rc = scan_gray(sc, &tile, payload, plen);
+		}
+	}
+	free(tile.px);
+	return rc;
+}
+
 int
 qr_decode_image(const void *buf, size_t len, char **payload, size_t *plen)
 {
 	zbar_image_scanner_t	*sc;
-	struct img		 full, lv, first, last, *enh;
+	struct img		 full, lv[QR_LEVELS], *enh;
 	enum img_type		 type;
-	unsigned		 w, h, lng, d;
-	static const unsigned	 jden[] = { 4, 2, 1 };
-	static const unsigned	 pden[] = { 1, 2, 4 };
-	static const unsigned	 pbig[] = { 2, 1, 4 };
+	unsigned		 w, h, lng, d, dd[QR_LEVELS];
+	static const unsigned	 jden[] = { 4, 8, 2, 1 };
+	static const unsigned	 pden[] = { 1, 2, 4, 8 };
+	static const unsigned	 pbig[] = { 2, 4, 1, 8 };
 	const unsigned		*den;
-	size_t			 i;
+	size_t			 i, n = 0, k;
 	int			 rc;
 
 	*payload = NULL;
@@ -207,37 +260,45 @@ qr_decode_image(const void *buf, size_t len, char **payload, size_t *plen)
 	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
 
 	memset(&full, 0, sizeof(full));
-	memset(&first, 0, sizeof(first));
-	memset(&last, 0, sizeof(last));
+	memset(lv, 0, sizeof(lv));
 	rc = QR_NONE;
-	for (i = 0; i < 3 && rc == QR_NONE; i++) {
+	for (i = 0; i < QR_LEVELS && rc == QR_NONE; i++) {
 		d = den[i];
-		if (d > 1 && lng / d < QR_MIN_SIDE)
+		if (d > 1 && lng / d < (d == 8 || (type == IMG_JPEG && d == 4 &&
+		    lng < QR_MIN_SIDE * 4) ? QR_TINY_SIDE : QR_MIN_SIDE))
 			continue;
 		if (d == 1 && type == IMG_JPEG && lng > QR_FULL_MAX)
 			continue;
-		if ((rc = level(buf, len, type, d, &full, &lv)) != IMG_OK)
+		if ((rc = level(buf, len, type, d, &full, &lv[n])) != IMG_OK)
 			break;
-		rc = scan_gray(sc, &lv, payload, plen);
-		if (first.px == NULL)
-			first = lv;
-		else {
-			img_free(&last);
-			last = lv;
-		}
+		dd[n] = d;
+		rc = scan_gray(sc, &lv[n], payload, plen);
+		(void)QRDBG(rc, "level", d);
+		n++;
+	}
+	/* Small codes in large photos: windows of the levels, coarse first. */
+	for (k = 0; k < 3 && rc == QR_NONE; k++) {
+		for (i = 0; i < n && rc == QR_NONE; i++)
+			if (dd[i] == (k == 0 ? 4 : k == 1 ? 2 : 1) &&
+			    lng / dd[i] >= QR_TILE_MIN)
+				rc = scan_tiles(sc, &lv[i], QR_TILE, payload,
+				    plen), QRDBG(rc, "tiles", dd[i]);
 	}
 	/* Noisy photos: the largest level smoothed and stretched. */
-	enh = last.px != NULL ? &last : &first;
-	if (rc == QR_NONE && enh->px != NULL &&
+	enh = NULL;
+	for (i = 0; i < n; i++)
+		if (enh == NULL || lv[i].w > enh->w)
+			enh = &lv[i];
+	if (rc == QR_NONE && enh != NULL &&
 	    (rc = smooth_stretch(enh)) == IMG_OK)
-		rc = scan_gray(sc, enh, payload, plen);
+		rc = scan_gray(sc, enh, payload, plen), QRDBG(rc, "smooth", 0);
 	/* Dark mode (light modules on black): the first level inverted. */
-	if (rc == QR_NONE && first.px != NULL) {
-		invert(&first);
-		rc = scan_gray(sc, &first, payload, plen);
+	if (rc == QR_NONE && n > 0 && &lv[0] != enh) {
+		invert(&lv[0]);
+		rc = scan_gray(sc, &lv[0], payload, plen);
 	}
-	img_free(&last);
-	img_free(&first);
+	for (i = 0; i < n; i++)
+		img_free(&lv[i]);
 	img_free(&full);
 	zbar_image_scanner_destroy(sc);
 	if (rc != IMG_OK) {
