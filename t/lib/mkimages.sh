@@ -232,7 +232,8 @@ gen_hostile() {
 #   11 % large   12 MP photo, code 30-55 %
 # Photos: printout or phone (bezel) at any angle, perspective, dim,
 # underexposed or low contrast, uneven light, blur or motion blur,
-# noise, JPEG quality 68-92.  Backgrounds: three 4400x3400 bases per set
+# noise, JPEG quality 68-92 (blur sigma 0.5-3 px at 12 MP: the softness
+# of a phone photo at 100 %, where the field failures were).  Backgrounds: three 4400x3400 bases per set
 # (normal, dim, low contrast tone; plasma, objects, text-like marks and
 # noise baked in), each photo a crop at a drawn offset, so only the small
 # code patch is processed per image.  Draws: Park-Miller in awk (exact
@@ -371,9 +372,9 @@ gen_field() {
 			printf "blur=\"-motion-blur 0x%.1f+%d\" ", rf(1.5, 4.5) * f,
 			    ri(0, 179)
 		else
-			printf "blur=\"-blur 0x%.2f\" ", rf(0.3, 1.8) * f * \
+			printf "blur=\"-blur 0x%.2f\" ", rf(0.5, 3.0) * f * \
 			    (kind == "shrunk" ? 0.5 : 1)
-		printf "noise=%.2f q=%d ", rf(0.2, 1.0), ri(68, 92)
+		printf "noise=%.2f q=%d ", rf(0.3, 1.2), ri(68, 92)
 		printf "mang=%.1f mlev=%d\n", rf(1, 8), ri(68, 88)
 	}')"
 	qrencode -l M -s 1 -m 0 -o "$name.q.png" -- "$pl"
@@ -498,7 +499,7 @@ field_wait() {
 	pids=
 	return $frc
 }
-FIELD_COUNT=60
+FIELD_COUNT=${FIELD_COUNT:-60}
 HELDOUT_COUNT=110
 FIELD_NOQR=8
 
