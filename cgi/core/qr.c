@@ -288,6 +288,7 @@ finder_map(const struct img *im, unsigned *mwp, unsigned *mhp)
 	for (y = 0; y < h; y++) {
 		const unsigned char *o = bit + (size_t)y * w;
 
+		memset(r, 0, sizeof(r));
 		n = 0;
 		cur = o[0];
 		len = 0;
@@ -539,10 +540,17 @@ qr_decode_image(const void *buf, size_t len, char **payload, size_t *plen)
 	if (rc == QR_NONE && enh != NULL && (enh->w > enh->h ? enh->w :
 	    enh->h) >= 2 * QR_TILE_MIN)
 		rc = scan_tiles(sc, enh, QR_TILE, QR_TILES_CAND, payload, plen);
-	/* Noisy photos: the largest level smoothed and stretched. */
+	/*
+	 * Noisy photos: the largest level smoothed and stretched, whole,
+	 * then its candidate windows again (a small noisy code; a blurred
+	 * one was better served by the raw windows above).
+	 */
 	if (rc == QR_NONE && enh != NULL &&
 	    (rc = smooth_stretch(enh)) == IMG_OK)
 		rc = scan_gray(sc, enh, payload, plen);
+	if (rc == QR_NONE && enh != NULL && (enh->w > enh->h ? enh->w :
+	    enh->h) >= 2 * QR_TILE_MIN)
+		rc = scan_tiles(sc, enh, QR_TILE, QR_TILES_CAND, payload, plen);
 	for (i = 0; i < n; i++)
 		img_free(&lv[i]);
 	img_free(&full);
