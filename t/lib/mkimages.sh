@@ -1,14 +1,17 @@
 #!/bin/sh
 # mkimages.sh - generate the image test corpus.
 #
-# usage: mkimages.sh OUTDIR PAYLOAD [all|qr|img]
+# usage: mkimages.sh OUTDIR PAYLOAD [all|qr|img|field|heldout]
 #
 # Needs qrencode and ImageMagick (/usr/bin/convert, or $CONVERT: on some
 # machines another "convert" comes first in PATH); exits non-zero when
 # they are missing or any step fails.  Noise uses fixed seeds, so the
 # corpus is the same on every run.  Sets: "qr" writes qr_*, noqr_* and
 # bad_*; "img" writes qr_plain.png, img_* and bad_*; "all" (default)
-# everything.  Independent images are made in parallel.  Files:
+# everything; "field" and "heldout" the phone-photo sets described at
+# gen_fieldset below (60 and 110 code images, 8 without; FIELD_COUNT in
+# the environment makes a larger field draw for exploring).
+# Independent images are made in parallel.  Files of the first sets:
 #
 #   qr_*.png, qr_*.jpg   images holding PAYLOAD as a QR code:
 #     qr_plain.png       plain qrencode output, 4 px modules
@@ -231,13 +234,17 @@ gen_hostile() {
 #   12 % shrunk  2000x1500 .. 1280x960 JPEG (re-sent), code 15-45 %
 #   11 % large   12 MP photo, code 30-55 %
 # Photos: printout or phone (bezel) at any angle, perspective, dim,
-# underexposed or low contrast, uneven light, blur or motion blur,
-# noise, JPEG quality 68-92 (blur sigma 0.5-3 px at 12 MP: the softness
-# of a phone photo at 100 %, where the field failures were).  Backgrounds: three 4400x3400 bases per set
-# (normal, dim, low contrast tone; plasma, objects, text-like marks and
-# noise baked in), each photo a crop at a drawn offset, so only the small
-# code patch is processed per image.  Draws: Park-Miller in awk (exact
-# in doubles, the same under mawk and gawk).
+# underexposed or low contrast, uneven light, blur (sigma 0.5-3 px at
+# 12 MP, the softness of a phone photo at 100 %) or motion blur, noise,
+# JPEG quality 68-92.  The photos without a code hold a random-dot block
+# and a checkerboard (finder-like distractions).  Backgrounds: three
+# 4400x3400 bases per set (normal, dim, low contrast tone; plasma,
+# objects, text-like marks and noise baked in), each photo a crop at a
+# drawn offset, so only the code patch (made at most 1000 px, then
+# enlarged) is processed per image: a set of 118 takes about a minute on
+# 2 cores.  Draws: Park-Miller in awk (exact in doubles, the same under
+# mawk and gawk); the pictures themselves also depend on the ImageMagick
+# version (noise, filters).
 FIELD_AWK='
 function rnd() { s = (s * 16807) % 2147483647; return s / 2147483647 }
 function ri(a, b) { return a + int(rnd() * (b - a + 1)) }
@@ -289,7 +296,7 @@ gen_base() {
 	    -modulate 100,45 +level "$lo%,$hi%" -filter triangle \
 	    -resize 2200x1700! -draw "$mvg" -resize 4400x3400! \
 	    -attenuate 0.35 +noise Gaussian \
-	    "$1_base_$2.mpc"
+	    "$1_base_$2.mpc" || return 1
 }
 
 # gen_field SET PREFIX IDX SEED: one code image.
@@ -377,9 +384,9 @@ gen_field() {
 		printf "noise=%.2f q=%d ", rf(0.3, 1.2), ri(68, 92)
 		printf "mang=%.1f mlev=%d\n", rf(1, 8), ri(68, 88)
 	}')"
-	qrencode -l M -s 1 -m 0 -o "$name.q.png" -- "$pl"
+	qrencode -l M -s 1 -m 0 -o "$name.q.png" -- "$pl" || return 1
 	if [ "$kind" = shot ]; then
-		gen_shot
+		gen_shot || return 1
 		rm -f "$name.q.png"
 		return
 	fi
@@ -395,17 +402,18 @@ gen_field() {
 		shade=
 	fi
 	# shellcheck disable=SC2086
-	c "$name.q.png" -filter point -resize 800% -bordercolor white -border 32 \
+	c -seed "$4" "$name.q.png" -filter point -resize 800% \
+	    -bordercolor white -border 32 \
 	    -filter triangle -resize "${Q}x${Q}!" $screen \
 	    -bordercolor "$paper" -border "$B1" -bordercolor gray8 -border "$B2" \
 	    $shade +level "$lo%,$hi%" $blur \
 	    -alpha set -virtual-pixel transparent -filter point \
 	    -interpolate bilinear +distort Perspective "$pts" +repage \
 	    -channel RGB -attenuate "$noise" +noise Gaussian +channel $up \
-	    "$name.p.miff"
+	    "$name.p.miff" || return 1
 	c "${set_}_base_$base.mpc" -crop "${W}x${H}+$ox+$oy" +repage \
 	    "$name.p.miff" -geometry "+$gx+$gy" -composite \
-	    -quality "$q" -strip "$name.jpg"
+	    -quality "$q" -strip "$name.jpg" || return 1
 	rm -f "$name.q.png" "$name.p.miff"
 }
 
@@ -425,7 +433,8 @@ gen_shot() {
 	    $neg $qual -strip "$name.$ext"
 }
 
-# gen_noqr SET IDX SEED: a photo (or screenshot) without a code, with
+# gen_noqr_field SET IDX SEED: a photo (0-5) or screenshot (6, 7)
+# without a code, with
 # code-like distractions: a random dot block, a checkerboard, stripes.
 gen_noqr_field() {
 	name=$(printf '%s_noqr_%02d' "$1" "$2")
@@ -442,7 +451,7 @@ gen_noqr_field() {
 		    -draw 'rectangle 0,110 1080,260' \
 		    \( -seed "$3" -size ${n}x${n} xc: +noise Random -colorspace gray \
 		       -threshold 50% -filter point -resize 600x600! \) \
-		    -geometry +240+700 -composite -strip "$name.png"
+		    -geometry +240+700 -composite -strip "$name.png" || return 1
 		return
 	fi
 	c "$1_base_$base.mpc" -crop "4000x3000+$ox+$oy" +repage \
@@ -462,7 +471,7 @@ gen_fieldset() {
 	esac
 	export MAGICK_THREAD_LIMIT=1
 	qrencode -l M -s 1 -m 0 -o "$1.m.png" -- "$(printf '%s-%s%03d' "$payload" "$pre" 0)"
-	mods=$("${IDENTIFY:-/usr/bin/identify}" -format %w "$1.m.png")
+	mods=$(c "$1.m.png" -format %w info:) || return 1
 	rm -f "$1.m.png"
 	for k in 0 1 2; do
 		bg gen_base "$1" "$k" $((seed0 + 7 * k + 1))
