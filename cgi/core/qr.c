@@ -234,8 +234,8 @@ finder_runs(const unsigned *r)
  * of 1:1:3:1:1 (each outer run 1/2..3/2 unit, the middle 2..4 units,
  * units of 2..40 pixels) that mark a QR finder.  A cell of the map
  * (QR_CELL pixels square) counts when a row hit and a column hit fall
- * in it or next to it: random texture and text rarely match both ways,
- * a finder always does.  Returns the map (mw x mh, malloc'd, 1 = hit)
+ * in it or next to it: random texture and text seldom match both ways,
+ * a finder in a readable code nearly always does.  Returns the map (mw x mh, malloc'd, 1 = hit)
  * or NULL when out of memory.
  */
 static unsigned char *
@@ -502,7 +502,7 @@ qr_decode_image(const void *buf, size_t len, char **payload, size_t *plen)
 	zbar_image_scanner_t	*sc;
 	struct img		 full, lv[QR_LEVELS], *enh;
 	enum img_type		 type;
-	unsigned		 w, h, lng, d, dd[QR_LEVELS];
+	unsigned		 w, h, lng, d, min, dd[QR_LEVELS];
 	static const unsigned	 jden[] = { 4, 8, 2, 1 };
 	static const unsigned	 pden[] = { 1, 2, 4, 8 };
 	static const unsigned	 pbig[] = { 2, 4, 1, 8 };
@@ -533,8 +533,9 @@ qr_decode_image(const void *buf, size_t len, char **payload, size_t *plen)
 	rc = QR_NONE;
 	for (i = 0; i < QR_LEVELS && rc == QR_NONE; i++) {
 		d = den[i];
-		if (d > 1 && lng / d < (d == 8 || (type == IMG_JPEG && d == 4 &&
-		    lng < QR_MIN_SIDE * 4) ? QR_TINY_SIDE : QR_MIN_SIDE))
+		min = d == 8 || (type == IMG_JPEG && d == 4 &&
+		    lng < QR_MIN_SIDE * 4) ? QR_TINY_SIDE : QR_MIN_SIDE;
+		if (d > 1 && lng / d < min)
 			continue;
 		if (d == 1 && type == IMG_JPEG && lng > QR_FULL_MAX)
 			continue;
