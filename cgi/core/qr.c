@@ -37,7 +37,9 @@
  * 1/4 for 165, 1/2 for 35, 1/8 for 20, inverted 10, windows 7, smoothed
  * 3.  CPU per image: median 39 ms, p99 394 ms, max 548 ms; a 12 MP
  * photo without a code runs every pass in 350-410 ms (the old decoder
- * 180-220 ms).
+ * 180-220 ms).  Held out, never tuned on: 109 of 110 in test_qr_field's
+ * heldout set, 239 of 240 on a second draw with other seeds (misses: a
+ * 5 % low-contrast blurred code, a dim noisy 21 % one).
  */
 #include <sys/types.h>
 
