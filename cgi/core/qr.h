@@ -16,9 +16,11 @@
  * in *plen (the data may itself hold NUL bytes: zbar runs in binary
  * mode); IMG_NOTIMAGE, IMG_TOOBIG, IMG_CORRUPT or IMG_SYSERR as
  * img_decode(); or QR_NONE.  On error *payload is NULL and *plen 0.
- * JPEG is tried at 1/4, 1/2 and full scale (not full over 2600 px),
- * PNG at full, 1/2 and 1/4 (1/2 first when large), then smoothed and
- * contrast-stretched, then inverted (dark mode).
+ * JPEG is tried at 1/4, 1/8, 1/2 and full scale (not full over
+ * 2600 px), PNG at full, 1/2, 1/4 and 1/8 (1/2 first when large), then
+ * inverted (dark mode), then in overlapping windows of a large photo
+ * (small codes; at 1/2 only windows with finder-pattern candidates),
+ * then smoothed and contrast-stretched.  See qr.c for the measurements.
  */
 int	 qr_decode_image(const void *buf, size_t len, char **payload,
 	    size_t *plen);

@@ -1,14 +1,17 @@
 #!/bin/sh
 # mkimages.sh - generate the image test corpus.
 #
-# usage: mkimages.sh OUTDIR PAYLOAD [all|qr|img]
+# usage: mkimages.sh OUTDIR PAYLOAD [all|qr|img|field|heldout]
 #
 # Needs qrencode and ImageMagick (/usr/bin/convert, or $CONVERT: on some
 # machines another "convert" comes first in PATH); exits non-zero when
 # they are missing or any step fails.  Noise uses fixed seeds, so the
 # corpus is the same on every run.  Sets: "qr" writes qr_*, noqr_* and
 # bad_*; "img" writes qr_plain.png, img_* and bad_*; "all" (default)
-# everything.  Independent images are made in parallel.  Files:
+# everything; "field" and "heldout" the phone-photo sets described at
+# gen_fieldset below (60 and 110 code images, 8 without; FIELD_COUNT in
+# the environment makes a larger field draw for exploring).
+# Independent images are made in parallel.  Files of the first sets:
 #
 #   qr_*.png, qr_*.jpg   images holding PAYLOAD as a QR code:
 #     qr_plain.png       plain qrencode output, 4 px modules
@@ -218,8 +221,304 @@ gen_hostile() {
 	rm -f base.jpg small.jpg
 }
 
+# --- field sets: phone photos and screenshots as students send them ---------
+# "field" (for tuning the decoder) and "heldout" (judging it) come from
+# one generator with different seeds, so they share the distributions
+# but no draws.  Set S writes S_NNN.jpg or S_NNN.png (NNN = 000 ..
+# count-1) holding PAYLOAD-FNNN (field) or PAYLOAD-HNNN (heldout), and
+# S_noqr_NN.jpg/.png without a code.  Kinds, drawn per image:
+#   40 % small   12 MP photo, code 5-10 % of the width (the field report)
+#   12 % medium  12 MP photo, code 12-30 %
+#   10 % screen  12 MP photo of a screen: grey, moire, code 8-22 %
+#   15 % shot    1080x2340 screenshot, PNG or JPEG, a quarter dark mode
+#   12 % shrunk  2000x1500 .. 1280x960 JPEG (re-sent), code 15-45 %
+#   11 % large   12 MP photo, code 30-55 %
+# Photos: printout or phone (bezel) at any angle, perspective, dim,
+# underexposed or low contrast, uneven light, blur (sigma 0.5-3 px at
+# 12 MP, the softness of a phone photo at 100 %) or motion blur, noise,
+# JPEG quality 68-92.  The photos without a code hold a random-dot block
+# and a checkerboard (finder-like distractions).  Backgrounds: three
+# 4400x3400 bases per set (normal, dim, low contrast tone; plasma,
+# objects, text-like marks and noise baked in), each photo a crop at a
+# drawn offset, so only the code patch (made at most 1000 px, then
+# enlarged) is processed per image: a set of 118 takes about a minute on
+# 2 cores.  Draws: Park-Miller in awk (exact in doubles, the same under
+# mawk and gawk); the pictures themselves also depend on the ImageMagick
+# version (noise, filters).
+FIELD_AWK='
+function rnd() { s = (s * 16807) % 2147483647; return s / 2147483647 }
+function ri(a, b) { return a + int(rnd() * (b - a + 1)) }
+function rf(a, b) { return a + rnd() * (b - a) }
+'
+
+# gen_base SET K SEED: SET_base_K.mpc, tone K (0 normal, 1 dim, 2 low
+# contrast).  All objects in one MVG string, colours already toned, so
+# that only the enlargement and the noise touch every pixel of the
+# 4400x3400 base (drawn at half size: the softness of a phone lens).
+gen_base() {
+	case $2 in
+	0) lo=6 hi=94 ;;
+	1) lo=2 hi=42 ;;
+	*) lo=28 hi=72 ;;
+	esac
+	mvg=$(awk -v seed="$3" -v lo=$lo -v hi=$hi "$FIELD_AWK"'
+	function col(a, b) {
+		return sprintf("fill #%02x%02x%02x ", tn(ri(a, b)), tn(ri(a, b)),
+		    tn(ri(a, b)))
+	}
+	function tn(v) { return int(255 * lo / 100 + v * (hi - lo) / 100) }
+	BEGIN {
+		s = seed
+		# objects: a desk mat, books, a cup
+		for (i = 0; i < 7; i++) {
+			x = ri(0, 2000); y = ri(0, 1500)
+			printf "%s rectangle %d,%d %d,%d ", col(40, 230),
+			    x, y, x + ri(150, 750), y + ri(100, 550)
+		}
+		printf "%s circle %d,%d %d,%d ", col(20, 240),
+		    ri(250, 1950), ri(250, 1450), ri(250, 1950), ri(250, 1450)
+		# a printed page: lines of word-like dark bars
+		x0 = ri(100, 1200); y0 = ri(100, 900)
+		printf "fill #%02x%02x%02x rectangle %d,%d %d,%d ", tn(244),
+		    tn(242), tn(234), x0, y0, x0 + 750, y0 + 650
+		printf "fill #%02x%02x%02x ", tn(32), tn(32), tn(32)
+		for (l = 0; l < 24; l++) {
+			x = x0 + 40; y = y0 + 35 + l * 25
+			while (x < x0 + 700) {
+				w = ri(10, 70)
+				if (x + w > x0 + 710) break
+				printf "rectangle %d,%d %d,%d ", x, y, x + w, y + 11
+				x += w + ri(7, 11)
+			}
+		}
+	}')
+	c -seed "$3" -size 550x425 plasma:fractal -blur 0x1.5 \
+	    -modulate 100,45 +level "$lo%,$hi%" -filter triangle \
+	    -resize 2200x1700! -draw "$mvg" -resize 4400x3400! \
+	    -attenuate 0.35 +noise Gaussian \
+	    "$1_base_$2.mpc" || return 1
+}
+
+# gen_field SET PREFIX IDX SEED: one code image.
+gen_field() {
+	set_=$1
+	name=$(printf '%s_%03d' "$1" "$3")
+	pl=$(printf '%s-%s%03d' "$payload" "$2" "$3")
+	eval "$(awk -v seed="$4" -v mods="$mods" "$FIELD_AWK"'
+	BEGIN {
+		s = seed
+		for (i = 0; i < 5; i++) rnd()
+		r = ri(0, 99)
+		kind = r < 40 ? "small" : r < 52 ? "medium" : r < 62 ? "screen" : \
+		    r < 77 ? "shot" : r < 89 ? "shrunk" : "large"
+		if (rnd() < 0.6) { W = 4000; H = 3000 } else { W = 4032; H = 3024 }
+		if (kind == "small") pct = rf(5, 10)
+		else if (kind == "medium") pct = rf(12, 30)
+		else if (kind == "screen") pct = rf(8, 22)
+		else if (kind == "large") pct = rf(30, 55)
+		else if (kind == "shrunk") {
+			pct = rf(15, 45); k = ri(0, 2)
+			W = k == 0 ? 2000 : k == 1 ? 1600 : 1280; H = W * 3 / 4
+		}
+		base = ri(0, 2)
+		printf "kind=%s W=%d H=%d base=%d ", kind, W, H, base
+		if (kind == "shot") {
+			side = ri(420, 900)
+			printf "side=%d sx=%d sy=%d dark=%d png=%d q=%d ", side,
+			    int((1080 - side) / 2) + ri(-40, 40), ri(420, 1250),
+			    rnd() < 0.25, rnd() < 0.6, ri(78, 92)
+			printf "hue=#%02x%02x%02x\n", ri(0, 60), ri(120, 200), ri(60, 140)
+			exit
+		}
+		sym = pct / 100 * W
+		Q = int(sym * (mods + 8) / mods)	# with the quiet zone
+		phone = kind == "screen" || rnd() < 0.4
+		B1 = int(Q * (phone ? rf(0.03, 0.15) : rf(0.05, 0.4)))
+		B2 = phone ? int(Q * rf(0.03, 0.10)) : 0
+		P = Q + 2 * (B1 + B2)
+		# Large patches are made at most 1000 px and enlarged last.
+		f = P > 1000 ? 1000 / P : 1
+		th = rnd() < 0.7 ? rf(-25, 25) : rf(0, 360)
+		th = th * 3.14159265 / 180
+		j = rf(0, 0.08); t = rf(0, 0.25); side = ri(0, 3)
+		split("0 1 1 0", ux); split("0 0 1 1", uy)
+		Qs = int(Q * f); B1s = int(B1 * f); B2s = int(B2 * f)
+		Ps = Qs + 2 * (B1s + B2s)
+		minx = miny = 1e9; maxx = maxy = -1e9; pts = ""
+		for (i = 1; i <= 4; i++) {
+			x = (ux[i] - 0.5) * P; y = (uy[i] - 0.5) * P
+			# tilt: the corners of one side pulled together
+			if ((side == 0 && uy[i] == 0) || (side == 2 && uy[i] == 1)) x *= 1 - t
+			if ((side == 1 && ux[i] == 1) || (side == 3 && ux[i] == 0)) y *= 1 - t
+			x += rf(-j, j) * P; y += rf(-j, j) * P
+			X = x * cos(th) - y * sin(th); Y = x * sin(th) + y * cos(th)
+			px[i] = X * f; py[i] = Y * f
+			if (X < minx) minx = X; if (X > maxx) maxx = X
+			if (Y < miny) miny = Y; if (Y > maxy) maxy = Y
+		}
+		for (i = 1; i <= 4; i++)
+			pts = pts sprintf("%d,%d %.1f,%.1f ", ux[i] * Ps, uy[i] * Ps,
+			    px[i] - minx * f, py[i] - miny * f)
+		bw = int(maxx - minx) + 2; bh = int(maxy - miny) + 2
+		# A patch larger than the photo is shrunk to fit.
+		g = (W - 20) / bw; if ((H - 20) / bh < g) g = (H - 20) / bh
+		if (g < 1) { bw = int(bw * g); bh = int(bh * g) }
+		up = f < 1 || g < 1 ? \
+		    sprintf("-filter triangle -resize %dx%d!", bw, bh) : ""
+		printf "Q=%d B1=%d B2=%d pts=\"%s\" up=\"%s\" ", Qs, B1s, B2s,
+		    pts, up
+		printf "gx=%d gy=%d ox=%d oy=%d ", ri(10, W - bw - 10),
+		    ri(10, H - bh - 10), ri(0, 4400 - W), ri(0, 3400 - H)
+		printf "paper=gray%d ", ri(86, 98)
+		if (base == 0) { lo = rf(3, 18); hi = rf(70, 95) }
+		else if (base == 1) { lo = rf(1, 6); hi = rf(26, 45) }
+		else { lo = rf(26, 40); hi = rf(56, 72) }
+		printf "lo=%.1f hi=%.1f ", lo, hi
+		printf "grad=%d shade=%d ", rnd() < 0.4, ri(62, 90)
+		if (rnd() < 0.15)
+			printf "blur=\"-motion-blur 0x%.1f+%d\" ", rf(1.5, 4.5) * f,
+			    ri(0, 179)
+		else
+			printf "blur=\"-blur 0x%.2f\" ", rf(0.5, 3.0) * f * \
+			    (kind == "shrunk" ? 0.5 : 1)
+		printf "noise=%.2f q=%d ", rf(0.3, 1.2), ri(68, 92)
+		printf "mang=%.1f mlev=%d\n", rf(1, 8), ri(68, 88)
+	}')"
+	qrencode -l M -s 1 -m 0 -o "$name.q.png" -- "$pl" || return 1
+	if [ "$kind" = shot ]; then
+		gen_shot || return 1
+		rm -f "$name.q.png"
+		return
+	fi
+	if [ "$kind" = screen ]; then
+		screen="+level 28%,82% ( -size ${Q}x${Q} pattern:horizontal3 -rotate $mang -gravity center -extent ${Q}x${Q} +level $mlev%,100% ) -compose multiply -composite -compose over"
+	else
+		screen=
+	fi
+	if [ "$grad" = 1 ]; then
+		P=$((Q + 2 * (B1 + B2)))
+		shade="( -size ${P}x${P} gradient:white-gray$shade ) -compose multiply -composite -compose over"
+	else
+		shade=
+	fi
+	# shellcheck disable=SC2086
+	c -seed "$4" "$name.q.png" -filter point -resize 800% \
+	    -bordercolor white -border 32 \
+	    -filter triangle -resize "${Q}x${Q}!" $screen \
+	    -bordercolor "$paper" -border "$B1" -bordercolor gray8 -border "$B2" \
+	    $shade +level "$lo%,$hi%" $blur \
+	    -alpha set -virtual-pixel transparent -filter point \
+	    -interpolate bilinear +distort Perspective "$pts" +repage \
+	    -channel RGB -attenuate "$noise" +noise Gaussian +channel $up \
+	    "$name.p.miff" || return 1
+	c "${set_}_base_$base.mpc" -crop "${W}x${H}+$ox+$oy" +repage \
+	    "$name.p.miff" -geometry "+$gx+$gy" -composite \
+	    -quality "$q" -strip "$name.jpg" || return 1
+	rm -f "$name.q.png" "$name.p.miff"
+}
+
+# A 1080x2340 screenshot (variables from gen_field's draw).
+gen_shot() {
+	if [ "$dark" = 1 ]; then neg=-negate; else neg=; fi
+	if [ "$png" = 1 ]; then ext=png; qual=; else ext=jpg; qual="-quality $q"; fi
+	# shellcheck disable=SC2086
+	c -size 1080x2340 xc:'#f2f2f2' \
+	    -fill '#ededed' -draw 'rectangle 0,0 1080,110' \
+	    -fill "$hue" -draw 'rectangle 0,110 1080,260' \
+	    -fill white -draw "roundrectangle 40,$((sy - 160)) 1040,$((sy + side + 140)) 30,30" \
+	    -fill '#cccccc' -draw "rectangle 120,$((sy - 110)) 700,$((sy - 80))" \
+	    -fill "$hue" -draw 'roundrectangle 120,2100 960,2200 20,20' \
+	    \( "$name.q.png" -filter point -bordercolor white -border 4 \
+	       -resize "${side}x${side}!" \) -geometry "+$sx+$sy" -composite \
+	    $neg $qual -strip "$name.$ext"
+}
+
+# gen_noqr_field SET IDX SEED: a photo (0-5) or screenshot (6, 7)
+# without a code, with
+# code-like distractions: a random dot block, a checkerboard, stripes.
+gen_noqr_field() {
+	name=$(printf '%s_noqr_%02d' "$1" "$2")
+	eval "$(awk -v seed="$3" "$FIELD_AWK"'
+	BEGIN {
+		s = seed
+		for (i = 0; i < 5; i++) rnd()
+		printf "base=%d ox=%d oy=%d gx=%d gy=%d n=%d th=%.1f q=%d\n",
+		    ri(0, 2), ri(0, 400), ri(0, 400), ri(100, 3000), ri(100, 2000),
+		    ri(20, 60), rf(-30, 30), ri(70, 92)
+	}')"
+	if [ "$2" -ge 6 ]; then
+		c -size 1080x2340 xc:'#f2f2f2' -fill '#07c160' \
+		    -draw 'rectangle 0,110 1080,260' \
+		    \( -seed "$3" -size ${n}x${n} xc: +noise Random -colorspace gray \
+		       -threshold 50% -filter point -resize 600x600! \) \
+		    -geometry +240+700 -composite -strip "$name.png" || return 1
+		return
+	fi
+	c "$1_base_$base.mpc" -crop "4000x3000+$ox+$oy" +repage \
+	    \( -seed "$3" -size ${n}x${n} xc: +noise Random -colorspace gray \
+	       -threshold 50% -filter point -resize 500x500! -blur 0x1 \
+	       -background none -rotate "$th" \) -geometry "+$gx+$gy" -composite \
+	    \( -size 480x480 pattern:checkerboard -filter point -resize 200% \
+	       -rotate "$th" \) -geometry "+$((gx / 2 + 200))+$((gy / 2 + 400))" \
+	    -composite -quality "$q" -strip "$name.jpg"
+}
+
+# gen_fieldset SET: the whole set, in $(nproc) worker loops.
+gen_fieldset() {
+	case $1 in
+	field) seed0=1000; pre=F; count=$FIELD_COUNT ;;
+	*) seed0=900000; pre=H; count=$HELDOUT_COUNT ;;
+	esac
+	export MAGICK_THREAD_LIMIT=1
+	qrencode -l M -s 1 -m 0 -o "$1.m.png" -- "$(printf '%s-%s%03d' "$payload" "$pre" 0)"
+	mods=$(c "$1.m.png" -format %w info:) || return 1
+	rm -f "$1.m.png"
+	for k in 0 1 2; do
+		bg gen_base "$1" "$k" $((seed0 + 7 * k + 1))
+	done
+	field_wait || return 1
+	nw=$(nproc 2>/dev/null || echo 2)
+	w=0
+	while [ $w -lt "$nw" ]; do
+		bg field_worker "$1" "$pre" "$count" "$seed0" "$w" "$nw"
+		w=$((w + 1))
+	done
+	field_wait || return 1
+	rm -f "$1"_base_*.mpc "$1"_base_*.cache
+}
+
+field_worker() {
+	i=$5
+	while [ "$i" -lt "$3" ]; do
+		gen_field "$1" "$2" "$i" $(($4 + 1000 + 31 * i)) || return 1
+		i=$(($i + $6))
+	done
+	i=$5
+	while [ "$i" -lt "$FIELD_NOQR" ]; do
+		gen_noqr_field "$1" "$i" $(($4 + 500 + 13 * i)) || return 1
+		i=$(($i + $6))
+	done
+}
+
+field_wait() {
+	frc=0
+	for p in $pids; do
+		wait "$p" || frc=1
+	done
+	pids=
+	return $frc
+}
+FIELD_COUNT=${FIELD_COUNT:-60}
+HELDOUT_COUNT=110
+FIELD_NOQR=8
+
+
 case $set in
 all|qr|img) ;;
+field|heldout)
+	gen_fieldset "$set"
+	exit $?
+	;;
 *) echo "$0: unknown set $set" >&2; exit 2 ;;
 esac
 qrencode -l M -s 4 -m 4 -o qr_plain.png -- "$payload"
