@@ -1159,9 +1159,10 @@ page_qr(struct req *r)
 static int
 page_find(struct req *r)
 {
-	char		 code[RESOLVE_CODE_MAX + 1], idn[19];
+	char		 code[RESOLVE_CODE_MAX + 1], idn[19], *payload = NULL;
 	char		 st[16];
 	const char	*c;
+	size_t		 plen = 0;
 	long long	 sid = 0, tid = 0, bid;
 	int		 rc, right;
 
@@ -1179,7 +1180,19 @@ page_find(struct req *r)
 	c = web_str(r, "collect_code");
 	idn[0] = '\0';
 	rc = 0;
-	if (c != NULL && resolve_extract(c, strlen(c), code) == 0)
+	/* The 采集码 as an image (another phone has the picture, not the
+	 * text): read here as /code reads it. */
+	if (c == NULL && web_has(r, "code_image")) {
+		if ((rc = read_code(r, &payload, &plen)) != 0) {
+			if (rc >= 500 || rc == 413 || rc == 400)
+				return rc;
+			return web_page(r, "student/find.cs");
+		}
+		if (resolve_extract(payload, plen, code) == 0)
+			rc = db_one(&set, STMT_FIND, "s", "iis", code, &sid,
+			    &tid, idn, sizeof(idn));
+		free(payload);
+	} else if (c != NULL && resolve_extract(c, strlen(c), code) == 0)
 		rc = db_one(&set, STMT_FIND, "s", "iis", code, &sid, &tid,
 		    idn, sizeof(idn));
 	else if (c == NULL && r->s.pending > 0)
@@ -1293,6 +1306,7 @@ static const struct field photo_fields[] = {
 };
 static const struct field find_fields[] = {
 	{ "collect_code", FT_TEXT, 200, 0, "采集码" },
+	{ "code_image", FT_FILE, UPLOAD_MAX, 0, "采集码图片" },
 	{ "id_number", FT_TEXT, 40, 0, "身份证号" },
 	{ "closed", FT_BOOL, 2, 0, NULL },
 };
