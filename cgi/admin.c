@@ -28,6 +28,7 @@
 #include "util.h"
 #include "valid.h"
 #include "web.h"
+#include "xlsxout.h"
 
 #define R_DESK	(R_OPERATOR | R_TEACHER)	/* the office, not the site */
 
@@ -610,10 +611,16 @@ static const struct field export_fields[] = {
 struct exp {
 	struct req	*r;
 	struct csvout	 c;
+	struct xlsxout	*x;	/* the .xlsx export; NULL: the CSV in c */
 	int		 rows;
 	int		 mask;	/* column index to mask, or -1 */
 	int		 state;	/* column index of the booking state, or -1 */
+	unsigned	 text;	/* bit i: column i holds a long number */
 };
+
+/* The MIME type of .xlsx (ECMA-376 / ISO/IEC 29500). */
+#define XLSX_CTYPE \
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 static const char *
 state_zh(const char *s)
@@ -639,11 +646,34 @@ exp_flush(struct exp *e)
 	size_t	 len;
 	int	 rc;
 
+	if (e->x != NULL)
+		return 0;	/* the workbook is sent when finished */
 	if (csvout_take(&e->c, &buf, &len) != 0)
 		return -1;
 	rc = web_write(e->r, buf, len);
 	free(buf);
 	return rc;
+}
+
+/* One cell of column i: a string cell in the workbook; in the CSV, long
+ * numbers in the ="..." form that Excel keeps as text (csvout.h). */
+static void
+exp_cell(struct exp *e, int i, const char *v)
+{
+
+	if (e->x != NULL)
+		(void)xlsxout_cell(e->x, v);	/* errors stick */
+	else if (e->text & (1U << i))
+		(void)csvout_text(&e->c, v);
+	else
+		(void)csvout_field(&e->c, v);
+}
+
+static int
+xlsx_sink(void *arg, const void *buf, size_t len)
+{
+
+	return web_write(arg, buf, len);
 }
 
 static int
@@ -656,59 +686,105 @@ exp_row(void *arg, int ncol, char **val, unsigned long *len)
 	for (i = 0; i < ncol; i++) {
 		if (i == e->mask) {
 			idnum_mask(val[i] ? val[i] : "", m, sizeof(m));
-			csvout_field(&e->c, m);
+			exp_cell(e, i, m);
 		} else if (i == e->state)
-			csvout_field(&e->c, state_zh(val[i]));
+			exp_cell(e, i, state_zh(val[i]));
 		else
-			csvout_field(&e->c, val[i]);
+			exp_cell(e, i, val[i]);
 	}
-	csvout_endrow(&e->c);
+	if (e->x != NULL)
+		(void)xlsxout_endrow(e->x);
+	else
+		csvout_endrow(&e->c);
 	if (++e->rows % 200 == 0)
 		return exp_flush(e);
 	return 0;
 }
 
-/* Stream one export.  kind 0: every student with state; 1: not booked. */
+/*
+ * Stream one export.  kind 0: every student with state; 1: not booked.
+ * CSV: UTF-8 with BOM, or enc=gbk / enc=gb18030, both written as GB18030
+ * (csvout.h); streamed as the rows come.  xlsx: the workbook is built
+ * first (xlsxout.h), so a database or disk failure is still a plain error
+ * page, then sent.
+ */
 static int
-export(struct req *r, int kind)
+export(struct req *r, int kind, int xlsx)
 {
 	static const char *const heads[2][10] = {
 		{ "采集码", "姓名", "身份证号", "学号", "学历类别", "学历层次",
 		  "班级", "状态", "预约时段", "拍摄号" },
 		{ "班级", "学号", "姓名", "采集码" },
 	};
+	/* 采集码, 身份证号, 学号; 学号, 采集码: kept as text. */
+	static const unsigned text[2] = { 1U << 0 | 1U << 2 | 1U << 3,
+	    1U << 1 | 1U << 3 };
 	struct exp	 e;
-	const char	*enc = web_str(r, "enc");
+	const char	*enc = xlsx ? NULL : web_str(r, "enc");
 	char		 fname[128];
-	int		 rc, i;
+	int		 rc, i, gb;
 
 	if ((rc = load_task(r)) != 0)
 		return rc;
-	if (enc != NULL && strcmp(enc, "gbk") != 0 && strcmp(enc, "utf8") != 0)
+	if (enc != NULL && strcmp(enc, "gbk") != 0 &&
+	    strcmp(enc, "gb18030") != 0 && strcmp(enc, "utf8") != 0)
 		return 400;
+	gb = enc != NULL && strcmp(enc, "utf8") != 0;
 	memset(&e, 0, sizeof(e));
 	e.r = r;
 	e.mask = (kind == 0 && !(r->s.role & R_DESK)) ? 2 : -1;
 	e.state = kind == 0 ? 7 : -1;
-	if (csvout_init(&e.c, enc != NULL && strcmp(enc, "gbk") == 0) != 0)
+	e.text = text[kind];
+	if (xlsx) {
+		e.x = xlsxout_open(hdf_get_value(r->hdf,
+		    "Config.Upload.TmpDir", "/tmp"),
+		    kind == 0 ? "学生名单" : "未预约名单");
+		if (e.x == NULL)
+			return 500;
+		for (i = 0; i < 10; i++)
+			if ((e.text & (1U << i)) &&
+			    xlsxout_text_column(e.x, i) != 0)
+				abort();
+	} else if (csvout_init(&e.c, gb) != 0)
 		return 500;
 	for (i = 0; i < 10 && heads[kind][i] != NULL; i++)
-		csvout_field(&e.c, heads[kind][i]);
-	csvout_endrow(&e.c);
-	snprintf(fname, sizeof(fname), "%s-%s.csv",
-	    hdf_get_value(r->hdf, "Tasks.0.code", "task"),
-	    kind == 0 ? "学生名单" : "未预约名单");
-	web_stream_begin(r, enc != NULL && strcmp(enc, "gbk") == 0 ?
-	    "text/csv; charset=gbk" : "text/csv; charset=utf-8", fname);
-	rc = adb_export(r->id[0], kind, exp_row, &e);
-	if (rc < 0)
-		log_warn("admin: export of task %lld failed (db %d)",
-		    r->id[0], rc);
+		if (e.x != NULL)
+			(void)xlsxout_cell(e.x, heads[kind][i]);
+		else
+			csvout_field(&e.c, heads[kind][i]);
+	if (e.x != NULL)
+		(void)xlsxout_endrow(e.x);
 	else
-		(void)exp_flush(&e);
-	csvout_free(&e.c);
-	log_info("admin: user %lld exported task %lld (%d rows)",
-	    r->s.user_id, r->id[0], e.rows);
+		csvout_endrow(&e.c);
+	snprintf(fname, sizeof(fname), "%s-%s.%s",
+	    hdf_get_value(r->hdf, "Tasks.0.code", "task"),
+	    kind == 0 ? "学生名单" : "未预约名单", xlsx ? "xlsx" : "csv");
+	if (xlsx) {
+		rc = adb_export(r->id[0], kind, exp_row, &e);
+		if (rc < 0 || xlsxout_finish(e.x) != 0) {
+			log_warn("admin: xlsx export of task %lld failed "
+			    "(db %d)", r->id[0], rc);
+			xlsxout_free(e.x);
+			return rc < 0 ? web_dberr(rc) : 500;
+		}
+		web_stream_begin(r, XLSX_CTYPE, fname);
+		if (xlsxout_send(e.x, xlsx_sink, r) != 0)
+			log_warn("admin: xlsx export of task %lld broke off",
+			    r->id[0]);
+		xlsxout_free(e.x);
+	} else {
+		web_stream_begin(r, gb ? "text/csv; charset=gb18030" :
+		    "text/csv; charset=utf-8", fname);
+		rc = adb_export(r->id[0], kind, exp_row, &e);
+		if (rc < 0)
+			log_warn("admin: export of task %lld failed (db %d)",
+			    r->id[0], rc);
+		else
+			(void)exp_flush(&e);
+		csvout_free(&e.c);
+	}
+	log_info("admin: user %lld exported task %lld (%d rows, %s)",
+	    r->s.user_id, r->id[0], e.rows, xlsx ? "xlsx" : "csv");
 	return WEB_STREAMED;
 }
 
@@ -716,14 +792,28 @@ static int
 page_export(struct req *r)
 {
 
-	return export(r, 0);
+	return export(r, 0, 0);
 }
 
 static int
 page_unbooked(struct req *r)
 {
 
-	return export(r, 1);
+	return export(r, 1, 0);
+}
+
+static int
+page_export_xlsx(struct req *r)
+{
+
+	return export(r, 0, 1);
+}
+
+static int
+page_unbooked_xlsx(struct req *r)
+{
+
+	return export(r, 1, 1);
 }
 
 /* --- students ------------------------------------------------------------ */
@@ -980,6 +1070,10 @@ static const struct page pages[] = {
 	  R_DESK, page_export },
 	{ "/admin/tasks/#/unbooked.csv", M_GET, FIELDS(export_fields), PG_RAW,
 	  R_DESK, page_unbooked },
+	{ "/admin/tasks/#/export.xlsx", M_GET, NOFIELDS, PG_RAW, R_DESK,
+	  page_export_xlsx },
+	{ "/admin/tasks/#/unbooked.xlsx", M_GET, NOFIELDS, PG_RAW, R_DESK,
+	  page_unbooked_xlsx },
 	{ "/admin/tasks/#/close", M_GET | M_POST, FIELDS(close_fields),
 	  PG_FORM, R_OPERATOR, page_close },
 	{ "/admin/reconcile", M_GET | M_POST, FIELDS(reconcile_fields),

@@ -71,7 +71,7 @@ TUCAI_PKGS=(build-essential autoconf automake libtool pkg-config libfcgi-dev
 	libcurl4-openssl-dev libcsv-dev libarchive-dev libpng-dev libjpeg-dev libexif-dev
 	nginx-light spawn-fcgi multiwatch imagemagick chromium
 	fonts-wqy-microhei gsfonts wrk zip unzip qrencode zbar-tools curl python3
-	valgrind)
+	valgrind libxlsxwriter-dev python3-openpyxl)
 
 msg() { printf 'tucai: %s\n' "$*" >&2; }
 die() { printf 'tucai: error: %s\n' "$*" >&2; exit 1; }

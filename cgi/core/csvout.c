@@ -54,7 +54,7 @@ csvout_field(struct csvout *c, const char *utf8)
 	const char	*s = utf8 == NULL ? "" : utf8, *p;
 	char		*enc = NULL;
 	size_t		 n = strlen(s);
-	int		 quote, rep, rc = -1;
+	int		 quote, rc = -1;
 
 	if (c->err)
 		return -1;
@@ -63,14 +63,14 @@ csvout_field(struct csvout *c, const char *utf8)
 		return -1;
 	}
 	if (c->gbk) {
-		if ((rep = utf8_to_gbk(s, n, &enc, &n)) < 0) {
+		if (utf8_to_gb18030(s, n, &enc, &n) != 0) {
 			c->err = 1;
 			return -1;
 		}
-		c->replaced += rep;
 		s = enc;
 	}
-	/* The ASCII bytes looked at below mean the same in GBK. */
+	/* The ASCII bytes looked at below mean the same in GB18030: its
+	 * multi-byte forms never contain ',', '"', CR, LF or space. */
 	quote = n > 0 && (s[0] == ' ' || s[n - 1] == ' ' ||
 	    strpbrk(s, ",\"\r\n") != NULL);
 	if (c->nfields++ > 0 && put(c, ",", 1) == -1)
@@ -94,6 +94,30 @@ csvout_field(struct csvout *c, const char *utf8)
 out:
 	free(enc);
 	return rc;
+}
+
+int
+csvout_text(struct csvout *c, const char *utf8)
+{
+	const char	*p;
+
+	if (utf8 == NULL || *utf8 == '\0')
+		return csvout_field(c, utf8);
+	for (p = utf8; *p != '\0'; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= 'a' && *p <= 'z') || *p == '_' || *p == '*' ||
+		    *p == '-'))
+			return csvout_field(c, utf8);
+	/* Only the characters above: no quote to double, one literal, and
+	 * ASCII is the same bytes in GB18030. */
+	if (c->err)
+		return -1;
+	if (c->nfields++ > 0 && put(c, ",", 1) == -1)
+		return -1;
+	if (put(c, "\"=\"\"", 4) == -1 || put(c, utf8, p - utf8) == -1 ||
+	    put(c, "\"\"\"", 3) == -1)
+		return -1;
+	return 0;
 }
 
 int

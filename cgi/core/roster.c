@@ -42,15 +42,18 @@ static const struct colinfo {
 	const char	*title;		/* header text */
 	enum ckind	 kind;
 	size_t		 min;		/* characters */
-	size_t		 max;
+	size_t		 max;		/* = the column's VARCHAR(n) */
 } cols[COL__MAX] = {
+	/* Maxima in characters, as utf8mb4 VARCHAR counts them (schema/
+	 * 001-init.sql, table student): a name of several parts joined by
+	 * "·" (少数民族 transliterations) passes 32 characters. */
 	{ "采集码", CK_CODE, 4, 64 },		/* COL_CODE */
-	{ "姓名", CK_TEXT, 1, 32 },		/* COL_NAME */
+	{ "姓名", CK_TEXT, 1, 64 },		/* COL_NAME */
 	{ "身份证号", CK_IDNUM, 18, 18 },	/* COL_ID */
 	{ "学号", CK_CODE, 1, 32 },		/* COL_NO */
 	{ "学历类别", CK_TEXT, 1, 32 },		/* COL_CAT */
 	{ "学历层次", CK_TEXT, 1, 32 },		/* COL_LEVEL */
-	{ "班级", CK_TEXT, 1, 32 },		/* COL_CLASS */
+	{ "班级", CK_TEXT, 1, 64 },		/* COL_CLASS */
 };
 
 /* Leading records without any known column name (a title row) allowed
@@ -204,6 +207,21 @@ trim(char *s)
 	}
 	memmove(s, s + start, len - start);
 	s[len - start] = '\0';
+}
+
+/* Undo the ="..." form in which exports write long numbers for Excel
+ * (csvout_text): a field that is exactly =" value " with no other quote
+ * becomes the value, in place. */
+static void
+unformula(char *s)
+{
+	size_t	 len = strlen(s);
+
+	if (len < 3 || s[0] != '=' || s[1] != '"' || s[len - 1] != '"' ||
+	    memchr(s + 2, '"', len - 3) != NULL)
+		return;
+	memmove(s, s + 2, len - 3);
+	s[len - 3] = '\0';
 }
 
 /* Returns 1 if s has min..max characters all of [A-Za-z0-9_-]. */
@@ -405,8 +423,11 @@ record_take(struct pstate *st)
 			continue;
 		if (!utf8_valid(st->f[i], strlen(st->f[i])))
 			why = "含有无法识别的字符（文件编码不正确）";
-		else
+		else {
 			trim(st->f[i]);
+			if (cols[i].kind != CK_TEXT)
+				unformula(st->f[i]);
+		}
 		if (st->f[i][0] != '\0')
 			empty = 0;
 	}

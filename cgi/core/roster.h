@@ -21,12 +21,12 @@
 struct roster_row {
 	int	 line;		/* physical line of the record's start */
 	char	*collect_code;	/* 采集码: 4..64 of [A-Za-z0-9_-] */
-	char	*name;		/* 姓名: 1..32 characters */
+	char	*name;		/* 姓名: 1..64 characters */
 	char	*id_number;	/* 身份证号: valid per idnum_check() */
 	char	*student_no;	/* 学号: 1..32 of [A-Za-z0-9_-] */
 	char	*edu_category;	/* 学历类别: 1..32 characters */
 	char	*edu_level;	/* 学历层次: 1..32 characters */
-	char	*class_name;	/* 班级: 1..32 characters */
+	char	*class_name;	/* 班级: 1..64 characters */
 };
 
 /* One refused record, e.g. {5, "身份证号校验位错误"}, in line order. */
@@ -60,7 +60,10 @@ struct roster {
  * Line numbers are physical lines ("\r\n", "\n" or a lone "\r" each end
  * one; the header is normally line 1); a record containing a quoted
  * newline reports the line it starts on.  Records whose known fields are
- * all empty (",,,,,," as Excel leaves them) are skipped silently.  Each
+ * all empty (",,,,,," as Excel leaves them) are skipped silently.
+ * 采集码, 身份证号 and 学号 written as ="..." (tucai's own CSV export, see
+ * csvout.h) are read as the bare value.  Lengths are counted in
+ * characters, as the database's utf8mb4 columns count them.  Each
  * other record either becomes a row or a reject with the first problem
  * found.  A 采集码 seen before (compared ignoring ASCII case, as the
  * database does) rejects the later record: "采集码重复（与第N行）".

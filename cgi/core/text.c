@@ -273,6 +273,20 @@ utf8_to_gbk(const char *in, size_t inlen, char **out, size_t *outlen)
 	return conv("GBK", "UTF-8", CONV_QMARK, in, inlen, out, outlen);
 }
 
+int
+utf8_to_gb18030(const char *in, size_t inlen, char **out, size_t *outlen)
+{
+
+	*out = NULL;
+	if (outlen != NULL)
+		*outlen = 0;
+	if (!utf8_valid(in, inlen))
+		return -1;
+	/* Every code point has a GB18030 form: strict never replaces. */
+	return conv("GB18030", "UTF-8", CONV_STRICT, in, inlen, out, outlen)
+	    < 0 ? -1 : 0;
+}
+
 enum text_enc
 text_detect(const char *buf, size_t len, size_t *skip)
 {

@@ -4,13 +4,18 @@
  * Inside tucai all text is UTF-8.  GBK appears only at the edges: rosters
  * saved by Excel in China, and exports meant to be opened there.
  * Decoding uses GB18030, a superset of GBK (and of CP936), so every GBK
- * file decodes.  Encoding produces GBK (what Excel on a Chinese Windows
- * reads), and characters GBK lacks become '?' (see utf8_to_gbk).
+ * file decodes.  Encoding produces GBK (characters GBK lacks become '?',
+ * see utf8_to_gbk) or, for exports, GB18030, which loses nothing.
  */
 #ifndef TUCAI_TEXT_H
 #define TUCAI_TEXT_H
 
 #include <stddef.h>
+
+/* Bytes a buffer needs for n characters of UTF-8 and the NUL: a 4-byte
+ * character (CJK Extension B, 𠮷 U+20BB7) is as likely in a name as a
+ * 3-byte one, so size every buffer of roster text with this. */
+#define UTF8_BUF(n)	(4 * (n) + 1)
 
 enum text_enc {
 	TEXT_UNKNOWN = 0,	/* neither UTF-8 nor GB18030 */
@@ -75,5 +80,20 @@ int	 gbk_to_utf8_marked(const char *in, size_t inlen, char **out,
  * memory) with *out = NULL.
  */
 int	 utf8_to_gbk(const char *in, size_t inlen, char **out, size_t *outlen);
+
+/*
+ * Encode UTF-8 to GB18030, the national standard (GB 18030-2005) that
+ * extends GBK to all of Unicode: every character GBK has keeps its GBK
+ * bytes, so whatever read the GBK export reads this one the same way, and
+ * the rest (𠮷 and the other CJK Extension B characters, emoji) get
+ * four-byte sequences instead of '?'.  A reader that decodes strictly as
+ * code page 936 shows only those few as unknown characters; Excel's
+ * import with 简体中文(GB18030) (code page 54936) and WPS show them
+ * right.  Returns 0 with *out malloc'd and
+ * NUL-terminated (caller frees), or -1 (input not valid UTF-8, out of
+ * memory) with *out = NULL.
+ */
+int	 utf8_to_gb18030(const char *in, size_t inlen, char **out,
+	    size_t *outlen);
 
 #endif

@@ -126,7 +126,7 @@ main(void)
 	size_t		 len, i;
 	int		 rc;
 
-	plan(56);
+	plan(59);
 
 	/* The demo fixture. */
 	buf = fixture("roster-demo.csv", &len);
@@ -298,7 +298,9 @@ main(void)
 	    "CODE11,吴婷," ID3 ",S1,普通本科\n"			/* 12 */
 	    "CODE12,孙明轩," ID3 ",S/1,普通本科,普通高校,一班\n"	/* 13 */
 	    ROW("CODE13", "一二三四五六七八九十一二三四五六七八九十"
-	    "一二三四五六七八九十一二三", ID3) "\n"		/* 14 */
+	    "一二三四五六七八九十一二三四五六七八九十"
+	    "一二三四五六七八九十一二三四五六七八九十"
+	    "一二三四五", ID3) "\n"				/* 14 */
 	    ROW("CODE14", "a\x01" "b", ID3) "\n"			/* 15 */
 	    ROW("CODE15", "\xE6\x9D", ID3) "\n"			/* 16 */
 	    ROW("CODE16", "马\"晓峰", ID3) "\n"			/* 17 */
@@ -329,8 +331,8 @@ main(void)
 	ok(rc == 0 && has_reject(&r, 11, "缺少字段：姓名"), "empty name");
 	ok(rc == 0 && has_reject(&r, 12, "缺少字段：学历层次"), "short row");
 	ok(rc == 0 && has_reject(&r, 13, "学号格式不正确"), "bad 学号");
-	ok(rc == 0 && has_reject(&r, 14, "姓名过长（最多32个字）"),
-	    "33-character name too long");
+	ok(rc == 0 && has_reject(&r, 14, "姓名过长（最多64个字）"),
+	    "65-character name too long");
 	ok(rc == 0 && has_reject(&r, 15, "姓名含有控制字符"),
 	    "control character in name");
 	ok(rc == 0 && has_reject(&r, 16,
@@ -354,6 +356,27 @@ main(void)
 		if (r.rejects[i].line <= r.rejects[i - 1].line)
 			break;
 	ok(rc == 0 && i == r.nrejects, "rejects in line order");
+	roster_free(&r);
+
+	/* Long names, counted in characters: 64 four-byte characters (256
+	 * bytes) fit; "·" names; the ="..." form of tucai's own export. */
+#define X8 "𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷"
+	rc = parse(HDR "\n" ROW("CODE1", X8 X8 X8 X8 X8 X8 X8 X8, ID1) "\n"
+	    ROW("CODE2", "阿依古丽·买买提·艾合买提江·阿卜杜热合曼·"
+	    "吐尔逊·库尔班·热合曼", ID2) "\n"
+	    "\"=\"\"CODE3\"\"\",张三,\"=\"\"" ID3 "\"\"\",\"=\"\"0012\"\"\","
+	    "普通本科,普通高校,\"=\"\"一班\"\"\"\n", &r, err, sizeof(err));
+#undef X8
+	ok(rc == 0 && r.nrows == 3 && r.nrejects == 0 &&
+	    strlen(r.rows[0].name) == 256,
+	    "64 characters of CJK Extension B (256 bytes) accepted");
+	ok(rc == 0 && r.nrows == 3 && strcmp(r.rows[2].id_number, ID3) == 0 &&
+	    strcmp(r.rows[2].collect_code, "CODE3") == 0 &&
+	    strcmp(r.rows[2].student_no, "0012") == 0,
+	    "=\"...\" of the export read as the bare 采集码, ID number, 学号");
+	ok(rc == 0 && r.nrows == 3 &&
+	    strcmp(r.rows[2].class_name, "=\"一班\"") == 0,
+	    "... but text columns keep what they hold");
 	roster_free(&r);
 
 	/* A duplicate of a rejected row is still a duplicate. */
