@@ -207,7 +207,7 @@ page_task(struct req *r)
 static const struct field task_fields[] = {
 	{ "code", FT_CODE, 32, F_REQ, "任务代码" },
 	{ "school", FT_INT, 0, F_REQ, "学校" },
-	{ "title", FT_TEXT, 600, F_REQ, "任务名称" },
+	{ "title", FT_TEXT, 200, F_REQ, "任务名称" },	/* characters */
 	{ "first_day", FT_DATE, 10, F_REQ, "开始日期" },
 	{ "last_day", FT_DATE, 10, F_REQ, "结束日期" },
 	{ "fee", FT_MONEY, 12, F_REQ, "费用" },
@@ -367,7 +367,7 @@ page_slot_del(struct req *r)
 
 static const struct field close_fields[] = {
 	{ "confirm_code", FT_CODE, 32, 0, "任务代码" },
-	{ "reason", FT_TEXT, 600, 0, "原因" },
+	{ "reason", FT_TEXT, 200, 0, "原因" },
 	{ "force", FT_BOOL, 0, 0, "强制结束" },
 };
 
@@ -854,13 +854,13 @@ page_students(struct req *r)
 }
 
 static const struct field student_fields[] = {
-	{ "name", FT_TEXT, 128, 0, "姓名" },
+	{ "name", FT_TEXT, 64, 0, "姓名" },		/* characters */
 	{ "id_number", FT_TEXT, 18, 0, "身份证号" },
 	{ "student_no", FT_TEXT, 32, 0, "学号" },
-	{ "class_name", FT_TEXT, 128, 0, "班级" },
-	{ "edu_category", FT_TEXT, 128, 0, "学历类别" },
-	{ "edu_level", FT_TEXT, 128, 0, "学历层次" },
-	{ "reason", FT_TEXT, 600, 0, "修改原因" },
+	{ "class_name", FT_TEXT, 64, 0, "班级" },
+	{ "edu_category", FT_TEXT, 32, 0, "学历类别" },
+	{ "edu_level", FT_TEXT, 32, 0, "学历层次" },
+	{ "reason", FT_TEXT, 200, 0, "修改原因" },
 	{ "done", FT_INT, 0, 0, NULL },
 };
 

@@ -23,6 +23,7 @@
 #include "scope.h"
 #include "site.h"
 #include "site_db.h"
+#include "text.h"
 #include "util.h"
 #include "zipout.h"
 
@@ -577,7 +578,7 @@ zip_entry(struct zipout *z, struct csvout *csv,
 {
 	unsigned char	*jpg;
 	size_t		 len;
-	char		 dir[200], name[300];
+	char		 dir[UTF8_BUF(64)], name[UTF8_BUF(64) + 32];
 	int		 rc;
 
 	if ((rc = site_zip_photo(row->photo_id, &jpg, &len)) <= 0) {
@@ -592,8 +593,8 @@ zip_entry(struct zipout *z, struct csvout *csv,
 	free(jpg);
 	if (rc != 0)
 		return -1;
-	csvout_field(csv, row->collect_code);
-	csvout_field(csv, row->student_no);
+	csvout_text(csv, row->collect_code);	/* Excel keeps them text */
+	csvout_text(csv, row->student_no);
 	csvout_field(csv, row->name);
 	csvout_field(csv, row->class_name);
 	csvout_field(csv, name);

@@ -623,8 +623,9 @@ page_code(struct req *r)
 static int
 load_student(struct req *r)
 {
-	char	 code[65], name[65], idn[19], no[33], cat[33], lvl[33];
-	char	 cls[65], masked[96], last4[5];
+	char	 code[65], name[UTF8_BUF(64)], idn[19], no[33];
+	char	 cat[UTF8_BUF(32)], lvl[UTF8_BUF(32)], cls[UTF8_BUF(64)];
+	char	 masked[UTF8_BUF(64)], last4[5];
 	int	 rc;
 
 	rc = db_one(&set, STMT_STUDENT, "ii", "sssssss", r->s.student_id,

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "admin_db.h"
+#include "text.h"
 #include "util.h"
 #include "valid.h"
 
@@ -482,7 +483,7 @@ adb_export(long long task, int kind, db_row_cb cb, void *arg)
 int
 adb_search(HDF *hdf, const char *prefix, const struct adb_search *s)
 {
-	char		 like[200], pre[200];
+	char		 like[2 * UTF8_BUF(64) + 4], pre[2 * UTF8_BUF(64) + 4];
 	const char	*q = s->q ? s->q : "", *st = s->state ? s->state : "";
 	const char	*cl = s->class_name ? s->class_name : "", *p;
 	size_t		 n = 0;

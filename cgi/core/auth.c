@@ -10,6 +10,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "text.h"
 
 enum stmt {
 	STMT_USER_BY_NAME,
@@ -136,7 +137,7 @@ auth_login(const char *username, const char *pw, const char *client,
 int
 auth_load_user(struct req *r)
 {
-	char		 name[65], role[16], school[101];
+	char		 name[UTF8_BUF(64)], role[16], school[UTF8_BUF(100)];
 	long long	 sid = 0, disabled = 0;
 	size_t		 i;
 	int		 rc;

@@ -489,6 +489,34 @@ skip_in(const char *fmt, va_list *ap)
 		}
 }
 
+/*
+ * Copy a string column into a caller's buffer of sz bytes.  A value that
+ * does not fit means the buffer was sized wrong (size buffers of text with
+ * UTF8_BUF, text.h): it is logged and cut at a character boundary, never
+ * inside a UTF-8 sequence, which MariaDB would refuse when the value is
+ * written back ("Incorrect string value", a 500 on a long name).
+ */
+static void
+copy_out(struct db_set *set, int stmt, int col, char *s, size_t sz,
+    const char *v)
+{
+	size_t	 n;
+
+	if (sz == 0)
+		return;
+	n = v == NULL ? 0 : strlen(v);
+	if (n >= sz) {
+		log_warn("db: %s statement %d column %d: %zu bytes cut to "
+		    "fit %zu", set->name, stmt, col, n, sz - 1);
+		n = sz - 1;
+		while (n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80)
+			n--;
+	}
+	if (n > 0)
+		memcpy(s, v, n);
+	s[n] = '\0';
+}
+
 int
 db_one(struct db_set *set, int stmt, const char *in, const char *out, ...)
 {
@@ -518,7 +546,7 @@ db_one(struct db_set *set, int stmt, const char *in, const char *out, ...)
 			case 's':
 				s = va_arg(ap, char *);
 				sz = va_arg(ap, size_t);
-				snprintf(s, sz, "%s", r.val[i] ? r.val[i] : "");
+				copy_out(set, stmt, i, s, sz, r.val[i]);
 				break;
 			case 'S':
 				sp = va_arg(ap, char **);

@@ -8,7 +8,8 @@
  *
  *   in:  'i' long long        's' const char * (NULL = SQL NULL)
  *        'b' const void *, size_t (blob)
- *   out: 'i' long long *      's' char *, size_t (buffer, truncated, NUL-terminated)
+ *   out: 'i' long long *      's' char *, size_t (buffer, NUL-terminated; a
+ *        value too long is logged and cut at a UTF-8 character boundary)
  *        'S' char ** (malloc'd, caller frees; NULL for SQL NULL)
  *        'B' unsigned char **, size_t * (malloc'd blob, caller frees)
  *

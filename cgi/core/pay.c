@@ -24,6 +24,7 @@
 #include "db.h"
 #include "log.h"
 #include "pay.h"
+#include "text.h"
 #include "util.h"
 #include "web.h"
 
@@ -678,7 +679,7 @@ int
 pay_start(long long booking_id, char *url, size_t urlsz)
 {
 	const struct pay_provider	*pp = pay_provider();
-	char				 ref[33], desc[200], state[32];
+	char				 ref[33], desc[UTF8_BUF(200)], state[32];
 	long long			 amount;
 	int				 rc, tries;
 
@@ -964,7 +965,7 @@ static int
 onsite_once(long long booking_id, long long amount_fen, const char *method,
     const struct actor *who)
 {
-	char		 ref[33], state[16], title[200], after[64];
+	char		 ref[33], state[16], title[UTF8_BUF(200)], after[64];
 	long long	 fee, school, paid, again;
 	size_t		 i;
 	int		 rc;

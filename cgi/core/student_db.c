@@ -51,7 +51,7 @@ roster_store_once(long long task_id, struct roster *ro,
     const struct actor *who, int *inserted, int *updated)
 {
 	const struct roster_row	*row;
-	char		 old[6][80];
+	char		 old[6][UTF8_BUF(64)];	/* widest column: 64 */
 	const char	*neu[6], *fields[6] = { "name", "id_number",
 			    "student_no", "edu_category", "edu_level",
 			    "class_name" };
@@ -151,10 +151,13 @@ static const char *
 fix_check(enum fixfield k, const char **v, char idbuf[19])
 {
 	static const char *const msgs[FX__MAX] = {
-		"姓名应为1至32个字符", "", "学号只能包含字母、数字、-和_，最多32位",
+		"姓名应为1至64个字符", "", "学号只能包含字母、数字、-和_，最多32位",
 		"学历类别应为1至32个字符", "学历层次应为1至32个字符",
-		"班级应为1至32个字符",
+		"班级应为1至64个字符",
 	};
+	/* In characters, as the VARCHAR columns of student (schema/
+	 * 001-init.sql) and the roster import (roster.c) count them. */
+	static const size_t maxch[FX__MAX] = { 64, 18, 32, 32, 32, 64 };
 	const char	*s = *v, *why = NULL, *p;
 	size_t		 n;
 
@@ -165,7 +168,7 @@ fix_check(enum fixfield k, const char **v, char idbuf[19])
 		return NULL;
 	}
 	n = utf8_chars(s);
-	if (n < 1 || n > 32 || utf8_has_control(s))
+	if (n < 1 || n > maxch[k] || utf8_has_control(s))
 		return msgs[k];
 	if (k == FX_NO)
 		for (p = s; *p != '\0'; p++)
@@ -181,7 +184,7 @@ student_correct_once(long long sid, const struct student_fix *fx,
     const char *reason, const struct actor *who, int *changed,
     const char **why)
 {
-	char		 old[FX__MAX][80], idbuf[19];
+	char		 old[FX__MAX][UTF8_BUF(64)], idbuf[19];
 	const char	*neu[FX__MAX] = { fx->name, fx->id_number,
 			    fx->student_no, fx->edu_category, fx->edu_level,
 			    fx->class_name };

@@ -108,7 +108,7 @@ const char *
 valid_field(const struct field *f, char *raw, struct fval *fv)
 {
 	char		*v, *end;
-	int		 a, b, c;
+	int		 a, b, c, text;
 	long long	 n;
 	size_t		 len;
 
@@ -117,10 +117,16 @@ valid_field(const struct field *f, char *raw, struct fval *fv)
 	fv->s = v;
 	if (len == 0)
 		return (f->flags & F_REQ) ? "请填写此项" : NULL;
-	if (f->max > 0 && len > f->max)
+	/* Text is limited in characters, as the utf8mb4 columns it goes to
+	 * count them (a name of 64 characters of 𠮷 is 256 bytes); other
+	 * types are ASCII, where both are the same. */
+	text = f->type == FT_TEXT || f->type == FT_LINES;
+	if (f->max > 0 && len > (text ? UTF8_BUF((size_t)f->max) - 1 : f->max))
 		return "内容过长";
 	if (!utf8_valid(v, len))
 		return "包含无效字符";
+	if (text && f->max > 0 && utf8_chars(v) > f->max)
+		return "内容过长";
 	switch (f->type) {
 	case FT_INT:
 		if (len > 15)

@@ -39,7 +39,7 @@ enum ftype {
 struct field {
 	const char	*name;
 	enum ftype	 type;
-	unsigned	 max;	/* bytes (text) or bytes of file */
+	unsigned	 max;	/* characters (FT_TEXT, FT_LINES), else bytes */
 	unsigned	 flags;
 	const char	*label;	/* Chinese name for error messages */
 };

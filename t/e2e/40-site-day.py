@@ -394,7 +394,8 @@ csv = p.stdout
 ok(csv.startswith(b"\xef\xbb\xbf"), "index.csv is UTF-8 with a BOM")
 text = csv.decode("utf-8-sig")
 like(text, r"^采集码,学号,姓名,班级,文件\r\n", "index.csv header")
-like(text, "%s,%s,张三,工商管理1班,%s.jpg" % (zs["code"], zs["no"], zs["id"]), "index row for 张三")
+like(text, '"=""%s""","=""%s""",张三,工商管理1班,%s.jpg' % (zs["code"], zs["no"], zs["id"]),
+     "index row for 张三 (采集码 and 学号 as =\"...\": Excel keeps them text)")
 is_(len(text.strip().splitlines()), 4, "header + 3 photos")
 with zipfile.ZipFile(zpath) as z:
     one = z.read(zs["id"] + ".jpg")

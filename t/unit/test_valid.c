@@ -38,8 +38,14 @@ main(void)
 	ok(check(FT_TEXT, 10, F_REQ, "", &fv) != NULL, "required empty refused");
 	ok(check(FT_TEXT, 10, 0, "", &fv) == NULL && !fv.set,
 	    "optional empty is not set");
-	ok(check(FT_TEXT, 9, 0, "李小芳", &fv) == NULL, "9 bytes of Chinese fit");
-	ok(check(FT_TEXT, 8, 0, "李小芳", &fv) != NULL, "over max bytes refused");
+	ok(check(FT_TEXT, 3, 0, "李小芳", &fv) == NULL,
+	    "3 characters of Chinese (9 bytes) fit a max of 3");
+	ok(check(FT_TEXT, 2, 0, "李小芳", &fv) != NULL,
+	    "over max characters refused");
+	ok(check(FT_TEXT, 3, 0, "𠮷·李", &fv) == NULL,
+	    "a 4-byte character counts as one");
+	ok(check(FT_CODE, 3, 0, "abcd", &fv) != NULL,
+	    "codes count bytes (ASCII)");
 	ok(check(FT_TEXT, 100, 0, "a\x01" "b", &fv) != NULL,
 	    "control character refused");
 	ok(check(FT_TEXT, 100, 0, "a\nb", &fv) != NULL, "newline refused in text");

@@ -17,9 +17,11 @@
     <?cs if:User.IsOperator ?><a class="ad-btn" href="/admin/tasks/<?cs var:t.id ?>/edit">修改任务</a><?cs /if ?>
     <?cs if:User.CanExport ?>
     <a class="ad-btn" href="/admin/tasks/<?cs var:t.id ?>/roster">上传名单</a>
-    <a class="ad-btn" href="/admin/tasks/<?cs var:t.id ?>/export.csv">导出名单（Excel）</a>
-    <a class="ad-btn" href="/admin/tasks/<?cs var:t.id ?>/export.csv?enc=gbk">导出（GBK）</a>
-    <a class="ad-btn" href="/admin/tasks/<?cs var:t.id ?>/unbooked.csv">未预约名单</a>
+    <a class="ad-btn" href="/admin/tasks/<?cs var:t.id ?>/export.xlsx">导出名单（Excel）</a>
+    <a class="ad-btn" href="/admin/tasks/<?cs var:t.id ?>/export.csv">导出（CSV）</a>
+    <a class="ad-btn" href="/admin/tasks/<?cs var:t.id ?>/export.csv?enc=gb18030" title="GB18030，兼容 GBK，供不识别 UTF-8 的旧版 Excel">导出（CSV，GB18030）</a>
+    <a class="ad-btn" href="/admin/tasks/<?cs var:t.id ?>/unbooked.xlsx">未预约名单（Excel）</a>
+    <a class="ad-btn" href="/admin/tasks/<?cs var:t.id ?>/unbooked.csv">未预约名单（CSV）</a>
     <?cs /if ?>
   </div>
 </div>
