@@ -102,9 +102,9 @@ static void
 task_chart(struct req *r, const char *key)
 {
 	static const struct { const char *label, *col, *kind; } bars[] = {
+		{ "未预约", "unbooked", "bad" }, { "待支付", "unpaid", "warn" },
 		{ "已预约", "booked", "info" }, { "已签到", "checked_in", "info" },
-		{ "已采集", "collected", "ok" }, { "未预约", "unbooked", "bad" },
-		{ "已取消", "cancelled", "muted" },
+		{ "已采集", "collected", "ok" }, { "已取消", "cancelled", "muted" },
 	};
 	HDF		*t = hdf_get_obj(r->hdf, key);
 	char		 out[128];
@@ -748,8 +748,9 @@ page_students(struct req *r)
 	s.q = web_str(r, "q");
 	s.state = st;
 	s.class_name = web_str(r, "class");
-	if (st != NULL && strcmp(st, "unbooked") && strcmp(st, "booked") &&
-	    strcmp(st, "checked_in") && strcmp(st, "collected"))
+	if (st != NULL && strcmp(st, "unbooked") && strcmp(st, "held") &&
+	    strcmp(st, "booked") && strcmp(st, "checked_in") &&
+	    strcmp(st, "collected") && strcmp(st, "cancelled"))
 		return 400;
 	if (s.task > 0 && (rc = scope_task(r, s.task, NULL)) != 0)
 		return rc;
