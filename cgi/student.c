@@ -27,6 +27,7 @@
 #include "outcome.h"
 #include "pay.h"
 #include "qr.h"
+#include "report.h"
 #include "resolve.h"
 #include "text.h"
 #include "util.h"
@@ -71,7 +72,9 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT t.id, t.code, t.title, t.fee_fen, t.require_id_photo, "
 	"t.notice, t.is_open, DATE_FORMAT(t.first_day, '%Y-%m-%d') AS first_day, "
 	"DATE_FORMAT(t.last_day, '%Y-%m-%d') AS last_day, "
-	"sc.name AS school_name, sc.code AS school_code "
+	"sc.name AS school_name, sc.code AS school_code, "
+	"IFNULL(t.contact_name, '') AS contact_name, "
+	"IFNULL(t.contact_phone, '') AS contact_phone "
 	"FROM task t JOIN school sc ON sc.id = t.school_id WHERE t.id = ?",
 	/* STMT_STUDENT */
 	"SELECT collect_code, name, id_number, student_no, edu_category, "
@@ -424,7 +427,60 @@ page_index(struct req *r)
 
 	if ((rc = load_booking(r)) < 0)
 		return web_dberr(rc);
+	/* The teacher's answers to what this student (or this phone) told
+	 * them. */
+	if (r->s.valid && (rc = report_student_hdf(r->hdf, r->s.student_id,
+	    r->s.key)) < 0)
+		return web_dberr(rc);
+	if (web_has(r, "reported"))
+		web_set(r, "Page.Reported", "1");
 	return web_page(r, "student/index.cs");
+}
+
+/*
+ * POST /report : to the school's teacher, from the confirm page (wrong
+ * 学籍 data: the student is known) or after a 采集码 that is not on the
+ * roster (only the name typed and the code are known).  Five in an hour
+ * per session.
+ */
+static int
+page_report(struct req *r)
+{
+	const char	*kind = web_str(r, "kind"), *msg = web_str(r, "message");
+	const char	*name = web_str(r, "name"), *code = web_str(r, "code");
+	char		 k[64];
+	enum report_kind rk;
+	int		 rc;
+
+	if ((rc = load_task(r)) < 0)
+		return web_dberr(rc);
+	if (rc == 0)
+		return web_redirect(r, "/task");
+	if (kind != NULL && strcmp(kind, "data_error") == 0) {
+		if (r->s.student_id == 0)
+			return web_redirect(r, "/code");
+		rk = REPORT_DATA_ERROR;
+		if (msg == NULL)
+			return web_fail(r, 422, "请写明哪项信息有误、正确的应是什么");
+	} else if (kind != NULL && strcmp(kind, "not_on_roster") == 0) {
+		rk = REPORT_NOT_ON_ROSTER;
+		if (name == NULL)
+			return web_fail(r, 422, "请填写您的姓名，以便老师核对名单");
+	} else
+		return 400;
+	if ((rc = sess_save(r)) < 0)	/* the answer comes back to it */
+		return web_dberr(rc);
+	sess_key(r, "report", k, sizeof(k));
+	if ((rc = web_throttle(k, 5, 3600, 1)) < 0)
+		return web_dberr(rc);
+	if (rc == 1)
+		return refuse(r, web_throttle_left(3600),
+		    "反馈提交过于频繁，老师会尽快处理已提交的反馈。");
+	if ((rc = report_add(r->s.task_id, rk == REPORT_DATA_ERROR ?
+	    r->s.student_id : 0, r->s.key, rk, name, code, msg)) < 0)
+		return web_dberr(rc);
+	log_info("report (%s) for task %lld", kind, r->s.task_id);
+	return web_redirect(r, "/?reported=1");
 }
 
 static int
@@ -595,6 +651,7 @@ page_code(struct req *r)
 		if ((rc = guess_failed(r, "code")) != 0)
 			return rc;
 		web_fail(r, 422, "该采集码不属于本次采集任务，请确认任务代码正确，并上传本人的采集码");
+		web_set(r, "Report.Offer", "1");
 		return web_page(r, "student/code.cs");
 	}
 	if ((rc = booking_active(sid, &bid, st)) < 0)
@@ -1298,6 +1355,15 @@ static const struct field notify_fields[] = {
 	{ "amount_fen", FT_INT, 12, F_REQ, NULL },
 	{ "reason", FT_TEXT, 128, 0, NULL },
 };
+static const struct field report_fields[] = {
+	{ "kind", FT_CODE, 16, F_REQ, "反馈类型" },
+	{ "message", FT_TEXT, 600, 0, "说明" },
+	{ "name", FT_TEXT, 96, 0, "姓名" },
+	{ "code", FT_TEXT, 64, 0, "采集码" },
+};
+static const struct field index_fields[] = {
+	{ "reported", FT_BOOL, 2, 0, NULL },
+};
 static const struct field cancel_fields[] = {
 	{ "id_number", FT_TEXT, 40, 0, "身份证号" },
 };
@@ -1312,7 +1378,7 @@ static const struct field find_fields[] = {
 };
 
 static const struct page pages[] = {
-	{ "/", M_GET, NOFIELDS, 0, 0, page_index },
+	{ "/", M_GET, FIELDS(index_fields), 0, 0, page_index },
 	{ "/faq", M_GET, NOFIELDS, PG_PUBLIC_CACHE, 0, page_faq },
 	{ "/help", M_GET, NOFIELDS, PG_PUBLIC_CACHE, 0, page_help },
 	{ "/task", M_GET | M_POST, FIELDS(task_fields), PG_FORM, 0, page_task },
@@ -1331,6 +1397,7 @@ static const struct page pages[] = {
 	{ "/booking/cancel", M_GET | M_POST, FIELDS(cancel_fields), PG_SESSION,
 	    0, page_cancel },
 	{ "/leave", M_POST, NOFIELDS, 0, 0, page_leave },
+	{ "/report", M_POST, FIELDS(report_fields), PG_FORM, 0, page_report },
 	{ "/booking/qr.png", M_GET, NOFIELDS, PG_RAW, 0, page_qr },
 	{ "/find", M_GET | M_POST, FIELDS(find_fields), PG_FORM, 0, page_find },
 	{ "/records", M_GET, NOFIELDS, 0, 0, page_records },

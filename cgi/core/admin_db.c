@@ -18,6 +18,7 @@
 
 enum stmt {
 	STMT_TASKS,
+	STMT_TASK_CONTACT,
 	STMT_SLOTS,
 	STMT_CLASSES,
 	STMT_SCHOOLS,
@@ -68,7 +69,8 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_TASKS */
 	"SELECT t.id, t.code, t.title, t.school_id, sc.name AS school, "
 	"sc.code AS school_code, t.is_open, t.require_id_photo, t.notice, "
-	"t.photo_max_kb, "
+	"t.photo_max_kb, IFNULL(t.contact_name, '') AS contact_name, "
+	"IFNULL(t.contact_phone, '') AS contact_phone, "
 	"DATE_FORMAT(t.first_day, '%Y-%m-%d') AS first_day, "
 	"DATE_FORMAT(t.last_day, '%Y-%m-%d') AS last_day, "
 	"CAST(t.fee_fen / 100 AS DECIMAL(10,2)) AS fee, "
@@ -85,6 +87,9 @@ static const char *const stmts[STMT__MAX] = {
 	"ON b.active_student = s.id) x GROUP BY task_id) c ON c.task_id = t.id "
 	"WHERE (? = 0 OR t.school_id = ?) AND (? = 0 OR t.id = ?) "
 	"ORDER BY t.id DESC LIMIT 100",
+	/* STMT_TASK_CONTACT */
+	"UPDATE task SET contact_name = NULLIF(?, ''), contact_phone = "
+	"NULLIF(?, '') WHERE id = ?",
 	/* STMT_SLOTS */
 	"SELECT id, DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, "
 	"DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%H:%i') AS start, "
@@ -491,6 +496,18 @@ adb_export(long long task, int kind, db_row_cb cb, void *arg)
 
 	return db_each(&set, kind == 0 ? STMT_EXPORT : STMT_UNBOOKED, cb, arg,
 	    "i", task);
+}
+
+int
+adb_task_contact(long long tid, const char *name, const char *phone,
+    const struct actor *who)
+{
+	int	 rc;
+
+	(void)who;	/* the task's save is audited with the rest */
+	rc = db_exec(&set, STMT_TASK_CONTACT, "ssi", name != NULL ? name : "",
+	    phone != NULL ? phone : "", tid);
+	return rc < 0 ? rc : 0;
 }
 
 int

@@ -8,6 +8,7 @@
 <p class="ad-alert <?cs if:!rr.id ?>ad-alert--warn<?cs elif:rr.failed == "1" || rr.mismatches != "0" ?>ad-alert--error<?cs else ?>ad-alert--ok<?cs /if ?>" role="status">对账：<?cs if:!rr.id ?>尚未对账<?cs elif:rr.failed == "1" ?><?cs var:rr.at ?> 未能取得银行对账单<?cs elif:rr.mismatches == "0" ?><?cs var:rr.at ?> 核对 <?cs var:rr.checked ?> 笔，无差异<?cs else ?><?cs var:rr.at ?> 核对 <?cs var:rr.checked ?> 笔，<b><?cs var:rr.mismatches ?> 处差异</b><?cs /if ?> · <a href="/admin/reconcile">查看对账与日结</a></p>
 <?cs /with ?>
 <?cs /if ?>
+<?cs if:#Reports.open > #0 ?><p class="ad-alert ad-alert--warn" role="status">有 <b><?cs var:Reports.open ?></b> 条学生反馈等待处理 · <a href="/admin/reports">去处理</a></p><?cs /if ?>
 <?cs if:!subcount(Tasks) ?><p class="ad-empty">暂无可查看的采集任务。</p><?cs /if ?>
 <p class="ad-muted ad-small">按学生人数统计：每位学生只计一次（取其当前预约的状态）；点击数字查看名单并导出。</p>
 <table class="ad-table ad-table--sum">
