@@ -1171,6 +1171,21 @@ page_cancel(struct req *r)
 	return web_redirect(r, "/booking");
 }
 
+/* GET /healthz : for monitoring and load balancers: 200 "ok" when the
+ * database answers, else 503. */
+static int
+page_health(struct req *r)
+{
+	int	 ok = db_ping() == 0;
+
+	if ((r->body = (unsigned char *)strdup(ok ? "ok\n" :
+	    "database unavailable\n")) == NULL)
+		return 500;
+	r->bodylen = strlen((char *)r->body);
+	r->ctype = "text/plain; charset=utf-8";
+	return ok ? 200 : 503;
+}
+
 /* POST /leave : “不是本人？换一个采集码”: the session ends here. */
 static int
 page_leave(struct req *r)
@@ -1397,6 +1412,7 @@ static const struct page pages[] = {
 	{ "/booking/cancel", M_GET | M_POST, FIELDS(cancel_fields), PG_SESSION,
 	    0, page_cancel },
 	{ "/leave", M_POST, NOFIELDS, 0, 0, page_leave },
+	{ "/healthz", M_GET, NOFIELDS, PG_RAW, 0, page_health },
 	{ "/report", M_POST, FIELDS(report_fields), PG_FORM, 0, page_report },
 	{ "/booking/qr.png", M_GET, NOFIELDS, PG_RAW, 0, page_qr },
 	{ "/find", M_GET | M_POST, FIELDS(find_fields), PG_FORM, 0, page_find },

@@ -411,14 +411,17 @@ db_root() {
 # db_setup: the database and the application's account, idempotent; the
 # password is set from the secrets file each time.  The SQL goes through
 # stdin so that the password never shows in a process list.  Root may then
-# log in only as the system's root (unix_socket), not as www-data.
+# log in only as the system's root (unix_socket), not as www-data.  The
+# programs' account may change rows and nothing else, as schema/grants.sql
+# makes it in production; `tucai migrate` runs as root (DB.AdminUser).
 db_setup() {
 	load_secrets
 	db_root <<-SQL || die "database set-up failed"
 		CREATE DATABASE IF NOT EXISTS tucai CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 		CREATE USER IF NOT EXISTS 'tucai'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
 		ALTER USER 'tucai'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
-		GRANT ALL ON tucai.* TO 'tucai'@'localhost';
+		REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'tucai'@'localhost';
+		GRANT SELECT, INSERT, UPDATE, DELETE ON tucai.* TO 'tucai'@'localhost';
 		ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket;
 		FLUSH PRIVILEGES;
 	SQL

@@ -253,7 +253,10 @@ take_once(long long task_id, long long student_id, long long slot_id,
 	*booking_id = 0;
 	if ((rc = db_one(&set, STMT_TASK_FEE, "i", "i", task_id, &fee)) < 0)
 		return rc;
-	hold = fee > 0 ? conf_int("Booking.HoldMinutes", 15) : 0;
+	/* A seat waits for the money only where money is paid online; with
+	 * the on-site provider it is booked, and the station collects. */
+	hold = fee > 0 && pay_online() ? conf_int("Booking.HoldMinutes", 15) :
+	    0;
 	util_token_hex(token, 16);
 	if ((rc = db_begin()) < 0)
 		return rc;

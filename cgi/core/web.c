@@ -28,6 +28,7 @@
 #include "db.h"
 #include "log.h"
 #include "outcome.h"
+#include "pay.h"
 #include "valid.h"
 #include "web.h"
 #include "workday.h"
@@ -1175,13 +1176,14 @@ web_main(const struct app *app)
 
 	if (conf_load() != 0)
 		return 1;
-	log_open(app->name);
+	if (log_open(app->name) != 0)
+		return 1;
 	if (strlen(conf_str("Site.FormKey", "")) < 32) {
 		log_warn("Site.FormKey is missing or shorter than 32 "
 		    "characters (tucai.hdf(5)): not starting");
 		return 1;
 	}
-	if (clock_init() != 0)
+	if (clock_init() != 0 || pay_check_config() != 0)
 		return 1;
 	/* A missing calendar only makes refund dates count weekends; it is
 	 * logged (and again by every sweep), and the site still runs. */
