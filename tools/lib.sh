@@ -300,6 +300,24 @@ write_config() {
 	fi
 	chmod 0640 "$CONF"
 	subst "$SRC/etc/nginx.conf.in" "$NGINX_CONF"
+	site_conf "$TUCAI_VAR/nginx-site.conf"
+}
+
+# site_conf OUT: etc/nginx/tucai.conf.in for this instance: plain http on
+# 127.0.0.1:$TUCAI_PORT, the instance's sockets and the source's static/.
+# (make install fills the same file for a TLS site.)
+site_conf() {
+	local t
+	t=$(<"$SRC/etc/nginx/tucai.conf.in")
+	t=${t//@LISTEN@/    listen 127.0.0.1:$TUCAI_PORT;
+    server_name localhost;}
+	t=${t//@RUN@/$RUN}
+	t=${t//@STATIC@/$SRC/static}
+	t=${t//@ACCESS_LOG@/$LOGDIR/nginx-access.log}
+	t=${t//@UPLOAD_CONN@/$UPLOAD_CONN}
+	t=${t//@EXTRA_SERVERS@/}
+	printf '%s\n' "$t" >"$1.new"
+	mv "$1.new" "$1"
 }
 
 # ---------------------------------------------------------------- processes

@@ -120,6 +120,29 @@ with open(log, "r+b") as f, open(log + ".1", "rb") as g:
     f.truncate()
 os.unlink(log + ".1")
 
+# --- the production nginx site ------------------------------------------------
+# The same etc/nginx/tucai.conf.in the tests run behind, filled as make
+# install fills it (TLS, port 80 to https), must be a valid nginx site.
+build = os.path.join(tlib.VAR, "build")
+p = subprocess.run(["make", "-s", "-C", build, "etc/nginx/tucai.conf"], capture_output=True, text=True)
+is_(p.returncode, 0, "make etc/nginx/tucai.conf (the production site)")
+site = open(os.path.join(build, "etc", "nginx", "tucai.conf"), encoding="utf-8").read()
+unlike(site, r"@[A-Z_]+@", "no placeholder left")
+like(site, r"listen 443 ssl", "https")
+like(site, r"return 301 https://", "port 80 sends to https")
+like(site, r"unix:/run/tucai/student\.sock", "the programs' sockets under /run/tucai")
+subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", os.path.join(d, "k.pem"),
+                "-out", os.path.join(d, "c.pem"), "-days", "1", "-subj", "/CN=t"], capture_output=True, check=True)
+site = site.replace("/etc/letsencrypt/live/photo.example.edu.cn/fullchain.pem", os.path.join(d, "c.pem"))
+site = site.replace("/etc/letsencrypt/live/photo.example.edu.cn/privkey.pem", os.path.join(d, "k.pem"))
+with open(os.path.join(d, "site.conf"), "w", encoding="utf-8") as f:
+    f.write(site)
+with open(os.path.join(d, "main.conf"), "w") as f:
+    f.write("events {}\nhttp { include /etc/nginx/mime.types; include %s/site.conf; }\n"
+            "pid %s/nginx.pid;\nerror_log %s/nginx-err.log;\n" % (d, d, d))
+p = subprocess.run(["nginx", "-t", "-p", d, "-c", os.path.join(d, "main.conf")], capture_output=True, text=True)
+is_(p.returncode, 0, "nginx -t accepts it (%s)" % p.stderr.strip().splitlines()[-1:])
+
 # --- monitoring ---------------------------------------------------------------
 r = Client().get("/healthz")
 is_((r.status, r.text), (200, "ok\n"), "/healthz: ok when the database answers")
