@@ -63,6 +63,15 @@ enum stmt {
 	STMT__MAX
 };
 
+/*
+ * Seats of unpaid holds past their time count as free on the pages,
+ * though the page writes nothing: booking_take() gives them back when it
+ * finds the slot full, and the sweep does for the rest.  Needs slot s.
+ */
+#define LAPSED_HOLDS							\
+	"(SELECT COUNT(*) FROM booking h WHERE h.slot_id = s.id "	\
+	"AND h.state = 'held' AND h.hold_expires_at < UTC_TIMESTAMP())"
+
 static const char *const stmts[STMT__MAX] = {
 	/* STMT_TASK_BY_CODE: the task, and whether its window is open */
 	"SELECT id, is_open = 1 AND "
@@ -99,7 +108,7 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, "
 	"DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%m-%d') AS md, "
 	"DAYOFWEEK(s.starts_at + INTERVAL 8 HOUR) AS dow, "
-	"SUM(s.capacity - s.booked) AS seats_left "
+	"SUM(s.capacity - s.booked + " LAPSED_HOLDS ") AS seats_left "
 	"FROM slot s JOIN task t ON t.id = s.task_id "
 	"WHERE s.task_id = ? AND s.starts_at > UTC_TIMESTAMP() "
 	"AND DATE(s.starts_at + INTERVAL 8 HOUR) BETWEEN t.first_day AND t.last_day "
@@ -107,7 +116,7 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_SLOTS: one day's slots */
 	"SELECT id, DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%H:%i') AS t_from, "
 	"DATE_FORMAT(ends_at + INTERVAL 8 HOUR, '%H:%i') AS t_to, "
-	"capacity - booked AS seats_left FROM slot "
+	"capacity - booked + " LAPSED_HOLDS " AS seats_left FROM slot s "
 	"WHERE task_id = ? AND starts_at > UTC_TIMESTAMP() "
 	"AND DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') = ? "
 	"ORDER BY starts_at",
@@ -853,10 +862,8 @@ page_slots(struct req *r)
 	web_set(r, "Page.Back", "/");
 	if ((rc = steps(r, ST_ALL)) != 0)
 		return rc;
-	/* Seats of unpaid holds past their time go back first, so that the
-	 * seats shown are true between two sweeps. */
-	if ((rc = booking_expire_task(r->s.task_id)) < 0)
-		return web_dberr(rc);
+	/* No write on a page view: seats of unpaid holds past their time go
+	 * back in the sweep, and at booking time when a slot looks full. */
 	if ((active = booking_active(r->s.student_id, &bid, st)) < 0)
 		return web_dberr(active);
 	if (active && strcmp(st, "held") != 0 && strcmp(st, "booked") != 0)
@@ -878,6 +885,7 @@ page_slots(struct req *r)
 				rc = booking_change(bid, web_int(r, "slot_id"));
 			else
 				rc = booking_take(r->s.task_id,
+				    hdf_get_int_value(r->hdf, "Task.fee_fen", 0),
 				    r->s.student_id, web_int(r, "slot_id"),
 				    &bid);
 			if (rc == BK_ACTIVE || rc == BK_STATE)
