@@ -83,8 +83,13 @@ page_login(struct req *r)
 static int
 page_logout(struct req *r)
 {
+	struct actor	 a = actor_of(r);
+	int		 rc;
 
 	log_info("admin: user %lld logged out", r->s.user_id);
+	if ((rc = audit_add(&a, "logout", "user", r->s.user_id,
+	    r->s.school_id, NULL, NULL, NULL, NULL)) < 0)
+		return web_dberr(rc);
 	sess_end(r);
 	return web_redirect(r, "/admin/login");
 }
@@ -305,6 +310,7 @@ static int
 page_slots_add(struct req *r)
 {
 	struct adb_slotgen	 g;
+	struct actor		 a = actor_of(r);
 	int			 rc, added = 0;
 
 	if ((rc = load_task(r)) != 0)
@@ -321,12 +327,13 @@ page_slots_add(struct req *r)
 	g.capacity = web_int(r, "capacity");
 	g.first_day = hdf_get_value(r->hdf, "Tasks.0.first_day", "");
 	g.last_day = hdf_get_value(r->hdf, "Tasks.0.last_day", "");
+	g.school_id = hdf_get_int_value(r->hdf, "Tasks.0.school_id", 0);
 	if (r->status == 0) {
 		const char *why = adb_slotgen_check(&g);
 
 		if (why != NULL)
 			web_fail(r, 422, why);
-		else if ((rc = adb_slots_add(&g, &added)) < 0)
+		else if ((rc = adb_slots_add(&g, &added, &a)) < 0)
 			return web_dberr(rc);
 		else
 			return web_redirect(r,
@@ -364,12 +371,13 @@ page_slot_cap(struct req *r)
 static int
 page_slot_del(struct req *r)
 {
+	struct actor	 a = actor_of(r);
 	long long	 tid;
 	int		 rc;
 
 	if ((rc = scope_slot(r, r->id[0], &tid)) != 0)
 		return rc;
-	if ((rc = adb_slot_delete(r->id[0])) < 0)
+	if ((rc = adb_slot_delete(r->id[0], &a)) < 0)
 		return web_dberr(rc);
 	if (rc == 409) {
 		r->err = "该时段已有预约，不能删除";
@@ -473,8 +481,8 @@ page_reconcile(struct req *r)
 
 	if (r->method == M_POST) {
 		rc = reconcile(NULL, &a, &rr);
-		snprintf(after, sizeof(after), "%s: %d orders, %zu mismatches",
-		    rc == 1 ? "failed" : "done", rr.checked, rr.n);
+		snprintf(after, sizeof(after), "%s：核对 %d 笔订单，%zu 处不符",
+		    rc == 1 ? "有不符" : "完成", rr.checked, rr.n);
 		reconcile_free(&rr);
 		if (rc < 0)
 			return web_dberr(rc);
@@ -771,17 +779,44 @@ export(struct req *r, int kind)
 	return WEB_STREAMED;
 }
 
+/* Record who exports which list of task r->id[0] before any of it
+ * leaves: 0, or the status to answer (404 out of scope, 5xx). */
+static int
+export_audit(struct req *r, const char *what)
+{
+	struct actor	 a = actor_of(r);
+	const char	*enc = web_str(r, "enc");
+	char		 after[64];
+	long long	 school;
+	int		 rc;
+
+	if ((rc = scope_task(r, r->id[0], &school)) != 0)
+		return rc;
+	snprintf(after, sizeof(after), "%s%s%s", what, enc ? " " : "",
+	    enc ? enc : "");
+	if ((rc = audit_add(&a, "export", "task", r->id[0], school, "file",
+	    NULL, after, NULL)) < 0)
+		return web_dberr(rc);
+	return 0;
+}
+
 static int
 page_export(struct req *r)
 {
+	int	 rc;
 
+	if ((rc = export_audit(r, "学生名单.csv")) != 0)
+		return rc;
 	return export(r, 0);
 }
 
 static int
 page_unbooked(struct req *r)
 {
+	int	 rc;
 
+	if ((rc = export_audit(r, "未预约名单.csv")) != 0)
+		return rc;
 	return export(r, 1);
 }
 
@@ -896,6 +931,9 @@ static const struct field audit_fields[] = {
 	{ "school", FT_INT, 0, 0, NULL },
 	{ "task", FT_INT, 0, 0, NULL },
 	{ "student", FT_INT, 0, 0, NULL },
+	{ "user", FT_TEXT, 64, 0, "操作人" },
+	{ "from", FT_DATE, 10, 0, "开始日期" },
+	{ "to", FT_DATE, 10, 0, "结束日期" },
 };
 
 static int
@@ -909,13 +947,18 @@ page_audit(struct req *r)
 	q.school = web_int(r, "school");
 	q.task = web_int(r, "task");
 	q.student = web_int(r, "student");
+	q.user = web_str(r, "user");
+	q.from = web_str(r, "from");
+	q.to = web_str(r, "to");
 	if ((q.school > 0 && (rc = scope_school(r, q.school)) != 0) ||
 	    (q.task > 0 && (rc = scope_task(r, q.task, NULL)) != 0) ||
 	    (q.student > 0 &&
 	    (rc = scope_student(r, q.student, NULL, NULL)) != 0))
 		return rc;
-	if ((rc = adb_audit(r->hdf, "Audit", &q)) < 0)
+	if ((rc = adb_audit(r->hdf, "Audit", &q)) < 0 ||
+	    (rc = adb_tasks(r->hdf, "Tasks", q.scope, 0)) < 0)
 		return web_dberr(rc);
+	web_setf(r, "Filter.task", "%lld", q.task);
 	web_set(r, "Page.Title", "审计日志");
 	web_set(r, "Page.Nav", "audit");
 	return web_page(r, "admin/audit.cs");
@@ -947,12 +990,31 @@ user_check(struct req *r, int need_pw)
 	return NULL;
 }
 
+/*
+ * A new password, a new role or a disabled account ends the user's other
+ * sessions at once: whoever held them must log in again under the new
+ * terms.  The session of this request stays (an operator changing their
+ * own password remains logged in here, with a new session id).
+ */
+static int
+user_sessions_end(struct req *r, long long uid)
+{
+	int	 n, rc;
+
+	if ((n = sess_end_user(r, uid)) < 0)
+		return n;
+	log_info("admin: user %lld changed: %d other sessions ended", uid, n);
+	if (uid == r->s.user_id && (rc = sess_rotate(r)) < 0)
+		return rc;
+	return 0;
+}
+
 static int
 user_post(struct req *r, long long uid)
 {
 	struct actor	 a = actor_of(r);
 	const char	*why, *pw = web_str(r, "password");
-	char		 hash[256] = "";
+	char		 hash[256] = "", orole[16];
 	int		 rc;
 
 	if ((why = user_check(r, uid == 0)) != NULL ||
@@ -964,6 +1026,8 @@ user_post(struct req *r, long long uid)
 		return web_fail(r, 422, "不能停用自己或取消自己的管理员角色");
 	if (pw != NULL && auth_hash(pw, hash, sizeof(hash)) != 0)
 		return 500;
+	snprintf(orole, sizeof(orole), "%s",
+	    hdf_get_value(r->hdf, "Users.0.role", ""));
 	rc = adb_user_save(&uid, web_str(r, "username"), web_str(r, "role"),
 	    web_int(r, "school"), web_int(r, "disabled"), hash[0] ? hash :
 	    NULL, &a);
@@ -972,6 +1036,10 @@ user_post(struct req *r, long long uid)
 	if (rc == 404)
 		return web_fail(r, 422, "学校不存在");
 	if (rc < 0)
+		return web_dberr(rc);
+	if (orole[0] != '\0' && (pw != NULL || web_int(r, "disabled") ||
+	    strcmp(orole, web_str(r, "role")) != 0) &&
+	    (rc = user_sessions_end(r, uid)) < 0)
 		return web_dberr(rc);
 	return web_redirect(r, "/admin/users/%lld?done=1", uid);
 }

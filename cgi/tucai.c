@@ -46,6 +46,7 @@ enum stmt {
 	STMT_USER_ADD,
 	STMT_TASK_ADD,
 	STMT_TASK_GET,
+	STMT_TASK_SCHOOL,
 	STMT_SLOT_ADD,
 	STMT__MAX
 };
@@ -73,6 +74,8 @@ static const char *const stmts[STMT__MAX] = {
 	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	/* STMT_TASK_GET */
 	"SELECT id, first_day, last_day FROM task WHERE code = ?",
+	/* STMT_TASK_SCHOOL */
+	"SELECT school_id FROM task WHERE id = ?",
 	/* STMT_SLOT_ADD */
 	"INSERT INTO slot (task_id, starts_at, ends_at, capacity) "
 	"VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id",
@@ -320,6 +323,9 @@ cmd_user(int argc, char **argv)
 	if ((rc = db_exec(&set, STMT_USER_ADD, "sssi", name, hash, role,
 	    sid)) < 0)
 		return dbfail(rc);
+	if ((rc = audit_add(&cli_actor, "user_add", "user", db_last_id(), sid,
+	    "role", NULL, role, name)) < 0)
+		return dbfail(rc);
 	printf("user %s added (%s)\n", name, role);
 	return 0;
 }
@@ -394,6 +400,9 @@ cmd_task_add(int argc, char **argv)
 	if ((rc = db_exec(&set, STMT_TASK_ADD, "sisssisii", code, sid, title,
 	    from, to, fen, notice, (long long)idphoto, maxkb)) < 0)
 		return dbfail(rc);
+	if ((rc = audit_add(&cli_actor, "task_add", "task", db_last_id(), sid,
+	    "code", NULL, code, NULL)) < 0)
+		return dbfail(rc);
 	printf("task %s added\n", code);
 	return 0;
 }
@@ -411,7 +420,8 @@ cmd_slots(int argc, char **argv)
 	};
 	const char	*date = NULL, *from = NULL, *to = NULL;
 	char		 first[11], last[11], a[16], b[16], sa[20], sb[20];
-	long long	 tid, every = 0, cap = 0;
+	char		 what[160];
+	long long	 tid, every = 0, cap = 0, school = 0;
 	int		 c, rc, h1, m1, h2, m2, t, added = 0, total = 0;
 
 	if (argc < 3 || strcmp(argv[1], "add") != 0)
@@ -442,6 +452,8 @@ cmd_slots(int argc, char **argv)
 		return refuse("dates are YYYY-MM-DD");
 	if (strcmp(date, first) < 0 || strcmp(date, last) > 0)
 		return refuse("the date is outside the task's window");
+	if ((rc = db_one(&set, STMT_TASK_SCHOOL, "i", "i", tid, &school)) < 0)
+		return dbfail(rc);
 	if ((rc = db_begin()) < 0)
 		return dbfail(rc);
 	for (t = h1 * 60 + m1; t + every <= h2 * 60 + m2; t += (int)every) {
@@ -458,8 +470,13 @@ cmd_slots(int argc, char **argv)
 		added += rc == 1;
 		total++;
 	}
-	if ((rc = db_commit()) < 0)
+	snprintf(what, sizeof(what), "%s，%s–%s，每 %lld 分钟，每个时段 %lld 人，"
+	    "新增 %d 个", date, from, to, every, cap, added);
+	if ((rc = audit_add(&cli_actor, "slot_add", "task", tid, school, "slots",
+	    NULL, what, NULL)) < 0 || (rc = db_commit()) < 0) {
+		db_rollback();
 		return dbfail(rc);
+	}
 	printf("added %d slots on %s (%d already there)\n", added, date,
 	    total - added);
 	return 0;

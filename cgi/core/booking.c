@@ -661,10 +661,9 @@ booking_close_task(long long task_id, const struct actor *who, int force,
 	    &collected)) < 0)
 		return rc;
 	cc->collected = (int)collected;
-	snprintf(after, sizeof(after), "cancelled=%d released=%d "
-	    "captured=%d collected=%d%s%s", cc->cancelled, cc->voided,
-	    cc->captured, cc->collected, force ? " forced" : "",
-	    failed ? " provider-unavailable" : "");
+	snprintf(after, sizeof(after), "取消 %d，解冻 %d，扣款 %d，已采集 %d%s%s",
+	    cc->cancelled, cc->voided, cc->captured, cc->collected,
+	    force ? "，强制结束" : "", failed ? "，支付平台暂不可用" : "");
 	if ((rc = audit_add(who, "task_close", "task", task_id, school,
 	    NULL, NULL, after, reason)) < 0)
 		return rc;

@@ -990,6 +990,11 @@ pay_void_booking(long long booking_id)
 static const char *const onsite_methods[] = {
 	"cash", "card", "wechat", "alipay",
 };
+/* ... as the audit trail shows them */
+static const char *const onsite_zh[] = {
+	"现金", "银行卡", "微信", "支付宝",
+};
+_Static_assert(sizeof(onsite_zh) == sizeof(onsite_methods), "onsite_zh");
 
 static int
 onsite_once(long long booking_id, long long amount_fen, const char *method,
@@ -1025,7 +1030,8 @@ onsite_once(long long booking_id, long long amount_fen, const char *method,
 	if ((rc = db_exec(&set, STMT_ONSITE_NEW, "isis", booking_id, ref,
 	    amount_fen, method)) < 0)
 		goto fail;
-	snprintf(after, sizeof(after), "%s %lld", method, amount_fen);
+	snprintf(after, sizeof(after), "%s %lld.%02lld 元", onsite_zh[i],
+	    amount_fen / 100, amount_fen % 100);
 	if ((rc = audit_add(who, "pay_onsite", "booking", booking_id, school,
 	    "payment", NULL, after, NULL)) < 0)
 		goto fail;

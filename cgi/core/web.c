@@ -40,6 +40,7 @@ enum stmt {
 	STMT_SESS_SAVE,
 	STMT_SESS_ROTATE,
 	STMT_SESS_END,
+	STMT_SESS_END_USER,
 	STMT_THROTTLE_ADD,
 	STMT_THROTTLE_GET,
 	STMT_WAIT_ADD,
@@ -67,6 +68,8 @@ static const char *const stmts[STMT__MAX] = {
 	"UPDATE session SET skey = ? WHERE skey = ?",
 	/* STMT_SESS_END */
 	"DELETE FROM session WHERE skey = ?",
+	/* STMT_SESS_END_USER: a user's admin sessions but the request's */
+	"DELETE FROM session WHERE kind = ? AND user_id = ? AND skey <> ?",
 	/* STMT_THROTTLE_ADD */
 	"INSERT INTO throttle (k, window_start, n) VALUES (?, "
 	"FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?), ?) "
@@ -495,6 +498,15 @@ sess_end(struct req *r)
 	memset(&r->s, 0, sizeof(r->s));
 	hdf_remove_tree(r->hdf, "CSRF");
 	set_cookie(r, "", 1);
+}
+
+int
+sess_end_user(struct req *r, long long user_id)
+{
+
+	return db_exec(&set, STMT_SESS_END_USER, "iib",
+	    (long long)SESS_ADMIN, user_id, (const char *)r->s.key,
+	    (size_t)32);
 }
 
 int
