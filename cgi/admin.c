@@ -482,7 +482,7 @@ page_reconcile(struct req *r)
 	if (r->method == M_POST) {
 		rc = reconcile(NULL, &a, &rr);
 		snprintf(after, sizeof(after), "%s：核对 %d 笔订单，%zu 处不符",
-		    rc == 1 ? "有不符" : "完成", rr.checked, rr.n);
+		    rc == 1 ? "未取得对账单" : "完成", rr.checked, rr.n);
 		reconcile_free(&rr);
 		if (rc < 0)
 			return web_dberr(rc);

@@ -672,6 +672,17 @@ cmd_reconcile(int argc, char **argv)
 	if (day != NULL && valid_date(day, &y, &m, &d) != 0)
 		return refuse("--date: YYYY-MM-DD");
 	rc = reconcile(day, &cli_actor, &rr);
+	if (rc >= 0) {
+		char	 after[96];
+
+		snprintf(after, sizeof(after), "%s：核对 %d 笔，差异 %zu 处",
+		    rc == 1 ? "未取得对账单" : "完成", rr.checked, rr.n);
+		if (audit_add(&cli_actor, "reconcile", "payment", 0, 0, NULL,
+		    NULL, after, day) < 0) {
+			reconcile_free(&rr);
+			return dbfail(DB_ERR);
+		}
+	}
 	rc = recon_print(&rr, rc);
 	reconcile_free(&rr);
 	return rc;
