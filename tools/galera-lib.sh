@@ -27,6 +27,7 @@ GALERA_BASE_PORT=${GALERA_BASE_PORT:-24500}
 GALERA_PROVIDER=${GALERA_PROVIDER:-/usr/lib/galera/libgalera_smm.so}
 GALERA_CLUSTER=${GALERA_CLUSTER:-tucai-try}
 GALERA_APPS=2
+GALERA_USER=mysql	# Debian's mariadb-server makes it
 GALERA_SYNC_WAIT=${GALERA_SYNC_WAIT:-1}
 [[ $GALERA_SYNC_WAIT =~ ^[0-9]+$ ]] || die "GALERA_SYNC_WAIT must be a number (wsrep_sync_wait)"
 [[ $GALERA_BASE_PORT =~ ^[0-9]+$ ]] || die "GALERA_BASE_PORT must be a number"
@@ -36,6 +37,8 @@ G=$TUCAI_VAR
 
 gnode_dir() { echo "$G/node$1"; }
 gnode_sock() { echo "$G/node$1/run/mysqld.sock"; }
+# The pid start_bg records (root's); the server writes its own, as mysql,
+# to run/mariadbd.pid.
 gnode_pidfile() { echo "$G/node$1/run/mysqld.pid"; }
 gnode_pattern() { printf -- '--datadir=%s/db' "$(gnode_dir "$1")"; }
 gnode_pid() { pid_of "$(gnode_pidfile "$1")" "$(gnode_pattern "$1")"; }
@@ -52,7 +55,7 @@ gnode_sql() {
 # gnode_status N VAR: a global status variable of node N (e.g.
 # wsrep_cluster_size), or nothing when the node does not answer.
 gnode_status() {
-	gnode_sql "$1" -N -B -e "SHOW GLOBAL STATUS LIKE '$2'" 2>/dev/null | cut -f2
+	{ gnode_sql "$1" -N -B -e "SHOW GLOBAL STATUS LIKE '$2'" 2>/dev/null || true; } | cut -f2
 }
 
 # gnode_start N [--wsrep-new-cluster]: starts node N.  Node 1 gets a fresh
@@ -68,15 +71,20 @@ gnode_start() {
 		# lib.sh's db_install, pointed at this node's folders.
 		(DBDIR=$d/db LOGDIR=$d/log db_install)
 	fi
+	# The nodes run as mysql, not root (as lib.sh's private server does):
+	# the rsync daemon that receives a state transfer runs as the node's
+	# user, and started by root it would switch to nobody and find the
+	# datadir closed (rsyncd.conf "uid").
+	chown -R "$GALERA_USER:$GALERA_USER" "$d"
 	for ((i = 1; i <= GALERA_NODES; i++)); do
 		gcomm+=${gcomm:+,}127.0.0.1:$(gnode_gcomm_port "$i")
 	done
 	addr=127.0.0.1:$(gnode_gcomm_port "$n")
 	rm -f "$(gnode_sock "$n")"
 	local args=(mariadbd --no-defaults
-		--datadir="$d/db" --user=root --socket="$(gnode_sock "$n")"
+		--datadir="$d/db" --user="$GALERA_USER" --socket="$(gnode_sock "$n")"
 		--bind-address=127.0.0.1 --port=$((GALERA_BASE_PORT + n))
-		--pid-file="$(gnode_pidfile "$n")" --log-error="$d/log/mariadb.log"
+		--pid-file="$d/run/mariadbd.pid" --log-error="$d/log/mariadb.log"
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci
 		# What Galera requires of the server:
 		--binlog-format=ROW --default-storage-engine=InnoDB
@@ -187,13 +195,16 @@ app_cli() {
 # DB.Socket then set to Galera node NODE's socket.
 _app_config() {
 	local node=$1 sock
+	# build -> ../build (tools/tucai with this TUCAI_VAR finds the CLI).
+	[[ -L $TUCAI_VAR/build ]] || rm -rf "$TUCAI_VAR/build"
+	mkdir -p "$TUCAI_VAR"
+	ln -sfn ../build "$TUCAI_VAR/build"
 	instance_dirs
 	cp -p "$G/secrets" "$TUCAI_VAR/secrets"
 	write_config
 	sock=$(gnode_sock "$node")
 	grep -q '^[[:space:]]*Socket[[:space:]]*=' "$CONF" || die "$CONF: no DB.Socket line to point at node $node"
 	sed -i "s|^\([[:space:]]*Socket[[:space:]]*=\).*|\1 $sock|" "$CONF"
-	ln -sfn ../build "$TUCAI_VAR/build"
 }
 app_config() { app_do "$1" _app_config "$2"; }
 
@@ -276,12 +287,15 @@ probe_conflict() {
 	b0=$(_probe_counters wsrep_local_bf_aborts)
 	PROBE_1213=0
 	for ((r = 1; r <= rounds; r++)); do
+		local pids=()
 		for n in 1 2; do
 			# wsrep_sync_wait: the row as the whole cluster has it.
 			printf 'SET SESSION wsrep_sync_wait = 1; START TRANSACTION; UPDATE galera_probe.t SET v = v + %d WHERE id = 1; SELECT SLEEP(1); COMMIT;\n' "$n" |
 				gnode_sql "$n" -N >"$tmp/out$n" 2>"$tmp/err$n" &
+			pids+=($!)
 		done
-		wait
+		# (not a bare wait: the nodes and nginx are this shell's jobs too)
+		wait "${pids[@]}" || true
 		for n in 1 2; do
 			out=$(<"$tmp/err$n")
 			if [[ -z $out ]]; then
