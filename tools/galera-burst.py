@@ -184,11 +184,23 @@ def main():
         % (delta("wsrep_local_cert_failures"), delta("wsrep_local_bf_aborts")))
     text = "".join(log_since(pth, off) for pth, off in zip(LOGS, offsets))
     dead = text.count("Deadlock found when trying to get lock")
+    # Where the 1213 came: "db: -[0]" is the COMMIT (a certification
+    # failure, or a brute-force abort found at commit), "db: booking[0]" the
+    # seat-taking UPDATE, "db: booking[4]" the INSERT of the booking (the
+    # transaction was brute-force aborted by a write set from the other
+    # node), others by statement set and number (cgi/core/*.c).
+    where = {}
+    for m in re.finditer(r"db: (\S+\[\d+\]): Deadlock found", text):
+        k = {"-[0]": "COMMIT", "booking[0]": "UPDATE slot (take a seat)",
+             "booking[4]": "INSERT booking"}.get(m.group(1), m.group(1))
+        where[k] = where.get(k, 0) + 1
     waits = text.count("Lock wait timeout exceeded")
     warns = [l for l in text.splitlines() if re.search(r"\] (warn|error|incident)", l)]
     say("  the app hosts' log: %d statements ended with ER_LOCK_DEADLOCK (1213), retried "
         "with backoff (DB_TX), %d lock wait timeouts (1205); %d warnings or incidents"
         % (dead, waits, len(warns)))
+    if where:
+        say("    1213 at: " + ", ".join("%s %d" % kv for kv in sorted(where.items(), key=lambda kv: -kv[1])))
     for l in warns[:5]:
         say("    " + l[:200])
 
