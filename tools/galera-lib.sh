@@ -27,6 +27,8 @@ GALERA_BASE_PORT=${GALERA_BASE_PORT:-24500}
 GALERA_PROVIDER=${GALERA_PROVIDER:-/usr/lib/galera/libgalera_smm.so}
 GALERA_CLUSTER=${GALERA_CLUSTER:-tucai-try}
 GALERA_APPS=2
+GALERA_STUDENTS=${GALERA_STUDENTS:-1000}
+[[ $GALERA_STUDENTS =~ ^[0-9]+$ ]] || die "GALERA_STUDENTS must be a number"
 GALERA_USER=mysql	# Debian's mariadb-server makes it
 GALERA_SYNC_WAIT=${GALERA_SYNC_WAIT:-1}
 [[ $GALERA_SYNC_WAIT =~ ^[0-9]+$ ]] || die "GALERA_SYNC_WAIT must be a number (wsrep_sync_wait)"
@@ -249,6 +251,15 @@ lb_config() {
 	done
 	t=$(sed -e "s|fastcgi_pass unix:$TUCAI_VAR/run/\\([a-z\$_]*\\)\\.sock;|fastcgi_pass tucai_\\1;|" <<<"$t")
 	grep -q 'fastcgi_pass unix:' <<<"$t" && die "etc/nginx.conf.in: a fastcgi_pass left unconverted"
+	# Each request through the balancer holds two connections (the
+	# student's and the one to the app host), and one worker may accept
+	# most of a burst: 1024 per worker (etc/nginx.conf.in) lets about 500
+	# students wait at once, and the burst has GALERA_STUDENTS at once.
+	local wc=$((GALERA_STUDENTS * 2 + 1024))
+	((wc < 4096)) && wc=4096
+	t=$(sed -e "s|^\([[:space:]]*worker_connections\)[[:space:]]*[0-9]*;|\1 $wc;|" <<<"$t")
+	grep -q "worker_connections $wc;" <<<"$t" || die "etc/nginx.conf.in: no worker_connections line"
+	t=$(sed -e "0,/^events[[:space:]]*{/s||worker_rlimit_nofile $((wc * 2));\n&|" <<<"$t")
 	# The upstreams go first in http { }.
 	t=$(awk -v up="$up" '{ print } /^http[[:space:]]*\{/ && !done { printf "%s", "    # tools/try-galera: two app hosts\n" up; done = 1 }' <<<"$t")
 	printf '%s\n' "$t" >"$NGINX_CONF.new"
