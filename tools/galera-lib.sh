@@ -229,19 +229,23 @@ app_stop() { app_do "$1" _app_stop; }
 
 # ---------------------------------------------------------------- nginx
 
-# lb_config: lib.sh's nginx.conf of this instance (from etc/nginx.conf.in),
-# with each "fastcgi_pass unix:.../run/POOL.sock" replaced by the upstream
-# tucai_POOL, one per pool, over that pool's socket on each app host.
+# lb_config: lib.sh's nginx.conf of this instance (etc/nginx.conf.in, which
+# includes the site, etc/nginx/tucai.conf.in as tools/serve fills it), with
+# each "fastcgi_pass unix:.../run/POOL.sock" of the site replaced by the
+# upstream tucai_POOL, one per pool, over that pool's socket on each app
+# host.
 lb_config() {
-	local t pools=() p n up=""
+	local t s pools=() p n up="" site="$TUCAI_VAR/nginx-site.conf"
 	subst "$SRC/etc/nginx.conf.in" "$NGINX_CONF.in-lb"
 	t=$(<"$NGINX_CONF.in-lb")
 	rm -f "$NGINX_CONF.in-lb"
-	mapfile -t pools < <(grep -o "fastcgi_pass unix:$TUCAI_VAR/run/[a-z]*\.sock" <<<"$t" |
+	site_conf "$site"
+	s=$(<"$site")
+	mapfile -t pools < <(grep -o "fastcgi_pass unix:$TUCAI_VAR/run/[a-z]*\.sock" <<<"$s" |
 		sed 's|.*/run/||; s|\.sock$||' | sort -u)
-	grep -q 'fastcgi_pass unix:[^;]*\$tucai_pool\.sock' <<<"$t" && pools+=(student upload)
+	grep -q 'fastcgi_pass unix:[^;]*\$tucai_pool\.sock' <<<"$s" && pools+=(student upload)
 	mapfile -t pools < <(printf '%s\n' "${pools[@]}" | sort -u)
-	((${#pools[@]} > 0)) || die "etc/nginx.conf.in: no fastcgi_pass unix:@VAR@/run/NAME.sock found"
+	((${#pools[@]} > 0)) || die "etc/nginx/tucai.conf.in: no fastcgi_pass unix:@RUN@/NAME.sock found"
 	for p in "${pools[@]}"; do
 		up+="    upstream tucai_$p {"$'\n'
 		for ((n = 1; n <= GALERA_APPS; n++)); do
@@ -249,8 +253,10 @@ lb_config() {
 		done
 		up+="    }"$'\n'
 	done
-	t=$(sed -e "s|fastcgi_pass unix:$TUCAI_VAR/run/\\([a-z\$_]*\\)\\.sock;|fastcgi_pass tucai_\\1;|" <<<"$t")
-	grep -q 'fastcgi_pass unix:' <<<"$t" && die "etc/nginx.conf.in: a fastcgi_pass left unconverted"
+	s=$(sed -e "s|fastcgi_pass unix:$TUCAI_VAR/run/\\([a-z\$_]*\\)\\.sock;|fastcgi_pass tucai_\\1;|" <<<"$s")
+	grep -q 'fastcgi_pass unix:' <<<"$s" && die "etc/nginx/tucai.conf.in: a fastcgi_pass left unconverted"
+	printf '%s\n' "$s" >"$site.new"
+	mv "$site.new" "$site"
 	# Each request through the balancer holds two connections (the
 	# student's and the one to the app host), and one worker may accept
 	# most of a burst: 1024 per worker (etc/nginx.conf.in) lets about 500
