@@ -81,9 +81,10 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_IDCARD_DEL: a batch of the task's ID-card photos */
 	"DELETE FROM idcard WHERE student_id IN "
 	"(SELECT id FROM student WHERE task_id = ?) LIMIT 200",
-	/* STMT_STUDENT_MASK: 18 characters stay 18 (CHAR(18)) */
-	"UPDATE student SET id_number = " MASK("id_number") " "
-	"WHERE task_id = ? AND LOCATE('*', id_number) = 0",
+	/* STMT_STUDENT_MASK: 18 characters stay 18 (CHAR(18)); idnum_masked
+	 * lets two masked numbers be alike (schema/011) */
+	"UPDATE student SET id_number = " MASK("id_number") ", "
+	"idnum_masked = id WHERE task_id = ? AND idnum_masked = 0",
 	/* STMT_AUDIT_MASK: ID numbers in the audit trail's values (roster
 	 * updates, corrections); the rows themselves stay */
 	"UPDATE audit a JOIN student s ON s.id = a.entity_id "
