@@ -21,6 +21,7 @@
 #include "idnum.h"
 #include "log.h"
 #include "reconcile.h"
+#include "report.h"
 #include "roster.h"
 #include "scope.h"
 #include "site.h"
@@ -102,9 +103,9 @@ static void
 task_chart(struct req *r, const char *key)
 {
 	static const struct { const char *label, *col, *kind; } bars[] = {
+		{ "未预约", "unbooked", "bad" }, { "待支付", "unpaid", "warn" },
 		{ "已预约", "booked", "info" }, { "已签到", "checked_in", "info" },
-		{ "已采集", "collected", "ok" }, { "未预约", "unbooked", "bad" },
-		{ "已取消", "cancelled", "muted" },
+		{ "已采集", "collected", "ok" }, { "已取消", "cancelled", "muted" },
 	};
 	HDF		*t = hdf_get_obj(r->hdf, key);
 	char		 out[128];
@@ -140,6 +141,13 @@ page_dash(struct req *r)
 		return web_dberr(n);
 	if ((r->s.role & R_OPERATOR) && (i = reconcile_runs_hdf(r->hdf)) < 0)
 		return web_dberr(i);
+	if (r->s.role & R_DESK) {
+		long long	 open = 0;
+
+		if ((i = report_open_count(scope_filter(r), &open)) < 0)
+			return web_dberr(i);
+		web_setf(r, "Reports.open", "%lld", open);
+	}
 	for (i = 0; i < n; i++) {
 		snprintf(key, sizeof(key), "Tasks.%d", i);
 		task_chart(r, key);
@@ -214,6 +222,8 @@ static const struct field task_fields[] = {
 	{ "require_id_photo", FT_BOOL, 0, 0, "需要身份证照片" },
 	{ "is_open", FT_BOOL, 0, 0, "开放预约" },
 	{ "photo_max_kb", FT_INT, 4, 0, "照片大小上限" },
+	{ "contact_name", FT_TEXT, 96, 0, "负责老师" },
+	{ "contact_phone", FT_TEXT, 32, 0, "负责老师电话" },
 };
 
 static int
@@ -247,6 +257,10 @@ task_save(struct req *r, long long *tid)
 	if (rc == 404)
 		return web_fail(r, 422, "请选择学校");
 	if (rc < 0)
+		return web_dberr(rc);
+	/* The teacher the student pages name (联系学校负责老师). */
+	if ((rc = adb_task_contact(*tid, web_str(r, "contact_name"),
+	    web_str(r, "contact_phone"), &a)) < 0)
 		return web_dberr(rc);
 	return 0;
 }
@@ -481,6 +495,51 @@ page_reconcile(struct req *r)
 static const struct field reconcile_fields[] = {
 	{ "done", FT_CODE, 16, 0, NULL },
 };
+
+/* --- students' reports (teacher, operator) ------------------------------ */
+
+static const struct field report_fields[] = {
+	{ "answer", FT_TEXT, 600, 0, "回复" },
+};
+static const struct field reports_view_fields[] = {
+	{ "done", FT_CODE, 16, 0, NULL },
+};
+
+/* GET /admin/reports: the queue of the user's school; POST
+ * /admin/reports/ID: answer one (audited). */
+static int
+page_reports(struct req *r)
+{
+	int	 rc;
+
+	web_set(r, "Page.Title", "学生反馈");
+	web_set(r, "Page.Nav", "reports");
+	web_set(r, "Page.Done", web_has(r, "done") ? web_str(r, "done") : "");
+	if ((rc = report_queue_hdf(r->hdf, scope_filter(r))) < 0)
+		return web_dberr(rc);
+	return web_page(r, "admin/reports.cs");
+}
+
+static int
+page_report_answer(struct req *r)
+{
+	struct actor	 a = actor_of(r);
+	long long	 school = 0;
+	int		 rc;
+
+	if ((rc = report_school(r->id[0], &school)) < 0)
+		return web_dberr(rc);
+	if (rc == 0 || (scope_filter(r) != 0 && scope_filter(r) != school))
+		return 404;
+	if (web_str(r, "answer") == NULL) {
+		web_fail(r, 422, "请填写回复内容");
+		return page_reports(r);
+	}
+	if ((rc = report_answer(r->id[0], web_str(r, "answer"), &a)) < 0)
+		return web_dberr(rc);
+	return web_redirect(r, "/admin/reports?done=%s", rc == 1 ?
+	    "already" : "answered");
+}
 
 /* --- roster upload ----------------------------------------------------- */
 
@@ -748,8 +807,9 @@ page_students(struct req *r)
 	s.q = web_str(r, "q");
 	s.state = st;
 	s.class_name = web_str(r, "class");
-	if (st != NULL && strcmp(st, "unbooked") && strcmp(st, "booked") &&
-	    strcmp(st, "checked_in") && strcmp(st, "collected"))
+	if (st != NULL && strcmp(st, "unbooked") && strcmp(st, "held") &&
+	    strcmp(st, "booked") && strcmp(st, "checked_in") &&
+	    strcmp(st, "collected") && strcmp(st, "cancelled"))
 		return 400;
 	if (s.task > 0 && (rc = scope_task(r, s.task, NULL)) != 0)
 		return rc;
@@ -982,6 +1042,10 @@ static const struct page pages[] = {
 	  R_DESK, page_unbooked },
 	{ "/admin/tasks/#/close", M_GET | M_POST, FIELDS(close_fields),
 	  PG_FORM, R_OPERATOR, page_close },
+	{ "/admin/reports", M_GET, FIELDS(reports_view_fields), PG_FORM, R_DESK,
+	  page_reports },
+	{ "/admin/reports/#", M_POST, FIELDS(report_fields), PG_FORM, R_DESK,
+	  page_report_answer },
 	{ "/admin/reconcile", M_GET | M_POST, FIELDS(reconcile_fields),
 	  PG_FORM, R_OPERATOR, page_reconcile },
 	{ "/admin/students", M_GET, FIELDS(search_fields), PG_FORM, R_ANY,

@@ -18,6 +18,7 @@
 
 enum stmt {
 	STMT_TASKS,
+	STMT_TASK_CONTACT,
 	STMT_SLOTS,
 	STMT_CLASSES,
 	STMT_SCHOOLS,
@@ -47,30 +48,48 @@ enum stmt {
 	STMT__MAX
 };
 
+/*
+ * A person's state (the dashboard counts people, not bookings): the
+ * active booking's (held = 待支付, booked = 已预约 and paid or free,
+ * checked_in, collected); else cancelled when they had one that ended;
+ * else unbooked.  Needs student s and their active booking b.
+ */
+#define PERSON_STATE							\
+	"COALESCE(b.state, IF(EXISTS (SELECT 1 FROM booking e "		\
+	"WHERE e.student_id = s.id), 'cancelled', 'unbooked'))"
+/* The counts of people by state p, over a derived table. */
+#define PEOPLE_COUNTS							\
+	"COUNT(*) AS total, SUM(p = 'unbooked') AS unbooked, "		\
+	"SUM(p = 'held') AS unpaid, SUM(p = 'booked') AS booked, "	\
+	"SUM(p = 'checked_in') AS checked_in, "				\
+	"SUM(p = 'collected') AS collected, "				\
+	"SUM(p = 'cancelled') AS cancelled"
+
 static const char *const stmts[STMT__MAX] = {
 	/* STMT_TASKS */
 	"SELECT t.id, t.code, t.title, t.school_id, sc.name AS school, "
 	"sc.code AS school_code, t.is_open, t.require_id_photo, t.notice, "
-	"t.photo_max_kb, "
+	"t.photo_max_kb, IFNULL(t.contact_name, '') AS contact_name, "
+	"IFNULL(t.contact_phone, '') AS contact_phone, "
 	"DATE_FORMAT(t.first_day, '%Y-%m-%d') AS first_day, "
 	"DATE_FORMAT(t.last_day, '%Y-%m-%d') AS last_day, "
 	"CAST(t.fee_fen / 100 AS DECIMAL(10,2)) AS fee, "
 	"t.closed_at IS NOT NULL AS closed, "
-	"(SELECT COUNT(*) FROM student s WHERE s.task_id = t.id) AS total, "
-	"(SELECT COUNT(*) FROM booking b WHERE b.task_id = t.id "
-	" AND b.state IN ('held', 'booked')) AS booked, "
-	"(SELECT COUNT(*) FROM booking b WHERE b.task_id = t.id "
-	" AND b.state = 'checked_in') AS checked_in, "
-	"(SELECT COUNT(*) FROM booking b WHERE b.task_id = t.id "
-	" AND b.state = 'collected') AS collected, "
-	"(SELECT COUNT(*) FROM booking b WHERE b.task_id = t.id "
-	" AND b.state IN ('cancelled', 'expired')) AS cancelled, "
-	"(SELECT COUNT(*) FROM student s WHERE s.task_id = t.id AND NOT EXISTS "
-	" (SELECT 1 FROM booking b WHERE b.active_student = s.id)) AS unbooked, "
+	"IFNULL(c.total, 0) AS total, IFNULL(c.unbooked, 0) AS unbooked, "
+	"IFNULL(c.unpaid, 0) AS unpaid, IFNULL(c.booked, 0) AS booked, "
+	"IFNULL(c.checked_in, 0) AS checked_in, "
+	"IFNULL(c.collected, 0) AS collected, "
+	"IFNULL(c.cancelled, 0) AS cancelled, "
 	"(SELECT COUNT(*) FROM slot WHERE slot.task_id = t.id) AS slots "
 	"FROM task t JOIN school sc ON sc.id = t.school_id "
+	"LEFT JOIN (SELECT task_id, " PEOPLE_COUNTS " FROM (SELECT s.task_id, "
+	PERSON_STATE " AS p FROM student s LEFT JOIN booking b "
+	"ON b.active_student = s.id) x GROUP BY task_id) c ON c.task_id = t.id "
 	"WHERE (? = 0 OR t.school_id = ?) AND (? = 0 OR t.id = ?) "
 	"ORDER BY t.id DESC LIMIT 100",
+	/* STMT_TASK_CONTACT */
+	"UPDATE task SET contact_name = NULLIF(?, ''), contact_phone = "
+	"NULLIF(?, '') WHERE id = ?",
 	/* STMT_SLOTS */
 	"SELECT id, DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, "
 	"DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%H:%i') AS start, "
@@ -79,14 +98,15 @@ static const char *const stmts[STMT__MAX] = {
 	"IF(capacity = 0, 0, booked * 100 DIV capacity) AS pct, "
 	"(SELECT COUNT(*) FROM booking b WHERE b.slot_id = slot.id) AS refs "
 	"FROM slot WHERE task_id = ? ORDER BY starts_at LIMIT 2000",
-	/* STMT_CLASSES */
-	"SELECT s.class_name, COUNT(*) AS total, COUNT(b.id) AS active, "
-	"COALESCE(SUM(b.state = 'collected'), 0) AS collected, "
-	"COUNT(*) - COUNT(b.id) AS unbooked, "
-	"COUNT(b.id) * 100 DIV COUNT(*) AS pct "
+	/* STMT_CLASSES: people per class, by the state of each (pct: who
+	 * has a seat or more) */
+	"SELECT class_name, " PEOPLE_COUNTS ", "
+	"SUM(p IN ('held','booked','checked_in','collected')) AS active, "
+	"SUM(p IN ('held','booked','checked_in','collected')) * 100 DIV "
+	"COUNT(*) AS pct FROM (SELECT s.class_name, " PERSON_STATE " AS p "
 	"FROM student s LEFT JOIN booking b ON b.active_student = s.id "
-	"WHERE s.task_id = ? GROUP BY s.class_name "
-	"ORDER BY pct, s.class_name LIMIT 500",
+	"WHERE s.task_id = ?) x GROUP BY class_name "
+	"ORDER BY pct, class_name LIMIT 500",
 	/* STMT_SCHOOLS */
 	"SELECT id, code, name FROM school ORDER BY code",
 	/* STMT_SCHOOL_GET */
@@ -136,15 +156,14 @@ static const char *const stmts[STMT__MAX] = {
 	"ORDER BY s.class_name, s.student_no, s.id",
 	/* STMT_SEARCH */
 	"SELECT s.id, s.name, s.student_no, s.collect_code, s.class_name, "
-	"t.code AS task_code, t.id AS task_id, COALESCE(b.state, '') AS state "
+	"t.code AS task_code, t.id AS task_id, " PERSON_STATE " AS state "
 	"FROM student s JOIN task t ON t.id = s.task_id "
 	"LEFT JOIN booking b ON b.active_student = s.id "
 	"WHERE (? = 0 OR t.school_id = ?) AND (? = 0 OR s.task_id = ?) "
 	"AND (? = '' OR s.name LIKE ? OR s.student_no LIKE ? "
 	" OR s.collect_code = ?) "
 	"AND (? = '' OR s.class_name = ?) "
-	"AND (? = '' OR (? = 'unbooked' AND b.id IS NULL) "
-	" OR (? = 'booked' AND b.state IN ('held', 'booked')) OR b.state = ?) "
+	"AND (? = '' OR " PERSON_STATE " = ?) "
 	"ORDER BY s.class_name, s.student_no, s.id LIMIT 200",
 	/* STMT_STUDENT */
 	"SELECT s.id, s.task_id, s.collect_code, s.name, s.id_number, "
@@ -480,6 +499,18 @@ adb_export(long long task, int kind, db_row_cb cb, void *arg)
 }
 
 int
+adb_task_contact(long long tid, const char *name, const char *phone,
+    const struct actor *who)
+{
+	int	 rc;
+
+	(void)who;	/* the task's save is audited with the rest */
+	rc = db_exec(&set, STMT_TASK_CONTACT, "ssi", name != NULL ? name : "",
+	    phone != NULL ? phone : "", tid);
+	return rc < 0 ? rc : 0;
+}
+
+int
 adb_search(HDF *hdf, const char *prefix, const struct adb_search *s)
 {
 	char		 like[200], pre[200];
@@ -498,9 +529,9 @@ adb_search(HDF *hdf, const char *prefix, const struct adb_search *s)
 	snprintf(pre, sizeof(pre), "%s%%", like + 1);
 	like[n++] = '%';
 	like[n] = '\0';
-	return db_hdf(hdf, prefix, &set, STMT_SEARCH, "iiiissssssssss",
+	return db_hdf(hdf, prefix, &set, STMT_SEARCH, "iiiissssssss",
 	    s->school, s->school, s->task, s->task, q, like, pre, q, cl, cl,
-	    st, st, st, st);
+	    st, st);
 }
 
 int

@@ -38,6 +38,10 @@ struct adb_task {
 int	 adb_task_save(const struct adb_task *, long long *tid,
 	    const struct actor *);
 
+/* The teacher named on the student pages (NULL or "": none).  0 or db. */
+int	 adb_task_contact(long long tid, const char *name, const char *phone,
+	    const struct actor *);
+
 struct adb_slotgen {
 	long long	 task_id, every, capacity;
 	const char	*date_from, *date_to;	/* YYYY-MM-DD, local */

@@ -43,6 +43,7 @@ static size_t		  nextbase = 1;
 static int		  intx;		/* inside a transaction */
 static int		  lost;		/* the last DB_ERR was a lost connection */
 static long long	  ts_set;	/* SET timestamp in force, 0 = none */
+static int		  admin;	/* connect as DB.AdminUser (migrate) */
 
 static int
 is_lost(unsigned int e)
@@ -101,7 +102,10 @@ db_open(void)
 	mysql_options(conn, MYSQL_OPT_WRITE_TIMEOUT, &rw);
 	mysql_options(conn, MYSQL_INIT_COMMAND, init);
 	if (mysql_real_connect(conn, NULL,
-	    conf_str("DB.User", "tucai"), conf_str("DB.Password", ""),
+	    admin ? conf_str("DB.AdminUser", "root") :
+	    conf_str("DB.User", "tucai"),
+	    admin ? conf_str("DB.AdminPassword", "") :
+	    conf_str("DB.Password", ""),
 	    conf_str("DB.Name", "tucai"), 0,
 	    conf_str("DB.Socket", "/run/mysqld/mysqld.sock"), 0) == NULL) {
 		log_warn("db: connect: %s", mysql_error(conn));
@@ -112,6 +116,13 @@ db_open(void)
 	}
 	lost = 0;
 	return 0;
+}
+
+void
+db_admin(void)
+{
+
+	admin = 1;
 }
 
 void
@@ -607,6 +618,17 @@ simple(const char *q)
 	if (mysql_query(conn, q))
 		return fail(NULL, 0, mysql_errno(conn), mysql_error(conn));
 	return 0;
+}
+
+int
+db_ping(void)
+{
+	int	 rc;
+
+	/* Once more on a fresh connection when the old one was lost. */
+	if ((rc = simple("DO 1")) == DB_ERR && lost)
+		rc = simple("DO 1");
+	return rc;
 }
 
 int

@@ -44,11 +44,17 @@ struct db_set {
  * Returns 0 on success, DB_ERR otherwise (the caller may continue: every later
  * call tries again). */
 int	 db_open(void);
+/* Before db_open(): connect as DB.AdminUser / DB.AdminPassword (default
+ * root over the socket), the account that owns the schema (migrate). */
+void	 db_admin(void);
 void	 db_close(void);
 /* Is the connection usable right now?  Reconnects if needed.  0 = yes. */
 int	 db_ensure(void);
 /* Did the last DB_ERR come from a lost connection (vs. a bad statement)? */
 int	 db_lost(void);
+
+/* Is the database there (for /healthz)?  0 or DB_ERR. */
+int	 db_ping(void);
 
 /* Explicit short transactions.  Return 0 or DB_ERR. */
 int	 db_begin(void);

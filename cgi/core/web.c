@@ -28,6 +28,7 @@
 #include "db.h"
 #include "log.h"
 #include "outcome.h"
+#include "pay.h"
 #include "valid.h"
 #include "web.h"
 #include "workday.h"
@@ -1074,6 +1075,40 @@ dispatch(struct req *r)
 	return r->page->fn(r);
 }
 
+/*
+ * The 客服 numbers for tel: links: Support.Phone may hold several
+ * ("0871-64094592/18187109418"); each becomes Support.Tel.N.shown (as
+ * written) and .tel (digits, a leading + kept).
+ */
+static void
+support_tels(HDF *hdf, const char *p)
+{
+	char	 shown[64], tel[40], key[48];
+	size_t	 ns, nt;
+	int	 k = 0;
+
+	while (*p != '\0' && k < 4) {
+		ns = nt = 0;
+		for (; *p != '\0' && *p != '/' && *p != ',' && *p != ';'; p++) {
+			if (ns + 1 < sizeof(shown) && (*p != ' ' || ns > 0))
+				shown[ns++] = *p;
+			if (nt + 1 < sizeof(tel) && ((*p >= '0' && *p <= '9') ||
+			    (*p == '+' && nt == 0)))
+				tel[nt++] = *p;
+		}
+		shown[ns] = tel[nt] = '\0';
+		if (*p != '\0')
+			p++;
+		if (nt < 3)
+			continue;
+		snprintf(key, sizeof(key), "Support.Tel.%d.shown", k);
+		hdf_set_value(hdf, key, shown);
+		snprintf(key, sizeof(key), "Support.Tel.%d.tel", k);
+		hdf_set_value(hdf, key, tel);
+		k++;
+	}
+}
+
 static void
 handle(const struct app *app, FCGX_Request *fx)
 {
@@ -1100,18 +1135,7 @@ handle(const struct app *app, FCGX_Request *fx)
 	hdf_set_value(hdf, "hdf.loadpaths.0",
 	    conf_str("Paths.Templates", PKGDATADIR "/templates"));
 	hdf_set_value(hdf, "Support.Phone", conf_str("Support.Phone", ""));
-	{
-		/* The number for a tel: link: digits and a leading +. */
-		const char	*p = conf_str("Support.Phone", "");
-		char		 tel[40];
-		size_t		 n = 0;
-
-		for (; *p != '\0' && n + 1 < sizeof(tel); p++)
-			if ((*p >= '0' && *p <= '9') || (*p == '+' && n == 0))
-				tel[n++] = *p;
-		tel[n] = '\0';
-		hdf_set_value(hdf, "Support.Tel", tel);
-	}
+	support_tels(hdf, conf_str("Support.Phone", ""));
 	hdf_set_value(hdf, "Support.Email", conf_str("Support.Email", ""));
 	if ((err = cgi_init(&cgi, hdf)) != STATUS_OK) {
 		/* cgi_init destroyed the HDF. */
@@ -1152,13 +1176,14 @@ web_main(const struct app *app)
 
 	if (conf_load() != 0)
 		return 1;
-	log_open(app->name);
+	if (log_open(app->name) != 0)
+		return 1;
 	if (strlen(conf_str("Site.FormKey", "")) < 32) {
 		log_warn("Site.FormKey is missing or shorter than 32 "
 		    "characters (tucai.hdf(5)): not starting");
 		return 1;
 	}
-	if (clock_init() != 0)
+	if (clock_init() != 0 || pay_check_config() != 0)
 		return 1;
 	/* A missing calendar only makes refund dates count weekends; it is
 	 * logged (and again by every sweep), and the site still runs. */

@@ -1,5 +1,5 @@
 <?cs include:"header.cs" ?>
-<form method="post" action="/find" class="tc-form">
+<form method="post" action="/find" enctype="multipart/form-data" class="tc-form">
   <div class="tc-form__head">
     <h2 class="tc-form__title">查找我的预约</h2>
     <?cs if:Find.Closed ?>
@@ -7,14 +7,18 @@
     <?cs elif:Find.Pending ?>
     <p class="tc-form__desc">该采集码已有预约记录。为保护个人信息，请输入本人完整身份证号后查看；也可使用预约时的手机直接打开。</p>
     <?cs else ?>
-    <p class="tc-form__desc">换了手机或浏览器？输入采集码和完整身份证号即可找回预约</p>
+    <p class="tc-form__desc">换了手机或浏览器？上传学信网采集码图片（或输入采集码），再输入完整身份证号即可找回预约</p>
     <?cs /if ?>
   </div>
   <div class="weui-cells weui-cells_form tc-cells">
     <?cs if:!Find.Pending ?>
+    <label class="weui-cell weui-cell_active" for="code_image">
+      <div class="weui-cell__hd"><span class="weui-label">采集码图片</span></div>
+      <div class="weui-cell__bd"><input class="weui-input" id="code_image" name="code_image" type="file" accept="image/*"></div>
+    </label>
     <label class="weui-cell weui-cell_active" for="collect_code">
-      <div class="weui-cell__hd"><span class="weui-label">采集码</span></div>
-      <div class="weui-cell__bd"><input class="weui-input" id="collect_code" name="collect_code" type="text" maxlength="64" autocomplete="off" spellcheck="false" placeholder="学信网采集码" required></div>
+      <div class="weui-cell__hd"><span class="weui-label">或采集码</span></div>
+      <div class="weui-cell__bd"><input class="weui-input" id="collect_code" name="collect_code" type="text" maxlength="64" autocomplete="off" spellcheck="false" placeholder="采集码图片下方的编码"></div>
     </label>
     <?cs /if ?>
     <label class="weui-cell weui-cell_active" for="id_number">
