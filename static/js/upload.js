@@ -171,6 +171,12 @@
 			ev.preventDefault();
 			self.start(file);
 		});
+		/* Ticking a box the upload needs clears the message that asked. */
+		Array.prototype.forEach.call(form.querySelectorAll("input[data-upload-required]"), function (box) {
+			box.addEventListener("change", function () {
+				if (box.checked && self.error && !self.busy) self.error.hidden = true;
+			});
+		});
 		/* Picking the image is the student's "upload": start at once. */
 		if (this.input) {
 			this.input.addEventListener("change", function () {

@@ -276,6 +276,7 @@ await run(async () => {
         await shot(page, 'B3-idcard-no-consent');
         said(page);
         await page.check('#consent');
+        ok(!(await page.isVisible('[data-upload-error]')), 'B: ticking the box clears the message');
         await shot(page, 'B3-idcard-consent');
         await Promise.all([page.waitForURL(/\/slots$/, { timeout: 60000 }),
           page.setInputFiles('#id_image', f('idcard.jpg'))]);
