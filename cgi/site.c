@@ -18,6 +18,7 @@
 #include "image.h"
 #include "log.h"
 #include "pay.h"
+#include "privacy.h"
 #include "qr.h"
 #include "resolve.h"
 #include "scope.h"
@@ -649,6 +650,30 @@ zip_stream(struct req *r, const struct site_zip_row *rows, size_t n,
 	return rc;
 }
 
+/*
+ * A whole-task archive went out complete: recorded, so that `tucai purge`
+ * knows the photos named by ID number were delivered (core/privacy.c).
+ * One class only is not the whole task.  A failure is logged: the purge
+ * then waits for the next export, which is the safe side.
+ */
+static void
+zip_done(struct req *r, const struct site_zip_row *rows, size_t n)
+{
+	const char	*cls = web_str(r, "class");
+	long long	 last = 0;
+	size_t		 i;
+	int		 rc;
+
+	if (cls != NULL && *cls != '\0')
+		return;
+	for (i = 0; i < n; i++)
+		if (rows[i].photo_id > last)
+			last = rows[i].photo_id;
+	if ((rc = privacy_export_done(r->id[0], r->s.user_id, last, n)) != 0)
+		log_warn("site: photos.zip of task %lld not recorded (db %d)",
+		    r->id[0], rc);
+}
+
 static int
 page_zip(struct req *r)
 {
@@ -683,9 +708,11 @@ page_zip(struct req *r)
 	if (zip_stream(r, rows, n, web_int(r, "by_class") != 0) != 0)
 		log_incident(id, "site: photos.zip of task %lld broke off",
 		    r->id[0]);
-	else
+	else {
 		log_info("site: photos.zip of task %lld: %zu photos",
 		    r->id[0], n);
+		zip_done(r, rows, n);
+	}
 	site_zip_free(rows, n);
 	return WEB_STREAMED;
 }

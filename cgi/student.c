@@ -26,6 +26,7 @@
 #include "log.h"
 #include "outcome.h"
 #include "pay.h"
+#include "privacy.h"
 #include "qr.h"
 #include "report.h"
 #include "resolve.h"
@@ -52,7 +53,6 @@ enum stmt {
 	STMT_BOOKING,
 	STMT_DAYS,
 	STMT_SLOTS,
-	STMT_IDCARD_ADD,
 	STMT_FIND,
 	STMT_FIND_PENDING,
 	STMT_TOKEN,
@@ -120,8 +120,6 @@ static const char *const stmts[STMT__MAX] = {
 	"WHERE task_id = ? AND starts_at > UTC_TIMESTAMP() "
 	"AND DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') = ? "
 	"ORDER BY starts_at",
-	/* STMT_IDCARD_ADD */
-	"INSERT INTO idcard (student_id, jpeg) VALUES (?, ?)",
 	/* STMT_FIND: the latest student with this 采集码 (open or closed
 	 * task), with the ID number to compare */
 	"SELECT id, task_id, id_number FROM student WHERE collect_code = ? "
@@ -738,7 +736,13 @@ page_confirm(struct req *r)
 
 /* --- 身份证照片 -------------------------------------------------------------- */
 
-/* GET/POST /idcard : the ID-card photo, stored for staff only. */
+/*
+ * GET/POST /idcard : the ID-card photo, stored for staff only.  It is
+ * sensitive personal information (PIPL Art. 28): the page says what is
+ * collected, why, how long and who sees it, and the student's separate
+ * consent (单独同意, Art. 29), a box not ticked in advance, comes first;
+ * without it nothing is read or stored (core/privacy.c records it).
+ */
 static int
 page_idcard(struct req *r)
 {
@@ -749,10 +753,16 @@ page_idcard(struct req *r)
 
 	web_set(r, "Page.Title", "上传身份证照片");
 	web_set(r, "Page.Back", "/confirm");
+	web_set(r, "Privacy.Version", privacy_notice_version());
+	web_setf(r, "Privacy.PurgeDays", "%d", privacy_purge_days());
 	if ((rc = steps(r, ST_CODE | ST_CONFIRMED)) != 0)
 		return rc;
 	if (r->method != M_POST)
 		return web_page(r, "student/idcard.cs");
+	if (!web_has(r, "consent")) {
+		web_fail(r, 422, "请先阅读《身份证照片收集告知书》，勾选同意后再上传");
+		return web_page(r, "student/idcard.cs");
+	}
 	if (!web_has(r, "id_image")) {
 		web_fail(r, 422, "请选择要上传的身份证照片");
 		return web_page(r, "student/idcard.cs");
@@ -776,11 +786,16 @@ page_idcard(struct req *r)
 		    "身份证图片识别失败，请重新拍摄上传");
 		return web_page(r, "student/idcard.cs");
 	}
-	rc = db_exec(&set, STMT_IDCARD_ADD, "ib", r->s.student_id,
-	    (const void *)jpg, jlen);
+	rc = privacy_idcard_add(r->s.student_id, r->s.task_id, jpg, jlen);
 	free(jpg);
 	if (rc < 0)
 		return web_dberr(rc);
+	if (rc == 404)
+		return 404;
+	if (rc == 409) {
+		web_fail(r, 409, "本次采集已结束，无需再上传身份证照片");
+		return web_page(r, "student/idcard.cs");
+	}
 	r->s.flags |= ST_IDCARD;
 	if ((rc = save(r)) != 0)
 		return rc;
@@ -1360,6 +1375,7 @@ static const struct field code_fields[] = {
 };
 static const struct field idcard_fields[] = {
 	{ "id_image", FT_FILE, UPLOAD_MAX, 0, "身份证照片" },
+	{ "consent", FT_BOOL, 2, 0, "单独同意" },
 };
 static const struct field slot_fields[] = {
 	{ "slot_id", FT_INT, 15, 0, "预约时段" },

@@ -30,6 +30,7 @@
 #include "idnum.h"
 #include "log.h"
 #include "pay.h"
+#include "privacy.h"
 #include "reconcile.h"
 #include "roster.h"
 #include "student_db.h"
@@ -85,6 +86,7 @@ _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 static struct db_set set = DB_SET("cli", stmts);
 
 static const struct actor cli_actor = { 0, "tucai-cli" };
+static const struct actor sweep_actor = { 0, "tucai-sweep" };
 
 static const char *const default_notice =
     "1. 请按预约时间携带本人身份证到采集现场，出示预约二维码或学信网采集码。\n"
@@ -108,6 +110,7 @@ usage(void)
 	    "--every MINUTES --capacity N\n"
 	    "       tucai roster import TASKCODE FILE.csv\n"
 	    "       tucai task close TASKCODE [--force --reason TEXT]\n"
+	    "       tucai purge TASKCODE\n"
 	    "       tucai sweep\n"
 	    "       tucai reconcile [--date YYYY-MM-DD]\n"
 	    "       tucai init-config [FILE]\n"
@@ -630,12 +633,74 @@ cmd_sweep(int argc, char **argv)
 		if (rc < 0)
 			return dbfail(rc);
 	}
+	/* PIPL: the tasks closed long enough ago lose their ID-card photos
+	 * and full ID numbers, once photos.zip went out. */
+	{
+		struct purge_sweep	 ps;
+
+		if ((rc = privacy_sweep(&sweep_actor, &ps)) < 0)
+			return dbfail(rc);
+		if (ps.purged > 0)
+			printf("purged %d closed tasks (ID-card photos, ID "
+			    "numbers)\n", ps.purged);
+		if (ps.waiting > 0)
+			fprintf(stderr, "tucai: %d closed tasks (%s%s) wait "
+			    "for their photos.zip before the purge\n",
+			    ps.waiting, ps.first, ps.waiting > 1 ? ", ..." : "");
+	}
 	/* Refund dates need this year's and (from November) next year's
 	 * holiday notice: say so where the operator looks. */
 	if (workday_check(clock_now()) > 0)
 		fprintf(stderr, "tucai: warning: a holiday calendar is missing "
 		    "(Calendar.Path; see the log)\n");
 	return 0;
+}
+
+/*
+ * PIPL: a task closed more than Privacy.PurgeDays ago loses its ID-card
+ * photos and full ID numbers (core/privacy.c).  Refused while it is open,
+ * too recent, or while a photo is newer than its last photos.zip: that
+ * archive names the photos by ID number and is the school's copy.
+ */
+static int
+cmd_purge(int argc, char **argv)
+{
+	struct purge_info	 pi;
+	char			 first[11], last[11];
+	long long		 tid;
+	int			 rc;
+
+	if (argc != 2)
+		return usage();
+	if ((rc = task_get(argv[1], &tid, first, last)) != 0)
+		return rc;
+	rc = privacy_purge(tid, &cli_actor, &pi);
+	switch (rc) {
+	case 0:
+		printf("task %s purged: %d ID-card photos removed, %d ID "
+		    "numbers masked, %d audit values masked, %d roster "
+		    "uploads removed\n", argv[1], pi.idcards, pi.masked,
+		    pi.audit, pi.uploads);
+		return 0;
+	case PURGE_DONE:
+		printf("task %s was purged at %s: nothing to do\n", argv[1],
+		    pi.purged_at);
+		return 0;
+	case PURGE_OPEN:
+		return refuse("任务尚未结束，不能清除（tucai task close first）");
+	case PURGE_EARLY:
+		fprintf(stderr, "tucai: 任务结束未满 %d 天（结束于 %s），"
+		    "%s 后才能清除\n", pi.days, pi.closed_at, pi.due_at);
+		return 1;
+	case PURGE_EXPORT:
+		return refuse("最后一张照片上传后尚未导出照片包，不能清除"
+		    "（export photos.zip of the whole task first: it names "
+		    "the photos by ID number）");
+	case PURGE_NONE:
+		return refuse("no such task");
+	default:
+		return dbfail(rc);
+	}
 }
 
 /* Print a run's mismatches; exit 1 when there is one (or no statement). */
@@ -982,6 +1047,7 @@ static const struct cmd {
 	{ "slots", cmd_slots },
 	{ "roster", cmd_roster },
 	{ "sweep", cmd_sweep },
+	{ "purge", cmd_purge },
 	{ "reconcile", cmd_reconcile },
 	{ "backup", cmd_backup },
 	{ "restore", cmd_restore },
