@@ -21,6 +21,7 @@
 #include "idnum.h"
 #include "log.h"
 #include "reconcile.h"
+#include "report.h"
 #include "roster.h"
 #include "scope.h"
 #include "site.h"
@@ -83,8 +84,13 @@ page_login(struct req *r)
 static int
 page_logout(struct req *r)
 {
+	struct actor	 a = actor_of(r);
+	int		 rc;
 
 	log_info("admin: user %lld logged out", r->s.user_id);
+	if ((rc = audit_add(&a, "logout", "user", r->s.user_id,
+	    r->s.school_id, NULL, NULL, NULL, NULL)) < 0)
+		return web_dberr(rc);
 	sess_end(r);
 	return web_redirect(r, "/admin/login");
 }
@@ -103,9 +109,9 @@ static void
 task_chart(struct req *r, const char *key)
 {
 	static const struct { const char *label, *col, *kind; } bars[] = {
+		{ "未预约", "unbooked", "bad" }, { "待支付", "unpaid", "warn" },
 		{ "已预约", "booked", "info" }, { "已签到", "checked_in", "info" },
-		{ "已采集", "collected", "ok" }, { "未预约", "unbooked", "bad" },
-		{ "已取消", "cancelled", "muted" },
+		{ "已采集", "collected", "ok" }, { "已取消", "cancelled", "muted" },
 	};
 	HDF		*t = hdf_get_obj(r->hdf, key);
 	char		 out[128];
@@ -141,6 +147,13 @@ page_dash(struct req *r)
 		return web_dberr(n);
 	if ((r->s.role & R_OPERATOR) && (i = reconcile_runs_hdf(r->hdf)) < 0)
 		return web_dberr(i);
+	if (r->s.role & R_DESK) {
+		long long	 open = 0;
+
+		if ((i = report_open_count(scope_filter(r), &open)) < 0)
+			return web_dberr(i);
+		web_setf(r, "Reports.open", "%lld", open);
+	}
 	for (i = 0; i < n; i++) {
 		snprintf(key, sizeof(key), "Tasks.%d", i);
 		task_chart(r, key);
@@ -215,6 +228,8 @@ static const struct field task_fields[] = {
 	{ "require_id_photo", FT_BOOL, 0, 0, "需要身份证照片" },
 	{ "is_open", FT_BOOL, 0, 0, "开放预约" },
 	{ "photo_max_kb", FT_INT, 4, 0, "照片大小上限" },
+	{ "contact_name", FT_TEXT, 64, 0, "负责老师" },
+	{ "contact_phone", FT_TEXT, 32, 0, "负责老师电话" },
 };
 
 static int
@@ -248,6 +263,10 @@ task_save(struct req *r, long long *tid)
 	if (rc == 404)
 		return web_fail(r, 422, "请选择学校");
 	if (rc < 0)
+		return web_dberr(rc);
+	/* The teacher the student pages name (联系学校负责老师). */
+	if ((rc = adb_task_contact(*tid, web_str(r, "contact_name"),
+	    web_str(r, "contact_phone"), &a)) < 0)
 		return web_dberr(rc);
 	return 0;
 }
@@ -292,6 +311,7 @@ static int
 page_slots_add(struct req *r)
 {
 	struct adb_slotgen	 g;
+	struct actor		 a = actor_of(r);
 	int			 rc, added = 0;
 
 	if ((rc = load_task(r)) != 0)
@@ -308,12 +328,13 @@ page_slots_add(struct req *r)
 	g.capacity = web_int(r, "capacity");
 	g.first_day = hdf_get_value(r->hdf, "Tasks.0.first_day", "");
 	g.last_day = hdf_get_value(r->hdf, "Tasks.0.last_day", "");
+	g.school_id = hdf_get_int_value(r->hdf, "Tasks.0.school_id", 0);
 	if (r->status == 0) {
 		const char *why = adb_slotgen_check(&g);
 
 		if (why != NULL)
 			web_fail(r, 422, why);
-		else if ((rc = adb_slots_add(&g, &added)) < 0)
+		else if ((rc = adb_slots_add(&g, &added, &a)) < 0)
 			return web_dberr(rc);
 		else
 			return web_redirect(r,
@@ -351,12 +372,13 @@ page_slot_cap(struct req *r)
 static int
 page_slot_del(struct req *r)
 {
+	struct actor	 a = actor_of(r);
 	long long	 tid;
 	int		 rc;
 
 	if ((rc = scope_slot(r, r->id[0], &tid)) != 0)
 		return rc;
-	if ((rc = adb_slot_delete(r->id[0])) < 0)
+	if ((rc = adb_slot_delete(r->id[0], &a)) < 0)
 		return web_dberr(rc);
 	if (rc == 409) {
 		r->err = "该时段已有预约，不能删除";
@@ -460,8 +482,8 @@ page_reconcile(struct req *r)
 
 	if (r->method == M_POST) {
 		rc = reconcile(NULL, &a, &rr);
-		snprintf(after, sizeof(after), "%s: %d orders, %zu mismatches",
-		    rc == 1 ? "failed" : "done", rr.checked, rr.n);
+		snprintf(after, sizeof(after), "%s：核对 %d 笔订单，%zu 处不符",
+		    rc == 1 ? "未取得对账单" : "完成", rr.checked, rr.n);
 		reconcile_free(&rr);
 		if (rc < 0)
 			return web_dberr(rc);
@@ -482,6 +504,51 @@ page_reconcile(struct req *r)
 static const struct field reconcile_fields[] = {
 	{ "done", FT_CODE, 16, 0, NULL },
 };
+
+/* --- students' reports (teacher, operator) ------------------------------ */
+
+static const struct field report_fields[] = {
+	{ "answer", FT_TEXT, 500, 0, "回复" },	/* characters */
+};
+static const struct field reports_view_fields[] = {
+	{ "done", FT_CODE, 16, 0, NULL },
+};
+
+/* GET /admin/reports: the queue of the user's school; POST
+ * /admin/reports/ID: answer one (audited). */
+static int
+page_reports(struct req *r)
+{
+	int	 rc;
+
+	web_set(r, "Page.Title", "学生反馈");
+	web_set(r, "Page.Nav", "reports");
+	web_set(r, "Page.Done", web_has(r, "done") ? web_str(r, "done") : "");
+	if ((rc = report_queue_hdf(r->hdf, scope_filter(r))) < 0)
+		return web_dberr(rc);
+	return web_page(r, "admin/reports.cs");
+}
+
+static int
+page_report_answer(struct req *r)
+{
+	struct actor	 a = actor_of(r);
+	long long	 school = 0;
+	int		 rc;
+
+	if ((rc = report_school(r->id[0], &school)) < 0)
+		return web_dberr(rc);
+	if (rc == 0 || (scope_filter(r) != 0 && scope_filter(r) != school))
+		return 404;
+	if (web_str(r, "answer") == NULL) {
+		web_fail(r, 422, "请填写回复内容");
+		return page_reports(r);
+	}
+	if ((rc = report_answer(r->id[0], web_str(r, "answer"), &a)) < 0)
+		return web_dberr(rc);
+	return web_redirect(r, "/admin/reports?done=%s", rc == 1 ?
+	    "already" : "answered");
+}
 
 /* --- roster upload ----------------------------------------------------- */
 
@@ -788,31 +855,64 @@ export(struct req *r, int kind, int xlsx)
 	return WEB_STREAMED;
 }
 
+/* Record who exports which list of task r->id[0] before any of it
+ * leaves: 0, or the status to answer (404 out of scope, 5xx). */
+static int
+export_audit(struct req *r, const char *what)
+{
+	struct actor	 a = actor_of(r);
+	const char	*enc = web_str(r, "enc");
+	char		 after[64];
+	long long	 school;
+	int		 rc;
+
+	if ((rc = scope_task(r, r->id[0], &school)) != 0)
+		return rc;
+	snprintf(after, sizeof(after), "%s%s%s", what, enc ? " " : "",
+	    enc ? enc : "");
+	if ((rc = audit_add(&a, "export", "task", r->id[0], school, "file",
+	    NULL, after, NULL)) < 0)
+		return web_dberr(rc);
+	return 0;
+}
+
 static int
 page_export(struct req *r)
 {
+	int	 rc;
 
+	if ((rc = export_audit(r, "学生名单.csv")) != 0)
+		return rc;
 	return export(r, 0, 0);
 }
 
 static int
 page_unbooked(struct req *r)
 {
+	int	 rc;
 
+	if ((rc = export_audit(r, "未预约名单.csv")) != 0)
+		return rc;
 	return export(r, 1, 0);
 }
 
 static int
 page_export_xlsx(struct req *r)
 {
+	int	 rc;
 
+	if ((rc = export_audit(r, "学生名单.xlsx")) != 0)
+		return rc;
 	return export(r, 0, 1);
 }
 
 static int
 page_unbooked_xlsx(struct req *r)
 {
+	int	 rc;
 
+	if ((rc = export_audit(r, "未预约名单.xlsx")) != 0)
+		return rc;
 	return export(r, 1, 1);
 }
 
@@ -838,8 +938,9 @@ page_students(struct req *r)
 	s.q = web_str(r, "q");
 	s.state = st;
 	s.class_name = web_str(r, "class");
-	if (st != NULL && strcmp(st, "unbooked") && strcmp(st, "booked") &&
-	    strcmp(st, "checked_in") && strcmp(st, "collected"))
+	if (st != NULL && strcmp(st, "unbooked") && strcmp(st, "held") &&
+	    strcmp(st, "booked") && strcmp(st, "checked_in") &&
+	    strcmp(st, "collected") && strcmp(st, "cancelled"))
 		return 400;
 	if (s.task > 0 && (rc = scope_task(r, s.task, NULL)) != 0)
 		return rc;
@@ -926,6 +1027,9 @@ static const struct field audit_fields[] = {
 	{ "school", FT_INT, 0, 0, NULL },
 	{ "task", FT_INT, 0, 0, NULL },
 	{ "student", FT_INT, 0, 0, NULL },
+	{ "user", FT_TEXT, 64, 0, "操作人" },
+	{ "from", FT_DATE, 10, 0, "开始日期" },
+	{ "to", FT_DATE, 10, 0, "结束日期" },
 };
 
 static int
@@ -939,13 +1043,18 @@ page_audit(struct req *r)
 	q.school = web_int(r, "school");
 	q.task = web_int(r, "task");
 	q.student = web_int(r, "student");
+	q.user = web_str(r, "user");
+	q.from = web_str(r, "from");
+	q.to = web_str(r, "to");
 	if ((q.school > 0 && (rc = scope_school(r, q.school)) != 0) ||
 	    (q.task > 0 && (rc = scope_task(r, q.task, NULL)) != 0) ||
 	    (q.student > 0 &&
 	    (rc = scope_student(r, q.student, NULL, NULL)) != 0))
 		return rc;
-	if ((rc = adb_audit(r->hdf, "Audit", &q)) < 0)
+	if ((rc = adb_audit(r->hdf, "Audit", &q)) < 0 ||
+	    (rc = adb_tasks(r->hdf, "Tasks", q.scope, 0)) < 0)
 		return web_dberr(rc);
+	web_setf(r, "Filter.task", "%lld", q.task);
 	web_set(r, "Page.Title", "审计日志");
 	web_set(r, "Page.Nav", "audit");
 	return web_page(r, "admin/audit.cs");
@@ -977,12 +1086,31 @@ user_check(struct req *r, int need_pw)
 	return NULL;
 }
 
+/*
+ * A new password, a new role or a disabled account ends the user's other
+ * sessions at once: whoever held them must log in again under the new
+ * terms.  The session of this request stays (an operator changing their
+ * own password remains logged in here, with a new session id).
+ */
+static int
+user_sessions_end(struct req *r, long long uid)
+{
+	int	 n, rc;
+
+	if ((n = sess_end_user(r, uid)) < 0)
+		return n;
+	log_info("admin: user %lld changed: %d other sessions ended", uid, n);
+	if (uid == r->s.user_id && (rc = sess_rotate(r)) < 0)
+		return rc;
+	return 0;
+}
+
 static int
 user_post(struct req *r, long long uid)
 {
 	struct actor	 a = actor_of(r);
 	const char	*why, *pw = web_str(r, "password");
-	char		 hash[256] = "";
+	char		 hash[256] = "", orole[16];
 	int		 rc;
 
 	if ((why = user_check(r, uid == 0)) != NULL ||
@@ -994,6 +1122,8 @@ user_post(struct req *r, long long uid)
 		return web_fail(r, 422, "不能停用自己或取消自己的管理员角色");
 	if (pw != NULL && auth_hash(pw, hash, sizeof(hash)) != 0)
 		return 500;
+	snprintf(orole, sizeof(orole), "%s",
+	    hdf_get_value(r->hdf, "Users.0.role", ""));
 	rc = adb_user_save(&uid, web_str(r, "username"), web_str(r, "role"),
 	    web_int(r, "school"), web_int(r, "disabled"), hash[0] ? hash :
 	    NULL, &a);
@@ -1002,6 +1132,10 @@ user_post(struct req *r, long long uid)
 	if (rc == 404)
 		return web_fail(r, 422, "学校不存在");
 	if (rc < 0)
+		return web_dberr(rc);
+	if (orole[0] != '\0' && (pw != NULL || web_int(r, "disabled") ||
+	    strcmp(orole, web_str(r, "role")) != 0) &&
+	    (rc = user_sessions_end(r, uid)) < 0)
 		return web_dberr(rc);
 	return web_redirect(r, "/admin/users/%lld?done=1", uid);
 }
@@ -1070,12 +1204,16 @@ static const struct page pages[] = {
 	  R_DESK, page_export },
 	{ "/admin/tasks/#/unbooked.csv", M_GET, FIELDS(export_fields), PG_RAW,
 	  R_DESK, page_unbooked },
-	{ "/admin/tasks/#/export.xlsx", M_GET, NOFIELDS, PG_RAW, R_DESK,
-	  page_export_xlsx },
-	{ "/admin/tasks/#/unbooked.xlsx", M_GET, NOFIELDS, PG_RAW, R_DESK,
-	  page_unbooked_xlsx },
+	{ "/admin/tasks/#/export.xlsx", M_GET, FIELDS(export_fields), PG_RAW,
+	  R_DESK, page_export_xlsx },
+	{ "/admin/tasks/#/unbooked.xlsx", M_GET, FIELDS(export_fields),
+	  PG_RAW, R_DESK, page_unbooked_xlsx },
 	{ "/admin/tasks/#/close", M_GET | M_POST, FIELDS(close_fields),
 	  PG_FORM, R_OPERATOR, page_close },
+	{ "/admin/reports", M_GET, FIELDS(reports_view_fields), PG_FORM, R_DESK,
+	  page_reports },
+	{ "/admin/reports/#", M_POST, FIELDS(report_fields), PG_FORM, R_DESK,
+	  page_report_answer },
 	{ "/admin/reconcile", M_GET | M_POST, FIELDS(reconcile_fields),
 	  PG_FORM, R_OPERATOR, page_reconcile },
 	{ "/admin/students", M_GET, FIELDS(search_fields), PG_FORM, R_ANY,

@@ -900,8 +900,10 @@ deliver_main(void)
 
 	if (conf_load() != 0)
 		return 1;
-	log_open("bank-deliver");
-	if (clock_init() != 0 || sodium_init() < 0)
+	if (log_open("bank-deliver") != 0)
+		return 1;
+	if (clock_init() != 0 || pay_check_config() != 0 ||
+	    sodium_init() < 0)
 		return 1;
 	poll = conf_int("Bank.PollMs", 100);
 	if (poll < 10)

@@ -18,6 +18,7 @@
 #include "image.h"
 #include "log.h"
 #include "pay.h"
+#include "privacy.h"
 #include "qr.h"
 #include "resolve.h"
 #include "scope.h"
@@ -190,12 +191,13 @@ render_student(struct req *r, long long sid)
 static int
 checkin_answer(struct req *r, long long sid, long long bid, const char *note)
 {
+	struct actor	 a;
 	char		 today[11];
 	long long	 shot;
 	int		 rc;
 
 	util_local_date(today, 0);
-	rc = site_checkin(bid, today, &shot);
+	rc = site_checkin(bid, today, &shot, actor(r, &a));
 	switch (rc) {
 	case SITE_OK:
 		log_info("site: booking %lld checked in, shot %lld", bid, shot);
@@ -293,6 +295,7 @@ walkin_fee(struct req *r, long long bid, long long fee, const char *method)
 static int
 page_walkin(struct req *r)
 {
+	struct actor	 a;
 	char		 today[11];
 	const char	*method = web_str(r, "method");
 	long long	 sid, bid, fee;
@@ -310,7 +313,7 @@ page_walkin(struct req *r)
 		return rc;
 	if (bid != 0)
 		return checkin_answer(r, sid, bid, "has");
-	rc = site_walkin(sid, today, &bid, &fee);
+	rc = site_walkin(sid, today, &bid, &fee, actor(r, &a));
 	switch (rc) {
 	case SITE_OK:
 		break;
@@ -415,6 +418,7 @@ page_photo(struct req *r)
 	long long	 bid, max_kb, school;
 	int		 rc, quality, bg_ok, now;
 	struct actor	 a;
+	char		 size[32];
 
 	if (r->method == M_GET)
 		return render_student(r, r->id[0]);
@@ -440,8 +444,12 @@ page_photo(struct req *r)
 		return web_dberr(rc);
 	log_info("site: photo for booking %lld stored (%zu bytes, q%d%s)",
 	    bid, len, quality, bg_ok ? "" : ", background warning");
+	/* The first photo collects the booking; a retake replaces the
+	 * current photo (its size is the after value). */
+	snprintf(size, sizeof(size), "%zu KB", (len + 1023) / 1024);
 	if ((rc = audit_add(actor(r, &a), now ? "photo" : "retake", "booking",
-	    bid, school, NULL, NULL, NULL, NULL)) < 0)
+	    bid, school, now ? "state" : "photo", now ? "checked_in" : NULL,
+	    now ? "collected" : size, NULL)) < 0)
 		return web_dberr(rc);
 	return web_redirect(r, "/admin/site/students/%lld?n=%s", r->id[0],
 	    capture(bid));
@@ -529,16 +537,25 @@ page_photo_jpg(struct req *r)
 	return send_jpeg(r, rc, jpg, len);
 }
 
+/* Each view of an ID-card photo is audited (PIPL: sensitive personal
+ * information), before the image leaves. */
 static int
 page_idcard_jpg(struct req *r)
 {
+	struct actor	 a;
 	unsigned char	*jpg;
 	size_t		 len;
-	int		 rc;
+	long long	 school;
+	int		 rc, err;
 
-	if ((rc = scope_student(r, r->id[0], NULL, NULL)) != 0)
+	if ((rc = scope_student(r, r->id[0], NULL, &school)) != 0)
 		return rc;
 	rc = site_idcard_get(r->id[0], &jpg, &len);
+	if (rc == 1 && (err = audit_add(actor(r, &a), "idcard_view", "student",
+	    r->id[0], school, NULL, NULL, NULL, NULL)) < 0) {
+		free(jpg);
+		return web_dberr(err);
+	}
 	return send_jpeg(r, rc, jpg, len);
 }
 
@@ -634,16 +651,42 @@ zip_stream(struct req *r, const struct site_zip_row *rows, size_t n,
 	return rc;
 }
 
+/*
+ * A whole-task archive went out complete: recorded, so that `tucai purge`
+ * knows the photos named by ID number were delivered (core/privacy.c).
+ * One class only is not the whole task.  A failure is logged: the purge
+ * then waits for the next export, which is the safe side.
+ */
+static void
+zip_done(struct req *r, const struct site_zip_row *rows, size_t n)
+{
+	const char	*cls = web_str(r, "class");
+	long long	 last = 0;
+	size_t		 i;
+	int		 rc;
+
+	if (cls != NULL && *cls != '\0')
+		return;
+	for (i = 0; i < n; i++)
+		if (rows[i].photo_id > last)
+			last = rows[i].photo_id;
+	if ((rc = privacy_export_done(r->id[0], r->s.user_id, last, n)) != 0)
+		log_warn("site: photos.zip of task %lld not recorded (db %d)",
+		    r->id[0], rc);
+}
+
 static int
 page_zip(struct req *r)
 {
 	struct site_zip_row	*rows;
+	struct actor		 a;
 	size_t			 n;
-	char			 code[40], fname[80];
+	char			 code[40], fname[80], what[200];
 	char			 id[17];
+	long long		 school;
 	int			 rc;
 
-	if ((rc = scope_task(r, r->id[0], NULL)) != 0)
+	if ((rc = scope_task(r, r->id[0], &school)) != 0)
 		return rc;
 	rc = site_task_code(r->id[0], scope_filter(r), code, sizeof(code));
 	if (rc <= 0)
@@ -652,13 +695,25 @@ page_zip(struct req *r)
 	    &n)) < 0)
 		return web_dberr(rc);
 	snprintf(fname, sizeof(fname), "photos-%s.zip", code);
+	/* Who took the photos (named by ID number) is recorded before any
+	 * leaves. */
+	snprintf(what, sizeof(what), "%s，%zu 张%s%s", fname, n,
+	    web_str(r, "class") ? "，班级 " : "",
+	    web_str(r, "class") ? web_str(r, "class") : "");
+	if ((rc = audit_add(actor(r, &a), "photos_zip", "task", r->id[0],
+	    school, "file", NULL, what, NULL)) < 0) {
+		site_zip_free(rows, n);
+		return web_dberr(rc);
+	}
 	web_stream_begin(r, "application/zip", fname);
 	if (zip_stream(r, rows, n, web_int(r, "by_class") != 0) != 0)
 		log_incident(id, "site: photos.zip of task %lld broke off",
 		    r->id[0]);
-	else
+	else {
 		log_info("site: photos.zip of task %lld: %zu photos",
 		    r->id[0], n);
+		zip_done(r, rows, n);
+	}
 	site_zip_free(rows, n);
 	return WEB_STREAMED;
 }

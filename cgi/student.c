@@ -26,7 +26,9 @@
 #include "log.h"
 #include "outcome.h"
 #include "pay.h"
+#include "privacy.h"
 #include "qr.h"
+#include "report.h"
 #include "resolve.h"
 #include "text.h"
 #include "util.h"
@@ -51,7 +53,6 @@ enum stmt {
 	STMT_BOOKING,
 	STMT_DAYS,
 	STMT_SLOTS,
-	STMT_IDCARD_ADD,
 	STMT_FIND,
 	STMT_FIND_PENDING,
 	STMT_TOKEN,
@@ -62,6 +63,15 @@ enum stmt {
 	STMT__MAX
 };
 
+/*
+ * Seats of unpaid holds past their time count as free on the pages,
+ * though the page writes nothing: booking_take() gives them back when it
+ * finds the slot full, and the sweep does for the rest.  Needs slot s.
+ */
+#define LAPSED_HOLDS							\
+	"(SELECT COUNT(*) FROM booking h WHERE h.slot_id = s.id "	\
+	"AND h.state = 'held' AND h.hold_expires_at < UTC_TIMESTAMP())"
+
 static const char *const stmts[STMT__MAX] = {
 	/* STMT_TASK_BY_CODE: the task, and whether its window is open */
 	"SELECT id, is_open = 1 AND "
@@ -71,7 +81,9 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT t.id, t.code, t.title, t.fee_fen, t.require_id_photo, "
 	"t.notice, t.is_open, DATE_FORMAT(t.first_day, '%Y-%m-%d') AS first_day, "
 	"DATE_FORMAT(t.last_day, '%Y-%m-%d') AS last_day, "
-	"sc.name AS school_name, sc.code AS school_code "
+	"sc.name AS school_name, sc.code AS school_code, "
+	"IFNULL(t.contact_name, '') AS contact_name, "
+	"IFNULL(t.contact_phone, '') AS contact_phone "
 	"FROM task t JOIN school sc ON sc.id = t.school_id WHERE t.id = ?",
 	/* STMT_STUDENT */
 	"SELECT collect_code, name, id_number, student_no, edu_category, "
@@ -96,7 +108,7 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, "
 	"DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%m-%d') AS md, "
 	"DAYOFWEEK(s.starts_at + INTERVAL 8 HOUR) AS dow, "
-	"SUM(s.capacity - s.booked) AS seats_left "
+	"SUM(s.capacity - s.booked + " LAPSED_HOLDS ") AS seats_left "
 	"FROM slot s JOIN task t ON t.id = s.task_id "
 	"WHERE s.task_id = ? AND s.starts_at > UTC_TIMESTAMP() "
 	"AND DATE(s.starts_at + INTERVAL 8 HOUR) BETWEEN t.first_day AND t.last_day "
@@ -104,12 +116,10 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_SLOTS: one day's slots */
 	"SELECT id, DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%H:%i') AS t_from, "
 	"DATE_FORMAT(ends_at + INTERVAL 8 HOUR, '%H:%i') AS t_to, "
-	"capacity - booked AS seats_left FROM slot "
+	"capacity - booked + " LAPSED_HOLDS " AS seats_left FROM slot s "
 	"WHERE task_id = ? AND starts_at > UTC_TIMESTAMP() "
 	"AND DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') = ? "
 	"ORDER BY starts_at",
-	/* STMT_IDCARD_ADD */
-	"INSERT INTO idcard (student_id, jpeg) VALUES (?, ?)",
 	/* STMT_FIND: the latest student with this 采集码 (open or closed
 	 * task), with the ID number to compare */
 	"SELECT id, task_id, id_number FROM student WHERE collect_code = ? "
@@ -424,7 +434,60 @@ page_index(struct req *r)
 
 	if ((rc = load_booking(r)) < 0)
 		return web_dberr(rc);
+	/* The teacher's answers to what this student (or this phone) told
+	 * them. */
+	if (r->s.valid && (rc = report_student_hdf(r->hdf, r->s.student_id,
+	    r->s.key)) < 0)
+		return web_dberr(rc);
+	if (web_has(r, "reported"))
+		web_set(r, "Page.Reported", "1");
 	return web_page(r, "student/index.cs");
+}
+
+/*
+ * POST /report : to the school's teacher, from the confirm page (wrong
+ * 学籍 data: the student is known) or after a 采集码 that is not on the
+ * roster (only the name typed and the code are known).  Five in an hour
+ * per session.
+ */
+static int
+page_report(struct req *r)
+{
+	const char	*kind = web_str(r, "kind"), *msg = web_str(r, "message");
+	const char	*name = web_str(r, "name"), *code = web_str(r, "code");
+	char		 k[64];
+	enum report_kind rk;
+	int		 rc;
+
+	if ((rc = load_task(r)) < 0)
+		return web_dberr(rc);
+	if (rc == 0)
+		return web_redirect(r, "/task");
+	if (kind != NULL && strcmp(kind, "data_error") == 0) {
+		if (r->s.student_id == 0)
+			return web_redirect(r, "/code");
+		rk = REPORT_DATA_ERROR;
+		if (msg == NULL)
+			return web_fail(r, 422, "请写明哪项信息有误、正确的应是什么");
+	} else if (kind != NULL && strcmp(kind, "not_on_roster") == 0) {
+		rk = REPORT_NOT_ON_ROSTER;
+		if (name == NULL)
+			return web_fail(r, 422, "请填写您的姓名，以便老师核对名单");
+	} else
+		return 400;
+	if ((rc = sess_save(r)) < 0)	/* the answer comes back to it */
+		return web_dberr(rc);
+	sess_key(r, "report", k, sizeof(k));
+	if ((rc = web_throttle(k, 5, 3600, 1)) < 0)
+		return web_dberr(rc);
+	if (rc == 1)
+		return refuse(r, web_throttle_left(3600),
+		    "反馈提交过于频繁，老师会尽快处理已提交的反馈。");
+	if ((rc = report_add(r->s.task_id, rk == REPORT_DATA_ERROR ?
+	    r->s.student_id : 0, r->s.key, rk, name, code, msg)) < 0)
+		return web_dberr(rc);
+	log_info("report (%s) for task %lld", kind, r->s.task_id);
+	return web_redirect(r, "/?reported=1");
 }
 
 static int
@@ -595,6 +658,7 @@ page_code(struct req *r)
 		if ((rc = guess_failed(r, "code")) != 0)
 			return rc;
 		web_fail(r, 422, "该采集码不属于本次采集任务，请确认任务代码正确，并上传本人的采集码");
+		web_set(r, "Report.Offer", "1");
 		return web_page(r, "student/code.cs");
 	}
 	if ((rc = booking_active(sid, &bid, st)) < 0)
@@ -673,7 +737,13 @@ page_confirm(struct req *r)
 
 /* --- 身份证照片 -------------------------------------------------------------- */
 
-/* GET/POST /idcard : the ID-card photo, stored for staff only. */
+/*
+ * GET/POST /idcard : the ID-card photo, stored for staff only.  It is
+ * sensitive personal information (PIPL Art. 28): the page says what is
+ * collected, why, how long and who sees it, and the student's separate
+ * consent (单独同意, Art. 29), a box not ticked in advance, comes first;
+ * without it nothing is read or stored (core/privacy.c records it).
+ */
 static int
 page_idcard(struct req *r)
 {
@@ -684,10 +754,16 @@ page_idcard(struct req *r)
 
 	web_set(r, "Page.Title", "上传身份证照片");
 	web_set(r, "Page.Back", "/confirm");
+	web_set(r, "Privacy.Version", privacy_notice_version());
+	web_setf(r, "Privacy.PurgeDays", "%d", privacy_purge_days());
 	if ((rc = steps(r, ST_CODE | ST_CONFIRMED)) != 0)
 		return rc;
 	if (r->method != M_POST)
 		return web_page(r, "student/idcard.cs");
+	if (!web_has(r, "consent")) {
+		web_fail(r, 422, "请先阅读《身份证照片收集告知书》，勾选同意后再上传");
+		return web_page(r, "student/idcard.cs");
+	}
 	if (!web_has(r, "id_image")) {
 		web_fail(r, 422, "请选择要上传的身份证照片");
 		return web_page(r, "student/idcard.cs");
@@ -711,11 +787,16 @@ page_idcard(struct req *r)
 		    "身份证图片识别失败，请重新拍摄上传");
 		return web_page(r, "student/idcard.cs");
 	}
-	rc = db_exec(&set, STMT_IDCARD_ADD, "ib", r->s.student_id,
-	    (const void *)jpg, jlen);
+	rc = privacy_idcard_add(r->s.student_id, r->s.task_id, jpg, jlen);
 	free(jpg);
 	if (rc < 0)
 		return web_dberr(rc);
+	if (rc == 404)
+		return 404;
+	if (rc == 409) {
+		web_fail(r, 409, "本次采集已结束，无需再上传身份证照片");
+		return web_page(r, "student/idcard.cs");
+	}
 	r->s.flags |= ST_IDCARD;
 	if ((rc = save(r)) != 0)
 		return rc;
@@ -797,10 +878,8 @@ page_slots(struct req *r)
 	web_set(r, "Page.Back", "/");
 	if ((rc = steps(r, ST_ALL)) != 0)
 		return rc;
-	/* Seats of unpaid holds past their time go back first, so that the
-	 * seats shown are true between two sweeps. */
-	if ((rc = booking_expire_task(r->s.task_id)) < 0)
-		return web_dberr(rc);
+	/* No write on a page view: seats of unpaid holds past their time go
+	 * back in the sweep, and at booking time when a slot looks full. */
 	if ((active = booking_active(r->s.student_id, &bid, st)) < 0)
 		return web_dberr(active);
 	if (active && strcmp(st, "held") != 0 && strcmp(st, "booked") != 0)
@@ -822,6 +901,7 @@ page_slots(struct req *r)
 				rc = booking_change(bid, web_int(r, "slot_id"));
 			else
 				rc = booking_take(r->s.task_id,
+				    hdf_get_int_value(r->hdf, "Task.fee_fen", 0),
 				    r->s.student_id, web_int(r, "slot_id"),
 				    &bid);
 			if (rc == BK_ACTIVE || rc == BK_STATE)
@@ -1115,6 +1195,21 @@ page_cancel(struct req *r)
 	return web_redirect(r, "/booking");
 }
 
+/* GET /healthz : for monitoring and load balancers: 200 "ok" when the
+ * database answers, else 503. */
+static int
+page_health(struct req *r)
+{
+	int	 ok = db_ping() == 0;
+
+	if ((r->body = (unsigned char *)strdup(ok ? "ok\n" :
+	    "database unavailable\n")) == NULL)
+		return 500;
+	r->bodylen = strlen((char *)r->body);
+	r->ctype = "text/plain; charset=utf-8";
+	return ok ? 200 : 503;
+}
+
 /* POST /leave : “不是本人？换一个采集码”: the session ends here. */
 static int
 page_leave(struct req *r)
@@ -1281,6 +1376,7 @@ static const struct field code_fields[] = {
 };
 static const struct field idcard_fields[] = {
 	{ "id_image", FT_FILE, UPLOAD_MAX, 0, "身份证照片" },
+	{ "consent", FT_BOOL, 2, 0, "单独同意" },
 };
 static const struct field slot_fields[] = {
 	{ "slot_id", FT_INT, 15, 0, "预约时段" },
@@ -1299,6 +1395,15 @@ static const struct field notify_fields[] = {
 	{ "amount_fen", FT_INT, 12, F_REQ, NULL },
 	{ "reason", FT_TEXT, 128, 0, NULL },
 };
+static const struct field report_fields[] = {
+	{ "kind", FT_CODE, 16, F_REQ, "反馈类型" },
+	{ "message", FT_TEXT, 500, 0, "说明" },	/* characters */
+	{ "name", FT_TEXT, 64, 0, "姓名" },
+	{ "code", FT_TEXT, 64, 0, "采集码" },
+};
+static const struct field index_fields[] = {
+	{ "reported", FT_BOOL, 2, 0, NULL },
+};
 static const struct field cancel_fields[] = {
 	{ "id_number", FT_TEXT, 40, 0, "身份证号" },
 };
@@ -1313,7 +1418,7 @@ static const struct field find_fields[] = {
 };
 
 static const struct page pages[] = {
-	{ "/", M_GET, NOFIELDS, 0, 0, page_index },
+	{ "/", M_GET, FIELDS(index_fields), 0, 0, page_index },
 	{ "/faq", M_GET, NOFIELDS, PG_PUBLIC_CACHE, 0, page_faq },
 	{ "/help", M_GET, NOFIELDS, PG_PUBLIC_CACHE, 0, page_help },
 	{ "/task", M_GET | M_POST, FIELDS(task_fields), PG_FORM, 0, page_task },
@@ -1332,6 +1437,8 @@ static const struct page pages[] = {
 	{ "/booking/cancel", M_GET | M_POST, FIELDS(cancel_fields), PG_SESSION,
 	    0, page_cancel },
 	{ "/leave", M_POST, NOFIELDS, 0, 0, page_leave },
+	{ "/healthz", M_GET, NOFIELDS, PG_RAW, 0, page_health },
+	{ "/report", M_POST, FIELDS(report_fields), PG_FORM, 0, page_report },
 	{ "/booking/qr.png", M_GET, NOFIELDS, PG_RAW, 0, page_qr },
 	{ "/find", M_GET | M_POST, FIELDS(find_fields), PG_FORM, 0, page_find },
 	{ "/records", M_GET, NOFIELDS, 0, 0, page_records },

@@ -6,9 +6,14 @@
  * configuration $TUCAI_CONF names.
  */
 #include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <time.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +29,8 @@
 #include "db.h"
 #include "idnum.h"
 #include "log.h"
+#include "pay.h"
+#include "privacy.h"
 #include "reconcile.h"
 #include "roster.h"
 #include "student_db.h"
@@ -40,6 +47,7 @@ enum stmt {
 	STMT_USER_ADD,
 	STMT_TASK_ADD,
 	STMT_TASK_GET,
+	STMT_TASK_SCHOOL,
 	STMT_SLOT_ADD,
 	STMT__MAX
 };
@@ -67,6 +75,8 @@ static const char *const stmts[STMT__MAX] = {
 	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	/* STMT_TASK_GET */
 	"SELECT id, first_day, last_day FROM task WHERE code = ?",
+	/* STMT_TASK_SCHOOL */
+	"SELECT school_id FROM task WHERE id = ?",
 	/* STMT_SLOT_ADD */
 	"INSERT INTO slot (task_id, starts_at, ends_at, capacity) "
 	"VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id",
@@ -76,6 +86,7 @@ _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 static struct db_set set = DB_SET("cli", stmts);
 
 static const struct actor cli_actor = { 0, "tucai-cli" };
+static const struct actor sweep_actor = { 0, "tucai-sweep" };
 
 static const char *const default_notice =
     "1. 请按预约时间携带本人身份证到采集现场，出示预约二维码或学信网采集码。\n"
@@ -99,8 +110,12 @@ usage(void)
 	    "--every MINUTES --capacity N\n"
 	    "       tucai roster import TASKCODE FILE.csv\n"
 	    "       tucai task close TASKCODE [--force --reason TEXT]\n"
+	    "       tucai purge TASKCODE\n"
 	    "       tucai sweep\n"
-	    "       tucai reconcile [--date YYYY-MM-DD]\n", stderr);
+	    "       tucai reconcile [--date YYYY-MM-DD]\n"
+	    "       tucai init-config [FILE]\n"
+	    "       tucai backup DIR\n"
+	    "       tucai restore FILE [DATABASE]\n", stderr);
 	return 2;
 }
 
@@ -311,6 +326,9 @@ cmd_user(int argc, char **argv)
 	if ((rc = db_exec(&set, STMT_USER_ADD, "sssi", name, hash, role,
 	    sid)) < 0)
 		return dbfail(rc);
+	if ((rc = audit_add(&cli_actor, "user_add", "user", db_last_id(), sid,
+	    "role", NULL, role, name)) < 0)
+		return dbfail(rc);
 	printf("user %s added (%s)\n", name, role);
 	return 0;
 }
@@ -385,6 +403,9 @@ cmd_task_add(int argc, char **argv)
 	if ((rc = db_exec(&set, STMT_TASK_ADD, "sisssisii", code, sid, title,
 	    from, to, fen, notice, (long long)idphoto, maxkb)) < 0)
 		return dbfail(rc);
+	if ((rc = audit_add(&cli_actor, "task_add", "task", db_last_id(), sid,
+	    "code", NULL, code, NULL)) < 0)
+		return dbfail(rc);
 	printf("task %s added\n", code);
 	return 0;
 }
@@ -402,7 +423,8 @@ cmd_slots(int argc, char **argv)
 	};
 	const char	*date = NULL, *from = NULL, *to = NULL;
 	char		 first[11], last[11], a[16], b[16], sa[20], sb[20];
-	long long	 tid, every = 0, cap = 0;
+	char		 what[160];
+	long long	 tid, every = 0, cap = 0, school = 0;
 	int		 c, rc, h1, m1, h2, m2, t, added = 0, total = 0;
 
 	if (argc < 3 || strcmp(argv[1], "add") != 0)
@@ -433,6 +455,8 @@ cmd_slots(int argc, char **argv)
 		return refuse("dates are YYYY-MM-DD");
 	if (strcmp(date, first) < 0 || strcmp(date, last) > 0)
 		return refuse("the date is outside the task's window");
+	if ((rc = db_one(&set, STMT_TASK_SCHOOL, "i", "i", tid, &school)) < 0)
+		return dbfail(rc);
 	if ((rc = db_begin()) < 0)
 		return dbfail(rc);
 	for (t = h1 * 60 + m1; t + every <= h2 * 60 + m2; t += (int)every) {
@@ -449,8 +473,13 @@ cmd_slots(int argc, char **argv)
 		added += rc == 1;
 		total++;
 	}
-	if ((rc = db_commit()) < 0)
+	snprintf(what, sizeof(what), "%s，%s–%s，每 %lld 分钟，每个时段 %lld 人，"
+	    "新增 %d 个", date, from, to, every, cap, added);
+	if ((rc = audit_add(&cli_actor, "slot_add", "task", tid, school, "slots",
+	    NULL, what, NULL)) < 0 || (rc = db_commit()) < 0) {
+		db_rollback();
 		return dbfail(rc);
+	}
 	printf("added %d slots on %s (%d already there)\n", added, date,
 	    total - added);
 	return 0;
@@ -604,12 +633,74 @@ cmd_sweep(int argc, char **argv)
 		if (rc < 0)
 			return dbfail(rc);
 	}
+	/* PIPL: the tasks closed long enough ago lose their ID-card photos
+	 * and full ID numbers, once photos.zip went out. */
+	{
+		struct purge_sweep	 ps;
+
+		if ((rc = privacy_sweep(&sweep_actor, &ps)) < 0)
+			return dbfail(rc);
+		if (ps.purged > 0)
+			printf("purged %d closed tasks (ID-card photos, ID "
+			    "numbers)\n", ps.purged);
+		if (ps.waiting > 0)
+			fprintf(stderr, "tucai: %d closed tasks (%s%s) wait "
+			    "for their photos.zip before the purge\n",
+			    ps.waiting, ps.first, ps.waiting > 1 ? ", ..." : "");
+	}
 	/* Refund dates need this year's and (from November) next year's
 	 * holiday notice: say so where the operator looks. */
 	if (workday_check(clock_now()) > 0)
 		fprintf(stderr, "tucai: warning: a holiday calendar is missing "
 		    "(Calendar.Path; see the log)\n");
 	return 0;
+}
+
+/*
+ * PIPL: a task closed more than Privacy.PurgeDays ago loses its ID-card
+ * photos and full ID numbers (core/privacy.c).  Refused while it is open,
+ * too recent, or while a photo is newer than its last photos.zip: that
+ * archive names the photos by ID number and is the school's copy.
+ */
+static int
+cmd_purge(int argc, char **argv)
+{
+	struct purge_info	 pi;
+	char			 first[11], last[11];
+	long long		 tid;
+	int			 rc;
+
+	if (argc != 2)
+		return usage();
+	if ((rc = task_get(argv[1], &tid, first, last)) != 0)
+		return rc;
+	rc = privacy_purge(tid, &cli_actor, &pi);
+	switch (rc) {
+	case 0:
+		printf("task %s purged: %d ID-card photos removed, %d ID "
+		    "numbers masked, %d audit values masked, %d roster "
+		    "uploads removed\n", argv[1], pi.idcards, pi.masked,
+		    pi.audit, pi.uploads);
+		return 0;
+	case PURGE_DONE:
+		printf("task %s was purged at %s: nothing to do\n", argv[1],
+		    pi.purged_at);
+		return 0;
+	case PURGE_OPEN:
+		return refuse("任务尚未结束，不能清除（tucai task close first）");
+	case PURGE_EARLY:
+		fprintf(stderr, "tucai: 任务结束未满 %d 天（结束于 %s），"
+		    "%s 后才能清除\n", pi.days, pi.closed_at, pi.due_at);
+		return 1;
+	case PURGE_EXPORT:
+		return refuse("最后一张照片上传后尚未导出照片包，不能清除"
+		    "（export photos.zip of the whole task first: it names "
+		    "the photos by ID number）");
+	case PURGE_NONE:
+		return refuse("no such task");
+	default:
+		return dbfail(rc);
+	}
 }
 
 /* Print a run's mismatches; exit 1 when there is one (or no statement). */
@@ -646,9 +737,303 @@ cmd_reconcile(int argc, char **argv)
 	if (day != NULL && valid_date(day, &y, &m, &d) != 0)
 		return refuse("--date: YYYY-MM-DD");
 	rc = reconcile(day, &cli_actor, &rr);
+	if (rc >= 0) {
+		char	 after[96];
+
+		snprintf(after, sizeof(after), "%s：核对 %d 笔，差异 %zu 处",
+		    rc == 1 ? "未取得对账单" : "完成", rr.checked, rr.n);
+		if (audit_add(&cli_actor, "reconcile", "payment", 0, 0, NULL,
+		    NULL, after, day) < 0) {
+			reconcile_free(&rr);
+			return dbfail(DB_ERR);
+		}
+	}
 	rc = recon_print(&rr, rc);
 	reconcile_free(&rr);
 	return rc;
+}
+
+/* --- installation: configuration, backups -------------------------- */
+
+/*
+ * tucai init-config [FILE]: a production configuration with fresh random
+ * secrets, root:tucai 0640 (the programs' group reads it; nginx and other
+ * users cannot).  Refuses to overwrite a file.  Runs before any
+ * configuration exists.
+ */
+static int
+cmd_init_config(int argc, char **argv)
+{
+	const char	*path = argc >= 2 ? argv[1] : SYSCONFDIR "/tucai.hdf";
+	char		 formkey[65], paykey[65], dbpw[49];
+	unsigned char	 b[32];
+	struct group	*g;
+	FILE		*fp;
+	int		 fd;
+
+	if (argc > 2)
+		return usage();
+	if ((g = getgrnam("tucai")) == NULL)
+		return refuse("no group tucai: make the system user first "
+		    "(adduser --system --group --home /var/lib/tucai tucai)");
+	if (sodium_init() < 0)
+		return 1;
+	randombytes_buf(b, sizeof(b));
+	sodium_bin2hex(formkey, sizeof(formkey), b, 32);
+	randombytes_buf(b, sizeof(b));
+	sodium_bin2hex(paykey, sizeof(paykey), b, 32);
+	randombytes_buf(b, 24);
+	sodium_bin2hex(dbpw, sizeof(dbpw), b, 24);
+	sodium_memzero(b, sizeof(b));
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0640)) == -1) {
+		fprintf(stderr, "tucai: %s: %s%s\n", path, strerror(errno),
+		    errno == EEXIST ? " (not overwritten)" : "");
+		return 1;
+	}
+	if (fchown(fd, 0, g->gr_gid) != 0 || fchmod(fd, 0640) != 0 ||
+	    (fp = fdopen(fd, "w")) == NULL) {
+		fprintf(stderr, "tucai: %s: %s\n", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return 1;
+	}
+	fprintf(fp,
+	    "# %s - tucai's configuration (tucai.hdf(5)), made by\n"
+	    "# `tucai init-config`.  It holds secrets: root:tucai, 0640.\n"
+	    "# Edit Site.Url, Support and Pay; everything else is a sound default.\n"
+	    "\n"
+	    "Site {\n"
+	    "  # The address students open (https: cookies get Secure).\n"
+	    "  Url = https://photo.example.edu.cn\n"
+	    "  SecureCookies = 1\n"
+	    "  # A production site: the sandbox bank is refused.\n"
+	    "  Production = 1\n"
+	    "  FormKey = %s\n"
+	    "}\n\n"
+	    "DB {\n"
+	    "  # The local MariaDB over its socket; the account of\n"
+	    "  # schema/grants.sql (unix_socket: no password needed).\n"
+	    "  Socket = /run/mysqld/mysqld.sock\n"
+	    "  Name = tucai\n"
+	    "  User = tucai\n"
+	    "  # Only for an account reached over the network:\n"
+	    "  Password = %s\n"
+	    "  # `tucai migrate` runs as this account (root over the socket).\n"
+	    "  AdminUser = root\n"
+	    "}\n\n"
+	    "Paths {\n"
+	    "  Templates = %s/templates\n"
+	    "  Schema = %s/schema\n"
+	    "  Tmp = /var/lib/tucai/tmp\n"
+	    "}\n\n"
+	    "Log {\n"
+	    "  # Reopened on SIGHUP and when rotated (etc/logrotate.d/tucai).\n"
+	    "  File = /var/log/tucai/tucai.log\n"
+	    "}\n\n"
+	    "Calendar {\n"
+	    "  Path = %s/holidays\n"
+	    "}\n\n"
+	    "Pay {\n"
+	    "  # onsite: students book without paying online, the station\n"
+	    "  # collects the fee (日结).  A real provider plugs in as\n"
+	    "  # doc/PROVIDERS.md says.\n"
+	    "  Provider = onsite\n"
+	    "  Secret = %s\n"
+	    "}\n\n"
+	    "Support {\n"
+	    "  Phone = \n"
+	    "  Email = \n"
+	    "}\n",
+	    path, formkey, dbpw, PKGDATADIR, PKGDATADIR, PKGDATADIR, paykey);
+	sodium_memzero(formkey, sizeof(formkey));
+	sodium_memzero(paykey, sizeof(paykey));
+	sodium_memzero(dbpw, sizeof(dbpw));
+	if (fclose(fp) != 0) {
+		fprintf(stderr, "tucai: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	printf("wrote %s (root:tucai 0640); edit Site.Url and Support, then "
+	    "run the steps of README \"Deployment\"\n", path);
+	return 0;
+}
+
+/* Run argv with stdin from fd_in and stdout to fd_out (-1: inherit).
+ * Returns the exit status, or -1. */
+static int
+run_cmd(char *const argv[], int fd_in, int fd_out)
+{
+	pid_t	 pid;
+	int	 st;
+
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		if (fd_in != -1 && dup2(fd_in, 0) == -1)
+			_exit(127);
+		if (fd_out != -1 && dup2(fd_out, 1) == -1)
+			_exit(127);
+		execvp(argv[0], argv);
+		fprintf(stderr, "tucai: %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Start argv writing into a pipe; *fd is its read end.  Returns the pid
+ * or -1. */
+static pid_t
+spawn_reader(char *const argv[], int *fd)
+{
+	int	 p[2];
+	pid_t	 pid;
+
+	if (pipe(p) == -1)
+		return -1;
+	if ((pid = fork()) == -1) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		if (dup2(p[1], 1) == -1)
+			_exit(127);
+		execvp(argv[0], argv);
+		fprintf(stderr, "tucai: %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(p[1]);
+	*fd = p[0];
+	return pid;
+}
+
+static int
+reap(pid_t pid)
+{
+	int	 st;
+
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/*
+ * tucai backup DIR: a consistent dump (mariadb-dump --single-transaction,
+ * as the administrator over the socket), gzip'd, mode 0600, named by the
+ * time; dumps older than Backup.KeepDays (14) in DIR are removed.
+ */
+static int
+cmd_backup(int argc, char **argv)
+{
+	char		 sock[600], file[4096], stamp[32], old[4096];
+	char		*dump[] = { "mariadb-dump", "--no-defaults", sock,
+			    "-uroot", "--single-transaction", "--routines",
+			    "--default-character-set=utf8mb4", NULL, NULL };
+	char		*gz[] = { "gzip", "-c", NULL };
+	struct dirent	*de;
+	struct stat	 sb;
+	DIR		*d;
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+	long long	 keep = conf_int("Backup.KeepDays", 14);
+	pid_t		 pid;
+	int		 fd, out, rc, removed = 0;
+
+	if (argc != 2)
+		return usage();
+	snprintf(sock, sizeof(sock), "--socket=%s",
+	    conf_str("DB.Socket", "/run/mysqld/mysqld.sock"));
+	dump[7] = (char *)conf_str("DB.Name", "tucai");
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(file, sizeof(file), "%s/tucai-%s.sql.gz", argv[1], stamp);
+	umask(077);
+	if ((out = open(file, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1) {
+		fprintf(stderr, "tucai: %s: %s\n", file, strerror(errno));
+		return 1;
+	}
+	if ((pid = spawn_reader(dump, &fd)) == -1) {
+		close(out);
+		unlink(file);
+		return refuse("cannot start mariadb-dump");
+	}
+	rc = run_cmd(gz, fd, out);
+	close(fd);
+	if (reap(pid) != 0 || rc != 0 || fsync(out) != 0) {
+		close(out);
+		unlink(file);
+		return refuse("the dump failed (see above); nothing kept");
+	}
+	close(out);
+	if ((d = opendir(argv[1])) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, "tucai-", 6) != 0 ||
+			    strstr(de->d_name, ".sql.gz") == NULL)
+				continue;
+			snprintf(old, sizeof(old), "%s/%s", argv[1], de->d_name);
+			if (stat(old, &sb) == 0 &&
+			    sb.st_mtime < now - keep * 86400 && unlink(old) == 0)
+				removed++;
+		}
+		closedir(d);
+	}
+	printf("backup %s (0600); %d older than %lld days removed\n", file,
+	    removed, keep);
+	return 0;
+}
+
+/*
+ * tucai restore FILE [DATABASE]: a backup into a scratch database
+ * (default tucai_restore_test, made afresh), never over the live one;
+ * prints what it holds, for the restore test of README "Backups".
+ */
+static int
+cmd_restore(int argc, char **argv)
+{
+	char		 sock[600], q[512];
+	const char	*db = argc >= 3 ? argv[2] : "tucai_restore_test";
+	char		*gz[] = { "gzip", "-dc", argv[1], NULL };
+	char		*sql[] = { "mariadb", "--no-defaults", sock, "-uroot",
+			    "--default-character-set=utf8mb4", NULL, NULL };
+	char		*mk[] = { "mariadb", "--no-defaults", sock, "-uroot",
+			    "-e", q, NULL };
+	size_t		 i;
+	pid_t		 pid;
+	int		 fd, rc;
+
+	if (argc < 2 || argc > 3)
+		return usage();
+	for (i = 0; db[i] != '\0'; i++)
+		if (!((db[i] >= 'a' && db[i] <= 'z') || db[i] == '_' ||
+		    (db[i] >= '0' && db[i] <= '9')))
+			return refuse("DATABASE: lowercase letters, digits, _");
+	if (strcmp(db, conf_str("DB.Name", "tucai")) == 0)
+		return refuse("restore goes into a scratch database, not the "
+		    "live one");
+	snprintf(sock, sizeof(sock), "--socket=%s",
+	    conf_str("DB.Socket", "/run/mysqld/mysqld.sock"));
+	snprintf(q, sizeof(q), "DROP DATABASE IF EXISTS %s; CREATE DATABASE "
+	    "%s CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", db, db);
+	if (run_cmd(mk, -1, -1) != 0)
+		return refuse("cannot make the scratch database");
+	sql[5] = (char *)db;
+	if ((pid = spawn_reader(gz, &fd)) == -1)
+		return refuse("cannot start gzip");
+	rc = run_cmd(sql, fd, -1);
+	close(fd);
+	if (reap(pid) != 0 || rc != 0)
+		return refuse("the restore failed (see above)");
+	snprintf(q, sizeof(q), "SELECT (SELECT COUNT(*) FROM %s.student) "
+	    "AS students, (SELECT COUNT(*) FROM %s.booking) AS bookings, "
+	    "(SELECT COUNT(*) FROM %s.payment) AS payments, (SELECT COUNT(*) "
+	    "FROM %s.photo) AS photos", db, db, db, db);
+	printf("restored %s into %s:\n", argv[1], db);
+	fflush(stdout);
+	return run_cmd(mk, -1, -1) == 0 ? 0 : 1;
 }
 
 static const struct cmd {
@@ -662,7 +1047,10 @@ static const struct cmd {
 	{ "slots", cmd_slots },
 	{ "roster", cmd_roster },
 	{ "sweep", cmd_sweep },
+	{ "purge", cmd_purge },
 	{ "reconcile", cmd_reconcile },
+	{ "backup", cmd_backup },
+	{ "restore", cmd_restore },
 };
 
 int
@@ -676,18 +1064,28 @@ main(int argc, char *argv[])
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			break;
+	if (strcmp(argv[1], "init-config") == 0)
+		return cmd_init_config(argc - 1, argv + 1);
 	if (i == sizeof(cmds) / sizeof(cmds[0]))
 		return usage();
 	if (conf_load() != 0)
 		return 1;
-	log_open("tucai");
+	if (log_open("tucai") != 0)
+		return 1;
 	if (clock_init() != 0)
 		return refuse("a moved clock (TUCAI_NOW, Test.ClockFile) is only "
 		    "for a test instance (Test.Enabled = 1); see the log");
+	if (pay_check_config() != 0)
+		return refuse("Pay.Provider: unknown, or the sandbox on a "
+		    "production site (Site.Production = 1); see the log");
 	(void)workday_init();	/* logged when missing; dates then count
 				 * weekends only */
 	if (sodium_init() < 0)
 		return 1;
+	/* The schema belongs to the administrator account; the programs'
+	 * account may only change rows (schema/grants.sql). */
+	if (strcmp(cmds[i].name, "migrate") == 0)
+		db_admin();
 	if (db_open() != 0)
 		return refuse("cannot connect to the database");
 	rc = cmds[i].fn(argc - 1, argv + 1);

@@ -300,6 +300,24 @@ write_config() {
 	fi
 	chmod 0640 "$CONF"
 	subst "$SRC/etc/nginx.conf.in" "$NGINX_CONF"
+	site_conf "$TUCAI_VAR/nginx-site.conf"
+}
+
+# site_conf OUT: etc/nginx/tucai.conf.in for this instance: plain http on
+# 127.0.0.1:$TUCAI_PORT, the instance's sockets and the source's static/.
+# (make install fills the same file for a TLS site.)
+site_conf() {
+	local t
+	t=$(<"$SRC/etc/nginx/tucai.conf.in")
+	t=${t//@LISTEN@/    listen 127.0.0.1:$TUCAI_PORT;
+    server_name localhost;}
+	t=${t//@RUN@/$RUN}
+	t=${t//@STATIC@/$SRC/static}
+	t=${t//@ACCESS_LOG@/$LOGDIR/nginx-access.log}
+	t=${t//@UPLOAD_CONN@/$UPLOAD_CONN}
+	t=${t//@EXTRA_SERVERS@/}
+	printf '%s\n' "$t" >"$1.new"
+	mv "$1.new" "$1"
 }
 
 # ---------------------------------------------------------------- processes
@@ -411,14 +429,17 @@ db_root() {
 # db_setup: the database and the application's account, idempotent; the
 # password is set from the secrets file each time.  The SQL goes through
 # stdin so that the password never shows in a process list.  Root may then
-# log in only as the system's root (unix_socket), not as www-data.
+# log in only as the system's root (unix_socket), not as www-data.  The
+# programs' account may change rows and nothing else, as schema/grants.sql
+# makes it in production; `tucai migrate` runs as root (DB.AdminUser).
 db_setup() {
 	load_secrets
 	db_root <<-SQL || die "database set-up failed"
 		CREATE DATABASE IF NOT EXISTS tucai CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 		CREATE USER IF NOT EXISTS 'tucai'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
 		ALTER USER 'tucai'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
-		GRANT ALL ON tucai.* TO 'tucai'@'localhost';
+		REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'tucai'@'localhost';
+		GRANT SELECT, INSERT, UPDATE, DELETE ON tucai.* TO 'tucai'@'localhost';
 		ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket;
 		FLUSH PRIVILEGES;
 	SQL

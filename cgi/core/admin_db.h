@@ -38,21 +38,29 @@ struct adb_task {
 int	 adb_task_save(const struct adb_task *, long long *tid,
 	    const struct actor *);
 
+/* The teacher named on the student pages (NULL or "": none).  0 or db. */
+int	 adb_task_contact(long long tid, const char *name, const char *phone,
+	    const struct actor *);
+
 struct adb_slotgen {
 	long long	 task_id, every, capacity;
 	const char	*date_from, *date_to;	/* YYYY-MM-DD, local */
 	const char	*from[2], *to[2];	/* HH:MM; [1] may be NULL */
 	const char	*first_day, *last_day;	/* the task's window */
+	long long	 school_id;		/* the task's (audit) */
 };
 /* NULL when the request makes sense, else a Chinese message. */
 const char *adb_slotgen_check(const struct adb_slotgen *);
 /* Add the slots (dates x time ranges x every N minutes) in one
- * transaction; existing start times are kept.  0 with *added, or error. */
-int	 adb_slots_add(const struct adb_slotgen *, int *added);
+ * transaction with its audit entry; existing start times are kept.
+ * 0 with *added, or error. */
+int	 adb_slots_add(const struct adb_slotgen *, int *added,
+	    const struct actor *);
 /* Set a slot's capacity, never below its booked seats.  0, 409, error. */
 int	 adb_slot_capacity(long long slot, long long cap, const struct actor *);
-/* Delete a slot nobody booked (booked = 0, no booking row).  0, 409. */
-int	 adb_slot_delete(long long slot);
+/* Delete a slot nobody booked (booked = 0, no booking row), audited on
+ * its task with what the slot was.  0, 409. */
+int	 adb_slot_delete(long long slot, const struct actor *);
 
 /* Roster file kept between preview and commit, tied to the session key,
  * the user and the task.  put: 0 with *id.  get: 1 with *buf (malloc'd,
@@ -82,15 +90,20 @@ int	 adb_student(HDF *, long long id, int mask);
 
 struct adb_auditq {
 	long long	 scope, school, task, student;	/* 0 = any */
+	const char	*user;		/* the actor's username; NULL = any */
+	const char	*from, *to;	/* local YYYY-MM-DD, inclusive; NULL */
 };
-/* The last 300 audit entries matching (id numbers always masked). */
+/* The last 300 audit entries matching, each with task_id and task_code
+ * (0 and "" when not about a task): id numbers always masked, because
+ * only the record page may show one in full. */
 int	 adb_audit(HDF *, const char *prefix, const struct adb_auditq *);
 
 /* Users (uid 0: all) under PREFIX.N. */
 int	 adb_users(HDF *, const char *prefix, long long uid);
 /* Create (*uid == 0: sets *uid) or change user *uid: role, school,
  * disabled, and the password hash when not NULL (which also unlocks).
- * Audited.  0, DB_DUP (username taken), 404 (no such school), error. */
+ * Each changed field audited in the same transaction.  0, DB_DUP
+ * (username taken), 404 (no such school), error. */
 int	 adb_user_save(long long *uid, const char *username, const char *role,
 	    long long school, long long disabled, const char *hash,
 	    const struct actor *);

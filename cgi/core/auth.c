@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "config.h"
 #include "db.h"
@@ -22,7 +23,8 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_USER_BY_NAME: hash, disabled (locked_until is no longer
 	 * set: failures slow a username and address pair instead) */
 	"SELECT id, pw_hash, disabled, "
-	"COALESCE(locked_until > UTC_TIMESTAMP(), 0) FROM user "
+	"COALESCE(locked_until > UTC_TIMESTAMP(), 0), COALESCE(school_id, 0) "
+	"FROM user "
 	"WHERE username = ?",
 	/* STMT_USER_LOAD */
 	"SELECT u.username, u.role, COALESCE(u.school_id, 0), u.disabled, "
@@ -93,13 +95,31 @@ pair_key(const char *username, const char *client, char *out, size_t outsz)
 	snprintf(out, outsz, "login:%s:%s", hex, client);
 }
 
+/*
+ * The audit entry of a login ("login") or of a refused one ("login_fail",
+ * with why).  A refused one names the username that was typed, never the
+ * password, and no user id as its actor: nobody proved to be that user.
+ * The address is the after value.  Returns 0 or a db.h error code.
+ */
+static int
+login_audit(const char *action, const char *username, long long uid,
+    long long school, const char *client, const char *why)
+{
+	struct actor	 a;
+
+	a.id = why == NULL ? uid : 0;
+	a.name = username;
+	return audit_add(&a, action, "user", uid, school, "address", NULL,
+	    client, why);
+}
+
 int
 auth_login(const char *username, const char *pw, const char *client,
     long long *uid)
 {
 	char		 hash[crypto_pwhash_STRBYTES], key[128];
-	long long	 disabled = 0, locked = 0;
-	int		 rc, limit;
+	long long	 disabled = 0, locked = 0, school = 0;
+	int		 rc, limit, known;
 
 	*uid = 0;
 	limit = (int)conf_int("Throttle.LoginFailures", AUTH_MAXFAIL);
@@ -109,10 +129,11 @@ auth_login(const char *username, const char *pw, const char *client,
 			log_info("admin login: pair slowed down (%s)", client);
 		return rc < 0 ? rc : 429;
 	}
-	rc = db_one(&set, STMT_USER_BY_NAME, "s", "isii", username, uid,
-	    hash, sizeof(hash), &disabled, &locked);
+	rc = db_one(&set, STMT_USER_BY_NAME, "s", "isiii", username, uid,
+	    hash, sizeof(hash), &disabled, &locked, &school);
 	if (rc < 0)
 		return rc;
+	known = rc == 1;
 	if (rc == 0) {
 		burn(pw);
 		log_info("admin login: unknown user");
@@ -121,6 +142,11 @@ auth_login(const char *username, const char *pw, const char *client,
 		rc = 0;
 	}
 	if (rc == 0) {
+		/* A user that exists is named (and its school can see the
+		 * attempt); an unknown name only by the text typed. */
+		if ((rc = login_audit("login_fail", username, *uid, school,
+		    client, known ? "密码错误" : "用户名不存在")) < 0)
+			return rc;
 		*uid = 0;
 		if ((rc = web_throttle(key, limit, AUTH_WINDOW, 1)) < 0)
 			return rc;
@@ -128,10 +154,13 @@ auth_login(const char *username, const char *pw, const char *client,
 	}
 	if (disabled) {
 		log_info("admin login: user %lld disabled", *uid);
+		if ((rc = login_audit("login_fail", username, *uid, school,
+		    client, "账号已停用")) < 0)
+			return rc;
 		return 403;
 	}
 	log_info("admin login: user %lld logged in", *uid);
-	return 0;
+	return login_audit("login", username, *uid, school, client, NULL);
 }
 
 int

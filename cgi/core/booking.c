@@ -25,7 +25,6 @@ enum stmt {
 	STMT_SEAT_TAKE,
 	STMT_SEAT_GIVE,
 	STMT_SLOT_CHECK,
-	STMT_TASK_FEE,
 	STMT_INSERT,
 	STMT_LOCK,
 	STMT_MOVE,
@@ -75,8 +74,6 @@ static const char *const stmts[STMT__MAX] = {
 	"WHERE s.id = ? AND s.task_id = ? AND s.starts_at > UTC_TIMESTAMP() "
 	"AND t.is_open = 1 "
 	"AND DATE(s.starts_at + INTERVAL 8 HOUR) BETWEEN t.first_day AND t.last_day",
-	/* STMT_TASK_FEE */
-	"SELECT fee_fen FROM task WHERE id = ?",
 	/* STMT_INSERT */
 	"INSERT INTO booking (task_id, student_id, slot_id, state, token, "
 	"hold_expires_at) VALUES (?, ?, ?, ?, ?, "
@@ -243,17 +240,19 @@ static int	 expire_where(int stmt, long long id);
 
 
 static int
-take_once(long long task_id, long long student_id, long long slot_id,
-    long long *booking_id)
+take_once(long long task_id, long long fee, long long student_id,
+    long long slot_id, long long *booking_id)
 {
 	char		 token[33];
-	long long	 fee = 0, hold;
+	long long	 hold;
 	int		 rc;
 
 	*booking_id = 0;
-	if ((rc = db_one(&set, STMT_TASK_FEE, "i", "i", task_id, &fee)) < 0)
-		return rc;
-	hold = fee > 0 ? conf_int("Booking.HoldMinutes", 15) : 0;
+	/* A seat waits for the money only where money is paid online; with
+	 * the on-site provider it is booked, and the station collects.
+	 * Everything that can be is done before the transaction. */
+	hold = fee > 0 && pay_online() ? conf_int("Booking.HoldMinutes", 15) :
+	    0;
 	util_token_hex(token, 16);
 	if ((rc = db_begin()) < 0)
 		return rc;
@@ -276,16 +275,18 @@ take_once(long long task_id, long long student_id, long long slot_id,
 }
 
 int
-booking_take(long long task_id, long long student_id, long long slot_id,
-    long long *booking_id)
+booking_take(long long task_id, long long fee, long long student_id,
+    long long slot_id, long long *booking_id)
 {
 	int	 rc;
 
-	/* Seats whose unpaid hold ran out go back before anyone is told the
-	 * slot is full, whether or not the sweep has run yet. */
-	if ((rc = expire_where(STMT_EXPIRE_SLOT, slot_id)) < 0)
-		return rc;
-	DB_TX(rc, take_once(task_id, student_id, slot_id, booking_id));
+	DB_TX(rc, take_once(task_id, fee, student_id, slot_id, booking_id));
+	/* Full?  Seats whose unpaid hold ran out go back before anyone is
+	 * told so, whether or not the sweep has run yet; then once more.
+	 * Only here: a page view never writes. */
+	if (rc == BK_FULL && (rc = expire_where(STMT_EXPIRE_SLOT, slot_id)) >= 0)
+		DB_TX(rc, rc > 0 ? take_once(task_id, fee, student_id,
+		    slot_id, booking_id) : BK_FULL);
 	return rc;
 }
 
@@ -328,9 +329,10 @@ booking_change(long long booking_id, long long new_slot)
 {
 	int	 rc;
 
-	if ((rc = expire_where(STMT_EXPIRE_SLOT, new_slot)) < 0)
-		return rc;
 	DB_TX(rc, change_once(booking_id, new_slot));
+	if (rc == BK_FULL && (rc = expire_where(STMT_EXPIRE_SLOT,
+	    new_slot)) >= 0)
+		DB_TX(rc, rc > 0 ? change_once(booking_id, new_slot) : BK_FULL);
 	return rc;
 }
 
@@ -659,10 +661,9 @@ booking_close_task(long long task_id, const struct actor *who, int force,
 	    &collected)) < 0)
 		return rc;
 	cc->collected = (int)collected;
-	snprintf(after, sizeof(after), "cancelled=%d released=%d "
-	    "captured=%d collected=%d%s%s", cc->cancelled, cc->voided,
-	    cc->captured, cc->collected, force ? " forced" : "",
-	    failed ? " provider-unavailable" : "");
+	snprintf(after, sizeof(after), "取消 %d，解冻 %d，扣款 %d，已采集 %d%s%s",
+	    cc->cancelled, cc->voided, cc->captured, cc->collected,
+	    force ? "，强制结束" : "", failed ? "，支付平台暂不可用" : "");
 	if ((rc = audit_add(who, "task_close", "task", task_id, school,
 	    NULL, NULL, after, reason)) < 0)
 		return rc;

@@ -57,10 +57,12 @@ struct sweep_counts {
  * 'booked' at once when the task is free (fee 0).  A fresh 128-bit token
  * is the 预约二维码 payload.  Returns 0 with *booking_id, BK_FULL,
  * BK_BADSLOT, BK_ACTIVE (the unique key booking_active refused a second
- * active booking: nothing changed), or a db.h error code.
+ * active booking: nothing changed), or a db.h error code.  fee_fen is
+ * the task's fee, from the task row the request read already.  Seats of
+ * holds past their time are given back only when the slot is full.
  */
-int	 booking_take(long long task_id, long long student_id,
-	    long long slot_id, long long *booking_id);
+int	 booking_take(long long task_id, long long fee_fen,
+	    long long student_id, long long slot_id, long long *booking_id);
 
 /*
  * Move a held or booked booking to another slot of its task, atomically:

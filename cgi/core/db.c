@@ -17,6 +17,7 @@
  * where a lost race is retried.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@ static size_t		  nextbase = 1;
 static int		  intx;		/* inside a transaction */
 static int		  lost;		/* the last DB_ERR was a lost connection */
 static long long	  ts_set;	/* SET timestamp in force, 0 = none */
+static int		  admin;	/* connect as DB.AdminUser (migrate) */
 
 static int
 is_lost(unsigned int e)
@@ -101,7 +103,10 @@ db_open(void)
 	mysql_options(conn, MYSQL_OPT_WRITE_TIMEOUT, &rw);
 	mysql_options(conn, MYSQL_INIT_COMMAND, init);
 	if (mysql_real_connect(conn, NULL,
-	    conf_str("DB.User", "tucai"), conf_str("DB.Password", ""),
+	    admin ? conf_str("DB.AdminUser", "root") :
+	    conf_str("DB.User", "tucai"),
+	    admin ? conf_str("DB.AdminPassword", "") :
+	    conf_str("DB.Password", ""),
 	    conf_str("DB.Name", "tucai"), 0,
 	    conf_str("DB.Socket", "/run/mysqld/mysqld.sock"), 0) == NULL) {
 		log_warn("db: connect: %s", mysql_error(conn));
@@ -112,6 +117,13 @@ db_open(void)
 	}
 	lost = 0;
 	return 0;
+}
+
+void
+db_admin(void)
+{
+
+	admin = 1;
 }
 
 void
@@ -174,9 +186,10 @@ db_backoff(int attempt)
 
 	if (attempt + 1 >= DB_TRIES)
 		return 0;
-	/* 5, 10, 20, 40 ms, each jittered by up to as much again, so that
-	 * the victims of one deadlock do not meet again at once. */
-	us = 5000u << attempt;
+	/* 5, 10, 20, 40, 80, 160 ms and then 200 ms, each jittered by up
+	 * to as much again, so that the victims of one deadlock (or, on
+	 * Galera, one certification conflict) do not meet again at once. */
+	us = attempt < 6 ? 5000u << attempt : 200000u;
 	us += randombytes_uniform(us);
 	usleep(us);
 	return 1;
@@ -195,7 +208,8 @@ fail(struct db_set *set, int stmt, unsigned int e, const char *msg)
 	 * conflict, which is reported as a deadlock; 1020: the record changed
 	 * since it was read (snapshot isolation). */
 	if (e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT || e == 1020) {
-		log_info("db: %s[%d]: %s", set ? set->name : "-", stmt, msg);
+		log_info("db: %s[%d]: %u %s (retried)", set ? set->name : "-",
+		    stmt, e, msg);
 		return DB_RETRY;
 	}
 	if (is_lost(e)) {
@@ -350,6 +364,7 @@ run(struct db_set *set, int stmt, const char *in, va_list ap, struct result *r)
 	my_bool		 one = 1;
 	int		 try, raced, i, rc;
 	unsigned long	 sz;
+	my_ulonglong	 affected;
 
 	memset(r, 0, sizeof(*r));
 	for (try = 0, raced = 0; try < 2; try++) {
@@ -387,8 +402,16 @@ run(struct db_set *set, int stmt, const char *in, va_list ap, struct result *r)
 	if (try == 2)
 		return DB_ERR;
 
-	if ((r->meta = mysql_stmt_result_metadata(st)) == NULL)
-		return (int)mysql_stmt_affected_rows(st);
+	if ((r->meta = mysql_stmt_result_metadata(st)) == NULL) {
+		/* (my_ulonglong)-1 would read as DB_ERR: say what it was. */
+		if ((affected = mysql_stmt_affected_rows(st)) ==
+		    (my_ulonglong)-1) {
+			log_warn("db: %s[%d]: no row count (%u %s)", set->name,
+			    stmt, mysql_stmt_errno(st), mysql_stmt_error(st));
+			return DB_ERR;
+		}
+		return affected > INT_MAX ? INT_MAX : (int)affected;
+	}
 	if (mysql_stmt_store_result(st)) {
 		rc = fail(set, stmt, mysql_stmt_errno(st), mysql_stmt_error(st));
 		result_free(r);
@@ -635,6 +658,17 @@ simple(const char *q)
 	if (mysql_query(conn, q))
 		return fail(NULL, 0, mysql_errno(conn), mysql_error(conn));
 	return 0;
+}
+
+int
+db_ping(void)
+{
+	int	 rc;
+
+	/* Once more on a fresh connection when the old one was lost. */
+	if ((rc = simple("DO 1")) == DB_ERR && lost)
+		rc = simple("DO 1");
+	return rc;
 }
 
 int

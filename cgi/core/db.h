@@ -45,11 +45,17 @@ struct db_set {
  * Returns 0 on success, DB_ERR otherwise (the caller may continue: every later
  * call tries again). */
 int	 db_open(void);
+/* Before db_open(): connect as DB.AdminUser / DB.AdminPassword (default
+ * root over the socket), the account that owns the schema (migrate). */
+void	 db_admin(void);
 void	 db_close(void);
 /* Is the connection usable right now?  Reconnects if needed.  0 = yes. */
 int	 db_ensure(void);
 /* Did the last DB_ERR come from a lost connection (vs. a bad statement)? */
 int	 db_lost(void);
+
+/* Is the database there (for /healthz)?  0 or DB_ERR. */
+int	 db_ping(void);
 
 /* Explicit short transactions.  Return 0 or DB_ERR. */
 int	 db_begin(void);
@@ -70,14 +76,16 @@ typedef int (*db_row_cb)(void *arg, int ncol, char **val, unsigned long *len);
 int	 db_each(struct db_set *, int stmt, db_row_cb, void *arg, const char *in, ...);
 
 /*
- * Lost races.  DB_TRIES runs in all.  db_backoff(attempt) sleeps a
- * jittered 5 ms << attempt and returns 1, or returns 0 when attempt was
- * the last.  DB_TX(rc, call) runs call, a whole transaction that begins
- * and ends (commits or rolls back) itself, again while it gives DB_RETRY:
+ * Lost races.  DB_TRIES runs in all (8: a 150-seat burst on a Galera
+ * cluster lost 5 in a row now and then, tools/try-galera).
+ * db_backoff(attempt) sleeps a jittered 5 ms << attempt (at most 200 ms)
+ * and returns 1, or returns 0 when attempt was the last.
+ * DB_TX(rc, call) runs call, a whole transaction that begins and ends
+ * (commits or rolls back) itself, again while it gives DB_RETRY:
  *
  *	DB_TX(rc, end_once(stmt, id, reason));
  */
-#define DB_TRIES 5
+#define DB_TRIES 8
 int	 db_backoff(int attempt);
 #define DB_TX(rc, call) do {						\
 	int a_;								\

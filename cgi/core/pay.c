@@ -603,6 +603,9 @@ sb_query(const char *ref, char *state, size_t sz)
 static const struct pay_provider providers[] = {
 	{ "sandbox", 7, sb_authorize, sb_capture, sb_cancel, sb_query,
 	    sb_statement },
+	/* No money online: students book without paying, the station
+	 * collects the fee (pay_onsite) and the cash-up (日结) counts it. */
+	{ "onsite", 0, NULL, NULL, NULL, NULL, NULL },
 };
 
 const struct pay_provider *
@@ -615,6 +618,32 @@ pay_provider(void)
 		if (strcmp(providers[i].name, name) == 0)
 			return &providers[i];
 	return NULL;
+}
+
+int
+pay_online(void)
+{
+	const struct pay_provider	*pp = pay_provider();
+
+	return pp != NULL && pp->authorize != NULL;
+}
+
+int
+pay_check_config(void)
+{
+
+	if (pay_provider() == NULL) {
+		log_warn("Pay.Provider %s: no such provider (sandbox, onsite)",
+		    conf_str("Pay.Provider", "sandbox"));
+		return -1;
+	}
+	if (conf_int("Site.Production", 0) == 1 &&
+	    strcmp(pay_provider()->name, "sandbox") == 0) {
+		log_warn("Pay.Provider = sandbox with Site.Production = 1: "
+		    "the sandbox approves any test card; refusing to start");
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -683,8 +712,9 @@ pay_start(long long booking_id, char *url, size_t urlsz)
 	long long			 amount;
 	int				 rc, tries;
 
-	if (pp == NULL) {
-		log_warn("pay: unknown Pay.Provider");
+	if (pp == NULL || pp->authorize == NULL) {
+		log_warn("pay: Pay.Provider %s takes no money online",
+		    pp != NULL ? pp->name : "?");
 		return PAY_PROVIDER;
 	}
 	for (tries = 0; tries < 2; tries++) {
@@ -714,7 +744,7 @@ release(const char *ref)
 {
 	const struct pay_provider	*pp = pay_provider();
 
-	if (pp != NULL && pp->cancel(ref) == 0)
+	if (pp != NULL && pp->cancel != NULL && pp->cancel(ref) == 0)
 		(void)db_exec(&set, STMT_TO_VOIDED, "s", ref);
 	else
 		log_warn("pay: could not release order %s (close-out or "
@@ -906,7 +936,7 @@ pay_capture_booking(long long booking_id)
 		return rc < 0 ? rc : PAY_NOT_PAYABLE;
 	if (strcmp(state, "captured") == 0)
 		return PAY_OK;
-	if (pp == NULL)
+	if (pp == NULL || pp->capture == NULL)
 		return PAY_PROVIDER;
 	/* The bank captures once per order, so a retry after a crash
 	 * between its answer and our UPDATE is safe. */
@@ -938,7 +968,8 @@ pay_void_booking(long long booking_id)
 	    booking_id)) < 0)
 		return rc;
 	for (i = 0; i < r.n; i++) {
-		if (pp == NULL || (rc = pp->cancel(r.ref[i])) < 0)
+		if (pp == NULL || pp->cancel == NULL ||
+		    (rc = pp->cancel(r.ref[i])) < 0)
 			return PAY_PROVIDER;
 		if (rc == 1) {
 			/* Captured at the bank already: reflect it. */
@@ -960,6 +991,11 @@ pay_void_booking(long long booking_id)
 static const char *const onsite_methods[] = {
 	"cash", "card", "wechat", "alipay",
 };
+/* ... as the audit trail shows them */
+static const char *const onsite_zh[] = {
+	"现金", "银行卡", "微信", "支付宝",
+};
+_Static_assert(sizeof(onsite_zh) == sizeof(onsite_methods), "onsite_zh");
 
 static int
 onsite_once(long long booking_id, long long amount_fen, const char *method,
@@ -995,7 +1031,8 @@ onsite_once(long long booking_id, long long amount_fen, const char *method,
 	if ((rc = db_exec(&set, STMT_ONSITE_NEW, "isis", booking_id, ref,
 	    amount_fen, method)) < 0)
 		goto fail;
-	snprintf(after, sizeof(after), "%s %lld", method, amount_fen);
+	snprintf(after, sizeof(after), "%s %lld.%02lld 元", onsite_zh[i],
+	    amount_fen / 100, amount_fen % 100);
 	if ((rc = audit_add(who, "pay_onsite", "booking", booking_id, school,
 	    "payment", NULL, after, NULL)) < 0)
 		goto fail;
@@ -1049,7 +1086,7 @@ pay_reconcile(int *asked)
 	int				 rc, i;
 
 	*asked = 0;
-	if (pp == NULL)
+	if (pp == NULL || pp->query == NULL)
 		return 0;
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return DB_ERR;

@@ -50,6 +50,11 @@ struct pay_provider {
 
 /* The provider named by Pay.Provider, or NULL. */
 const struct pay_provider *pay_provider(void);
+/* Does the provider take money online (a hold)?  0 for "onsite". */
+int	 pay_online(void);
+/* At start: Pay.Provider known, and not the sandbox when Site.Production
+ * = 1.  0, or -1 (logged): the program must not start. */
+int	 pay_check_config(void);
 /* The hold's lifetime: Pay.HoldDays, else the provider's (1 to 30). */
 int	 pay_hold_days(void);
 

@@ -447,8 +447,12 @@ reconcile(const char *day, const struct actor *who, struct recon *r)
 
 	memset(r, 0, sizeof(*r));
 	memset(&l, 0, sizeof(l));
-	if (pp == NULL || pp->statement == NULL ||
-	    pp->statement(day, &text, &len) != 0) {
+	if (pp != NULL && pp->statement == NULL) {
+		/* No money online: nothing to compare; the cash-up is all. */
+		rc = record(day, who, r, NULL);
+		return rc < 0 ? rc : 0;
+	}
+	if (pp == NULL || pp->statement(day, &text, &len) != 0) {
 		log_warn("reconcile: the provider's statement could not be had");
 		r->failed = 1;
 		rc = record(day, who, r, NULL);

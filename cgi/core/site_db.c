@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "db.h"
 #include "idnum.h"
 #include "site_db.h"
@@ -65,7 +66,7 @@ static const char *const stmts[STMT__MAX] = {
 	"WHERE s.id = ? AND (? = 0 OR t.school_id = ?)",
 	/* STMT_CI_GET */
 	"SELECT b.state, COALESCE(b.shot_no, 0), b.task_id, "
-	"(t.is_open = 1 AND ? BETWEEN t.first_day AND t.last_day) "
+	"(t.is_open = 1 AND ? BETWEEN t.first_day AND t.last_day), t.school_id "
 	"FROM booking b JOIN task t ON t.id = b.task_id WHERE b.id = ?",
 	/* STMT_NEXT_SHOT */
 	"SELECT COALESCE(MAX(shot_no), 0) + 1 FROM booking "
@@ -76,7 +77,7 @@ static const char *const stmts[STMT__MAX] = {
 	"WHERE id = ? AND state IN ('held', 'booked')",
 	/* STMT_WI_TASK */
 	"SELECT s.task_id, t.fee_fen, "
-	"(t.is_open = 1 AND ? BETWEEN t.first_day AND t.last_day) "
+	"(t.is_open = 1 AND ? BETWEEN t.first_day AND t.last_day), t.school_id "
 	"FROM student s JOIN task t ON t.id = s.task_id WHERE s.id = ?",
 	/* STMT_WI_INSERT */
 	"INSERT INTO booking (task_id, student_id, slot_id, state, token, "
@@ -221,9 +222,23 @@ site_student_booking(long long student_id, long long school_id,
 /* One attempt at taking the next shot number for booking bid of task.
  * Returns 1 checked in, 0 the booking was no longer held/booked,
  * DB_DUP (number taken meanwhile: try again) or another DB_*. */
+/* The audit entry of a check-in or walk-in of booking bid: the state
+ * before (NULL: no booking) and after, the shot number as the reason
+ * the staff gave the student. */
 static int
-checkin_once(long long bid, long long task, const char *today,
-    long long *shot)
+checkin_audit(const struct actor *who, const char *action, long long bid,
+    long long school, const char *before, long long shot)
+{
+	char	 why[32];
+
+	snprintf(why, sizeof(why), "拍摄号 %lld", shot);
+	return audit_add(who, action, "booking", bid, school, "state", before,
+	    "checked_in", why);
+}
+
+static int
+checkin_once(long long bid, long long task, long long school,
+    const char *today, long long *shot, const struct actor *who)
 {
 	int		 rc;
 
@@ -243,23 +258,26 @@ checkin_once(long long bid, long long task, const char *today,
 		rc = db_one(&set, STMT_NEXT_SHOT, "is", "i", task, today, shot);
 	if (rc >= 0)
 		rc = db_exec(&set, STMT_CI_SET, "sii", today, *shot, bid);
-	if (rc == 1 && (rc = db_commit()) == 0)
+	if (rc == 1 && (rc = checkin_audit(who, "checkin", bid, school, state,
+	    *shot)) == 0 && (rc = db_commit()) == 0)
 		return 1;
 	db_rollback();
 	return rc;
 }
 
 int
-site_checkin(long long booking_id, const char *today, long long *shot_no)
+site_checkin(long long booking_id, const char *today, long long *shot_no,
+    const struct actor *who)
 {
 	char		 state[16];
-	long long	 task, inwin;
+	long long	 task, inwin, school = 0;
 	int		 rc, try;
 
 	*shot_no = 0;
 	for (try = 0; try < SHOT_TRIES; try++) {
-		rc = db_one(&set, STMT_CI_GET, "si", "siii", today, booking_id,
-		    state, sizeof(state), shot_no, &task, &inwin);
+		rc = db_one(&set, STMT_CI_GET, "si", "siiii", today,
+		    booking_id, state, sizeof(state), shot_no, &task, &inwin,
+		    &school);
 		if (rc < 0)
 			return rc;
 		if (rc == 0)
@@ -271,7 +289,8 @@ site_checkin(long long booking_id, const char *today, long long *shot_no)
 			return SITE_STATE;
 		if (!inwin)
 			return SITE_WINDOW;
-		DB_TX(rc, checkin_once(booking_id, task, today, shot_no));
+		DB_TX(rc, checkin_once(booking_id, task, school, today,
+		    shot_no, who));
 		if (rc == 1)
 			return SITE_OK;
 		if (rc != 0 && rc != DB_DUP)
@@ -284,8 +303,8 @@ site_checkin(long long booking_id, const char *today, long long *shot_no)
 /* One attempt at a walk-in booking.  Returns 1 created, DB_DUP (number
  * or the student's active booking taken meanwhile), or another DB_*. */
 static int
-walkin_once(long long student_id, long long task, const char *today,
-    long long *bid)
+walkin_once(long long student_id, long long task, long long school,
+    const char *today, long long *bid, const struct actor *who)
 {
 	char		 token[33];
 	long long	 shot;
@@ -300,7 +319,8 @@ walkin_once(long long student_id, long long task, const char *today,
 		    token, today, shot);
 	if (rc == 1) {
 		*bid = db_last_id();
-		if ((rc = db_commit()) == 0)
+		if ((rc = checkin_audit(who, "walkin", *bid, school, NULL,
+		    shot)) == 0 && (rc = db_commit()) == 0)
 			return 1;
 	}
 	db_rollback();
@@ -309,14 +329,14 @@ walkin_once(long long student_id, long long task, const char *today,
 
 int
 site_walkin(long long student_id, const char *today, long long *booking_id,
-    long long *fee_fen)
+    long long *fee_fen, const struct actor *who)
 {
-	long long	 task, inwin;
+	long long	 task, inwin, school = 0;
 	int		 rc, try;
 
 	*booking_id = 0;
-	rc = db_one(&set, STMT_WI_TASK, "si", "iii", today, student_id,
-	    &task, fee_fen, &inwin);
+	rc = db_one(&set, STMT_WI_TASK, "si", "iiii", today, student_id,
+	    &task, fee_fen, &inwin, &school);
 	if (rc < 0)
 		return rc;
 	if (rc == 0 || !inwin)
@@ -326,7 +346,8 @@ site_walkin(long long student_id, const char *today, long long *booking_id,
 			return rc;
 		if (*booking_id != 0)
 			return SITE_HAS;
-		DB_TX(rc, walkin_once(student_id, task, today, booking_id));
+		DB_TX(rc, walkin_once(student_id, task, school, today,
+		    booking_id, who));
 		if (rc == 1)
 			return SITE_OK;
 		if (rc != DB_DUP)

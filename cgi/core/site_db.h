@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <ClearSilver.h>
 
+#include "audit.h"
+
 /* Outcomes besides db.h's error codes (which are negative). */
 #define SITE_OK		0	/* done now */
 #define SITE_AGAIN	1	/* already done before (idempotent repeat) */
@@ -42,19 +44,21 @@ int	 site_student_booking(long long student_id, long long school_id,
  * of the task and day (a race on the number is retried).  Returns
  * SITE_OK (checked in now) or SITE_AGAIN (checked in or collected before;
  * *shot_no is the number it got then), SITE_WINDOW, SITE_STATE
- * (cancelled/expired), or a db.h error code.
+ * (cancelled/expired), or a db.h error code.  A check-in is audited
+ * ("checkin", by who) in its transaction.
  */
 int	 site_checkin(long long booking_id, const char *today,
-	    long long *shot_no);
+	    long long *shot_no, const struct actor *who);
 
 /*
  * Walk-in: create a booking already checked in (walkin = 1, no slot)
  * with the next shot number.  Returns SITE_OK with *booking_id,
  * SITE_HAS (an active booking exists: *booking_id is it), SITE_WINDOW,
- * or a db.h error code.  *fee_fen is the task's fee.
+ * or a db.h error code.  *fee_fen is the task's fee.  Audited
+ * ("walkin", by who) in its transaction.
  */
 int	 site_walkin(long long student_id, const char *today,
-	    long long *booking_id, long long *fee_fen);
+	    long long *booking_id, long long *fee_fen, const struct actor *who);
 
 /* The booking's task: its photo size limit in KB and its school, for
  * the photo upload and the audit trail.  Returns 0 or a db.h error code. */

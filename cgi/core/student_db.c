@@ -1,6 +1,7 @@
 /*
  * student_db.c - roster storage (see student_db.h).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,7 @@ roster_store_once(long long task_id, struct roster *ro,
 {
 	const struct roster_row	*row;
 	char		 old[6][UTF8_BUF(64)];	/* widest column: 64 */
+	char		 what[128];
 	const char	*neu[6], *fields[6] = { "name", "id_number",
 			    "student_no", "edu_category", "edu_level",
 			    "class_name" };
@@ -118,6 +120,14 @@ roster_store_once(long long task_id, struct roster *ro,
 			goto fail;
 		(*updated)++;
 	}
+	/* The import itself, on the task (each changed field of an existing
+	 * student is recorded above, on the student). */
+	snprintf(what, sizeof(what), "新增 %d，更新 %d，未变 %zu，拒绝 %zu",
+	    *inserted, *updated, ro->nrows - (size_t)*inserted -
+	    (size_t)*updated, ro->nrejects);
+	if ((rc = audit_add(who, "roster_import", "task", task_id, school,
+	    "roster", NULL, what, NULL)) < 0)
+		goto fail;
 	if ((rc = db_commit()) < 0)
 		goto fail;
 	return 0;

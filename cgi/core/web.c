@@ -28,6 +28,7 @@
 #include "db.h"
 #include "log.h"
 #include "outcome.h"
+#include "pay.h"
 #include "valid.h"
 #include "web.h"
 #include "workday.h"
@@ -39,6 +40,7 @@ enum stmt {
 	STMT_SESS_SAVE,
 	STMT_SESS_ROTATE,
 	STMT_SESS_END,
+	STMT_SESS_END_USER,
 	STMT_THROTTLE_ADD,
 	STMT_THROTTLE_GET,
 	STMT_WAIT_ADD,
@@ -66,6 +68,8 @@ static const char *const stmts[STMT__MAX] = {
 	"UPDATE session SET skey = ? WHERE skey = ?",
 	/* STMT_SESS_END */
 	"DELETE FROM session WHERE skey = ?",
+	/* STMT_SESS_END_USER: a user's admin sessions but the request's */
+	"DELETE FROM session WHERE kind = ? AND user_id = ? AND skey <> ?",
 	/* STMT_THROTTLE_ADD */
 	"INSERT INTO throttle (k, window_start, n) VALUES (?, "
 	"FROM_UNIXTIME(UNIX_TIMESTAMP() DIV ? * ?), ?) "
@@ -494,6 +498,15 @@ sess_end(struct req *r)
 	memset(&r->s, 0, sizeof(r->s));
 	hdf_remove_tree(r->hdf, "CSRF");
 	set_cookie(r, "", 1);
+}
+
+int
+sess_end_user(struct req *r, long long user_id)
+{
+
+	return db_exec(&set, STMT_SESS_END_USER, "iib",
+	    (long long)SESS_ADMIN, user_id, (const char *)r->s.key,
+	    (size_t)32);
 }
 
 int
@@ -1074,6 +1087,40 @@ dispatch(struct req *r)
 	return r->page->fn(r);
 }
 
+/*
+ * The 客服 numbers for tel: links: Support.Phone may hold several
+ * ("0871-64094592/18187109418"); each becomes Support.Tel.N.shown (as
+ * written) and .tel (digits, a leading + kept).
+ */
+static void
+support_tels(HDF *hdf, const char *p)
+{
+	char	 shown[64], tel[40], key[48];
+	size_t	 ns, nt;
+	int	 k = 0;
+
+	while (*p != '\0' && k < 4) {
+		ns = nt = 0;
+		for (; *p != '\0' && *p != '/' && *p != ',' && *p != ';'; p++) {
+			if (ns + 1 < sizeof(shown) && (*p != ' ' || ns > 0))
+				shown[ns++] = *p;
+			if (nt + 1 < sizeof(tel) && ((*p >= '0' && *p <= '9') ||
+			    (*p == '+' && nt == 0)))
+				tel[nt++] = *p;
+		}
+		shown[ns] = tel[nt] = '\0';
+		if (*p != '\0')
+			p++;
+		if (nt < 3)
+			continue;
+		snprintf(key, sizeof(key), "Support.Tel.%d.shown", k);
+		hdf_set_value(hdf, key, shown);
+		snprintf(key, sizeof(key), "Support.Tel.%d.tel", k);
+		hdf_set_value(hdf, key, tel);
+		k++;
+	}
+}
+
 static void
 handle(const struct app *app, FCGX_Request *fx)
 {
@@ -1100,18 +1147,7 @@ handle(const struct app *app, FCGX_Request *fx)
 	hdf_set_value(hdf, "hdf.loadpaths.0",
 	    conf_str("Paths.Templates", PKGDATADIR "/templates"));
 	hdf_set_value(hdf, "Support.Phone", conf_str("Support.Phone", ""));
-	{
-		/* The number for a tel: link: digits and a leading +. */
-		const char	*p = conf_str("Support.Phone", "");
-		char		 tel[40];
-		size_t		 n = 0;
-
-		for (; *p != '\0' && n + 1 < sizeof(tel); p++)
-			if ((*p >= '0' && *p <= '9') || (*p == '+' && n == 0))
-				tel[n++] = *p;
-		tel[n] = '\0';
-		hdf_set_value(hdf, "Support.Tel", tel);
-	}
+	support_tels(hdf, conf_str("Support.Phone", ""));
 	hdf_set_value(hdf, "Support.Email", conf_str("Support.Email", ""));
 	if ((err = cgi_init(&cgi, hdf)) != STATUS_OK) {
 		/* cgi_init destroyed the HDF. */
@@ -1152,13 +1188,14 @@ web_main(const struct app *app)
 
 	if (conf_load() != 0)
 		return 1;
-	log_open(app->name);
+	if (log_open(app->name) != 0)
+		return 1;
 	if (strlen(conf_str("Site.FormKey", "")) < 32) {
 		log_warn("Site.FormKey is missing or shorter than 32 "
 		    "characters (tucai.hdf(5)): not starting");
 		return 1;
 	}
-	if (clock_init() != 0)
+	if (clock_init() != 0 || pay_check_config() != 0)
 		return 1;
 	/* A missing calendar only makes refund dates count weekends; it is
 	 * logged (and again by every sweep), and the site still runs. */

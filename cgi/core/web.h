@@ -186,6 +186,10 @@ int		 sess_need(struct req *);
 int		 sess_save(struct req *);
 int		 sess_rotate(struct req *);
 void		 sess_end(struct req *);
+/* End every admin session of user_id except the request's own (a user
+ * who changes their own password stays logged in here, nowhere else).
+ * Returns the number ended, or a db.h error code. */
+int		 sess_end_user(struct req *, long long user_id);
 
 /* Streaming responses (CSV, ZIP): headers first, then body pieces. */
 void		 web_stream_begin(struct req *, const char *ctype, const char *filename);

@@ -21,6 +21,12 @@
  * any other page (422 no code, 415, 413, 429 …) replaces the page's main
  * part (the app's pages) or puts its message in the error area (nginx's).
  *
+ * A box the upload needs (the separate consent on /idcard, marked
+ * data-upload-required="message") that is not ticked stops the upload
+ * before anything is sent: the image stays on the phone and the message
+ * is the server's own 422 text.  The form's other fields (csrf, that box)
+ * go with the image as the plain form sends them.
+ *
  * CSP: script-src 'self' (this file), style-src 'self': no style attributes
  * in markup; the bar's width is set through the CSSOM, which CSP allows.
  */
@@ -165,6 +171,12 @@
 			ev.preventDefault();
 			self.start(file);
 		});
+		/* Ticking a box the upload needs clears the message that asked. */
+		Array.prototype.forEach.call(form.querySelectorAll("input[data-upload-required]"), function (box) {
+			box.addEventListener("change", function () {
+				if (box.checked && self.error && !self.busy) self.error.hidden = true;
+			});
+		});
 		/* Picking the image is the student's "upload": start at once. */
 		if (this.input) {
 			this.input.addEventListener("change", function () {
@@ -204,8 +216,21 @@
 		if (this.input) this.input.value = "";	/* the same file may be picked again */
 	};
 
+	/* The message of the first box the upload needs that is not ticked,
+	 * or null. */
+	Upload.prototype.missing = function () {
+		var need = this.form.querySelectorAll("input[data-upload-required]");
+		for (var i = 0; i < need.length; i++)
+			if (!need[i].checked) return need[i].getAttribute("data-upload-required");
+		return null;
+	};
+
 	Upload.prototype.start = function (file) {
-		var self = this;
+		var self = this, why = this.missing();
+		if (why) {
+			this.fail(why);
+			return;
+		}
 		this.busy = true;
 		this.form.classList.add("is-busy");
 		if (this.button) this.button.disabled = true;
@@ -257,10 +282,23 @@
 		});
 	};
 
+	/* The form's fields but its file, as the browser would post them:
+	 * named, enabled, and checkboxes and radios only when ticked.
+	 * (Not FormData(form): the file is replaced by the shrunk copy, and
+	 * FormData.set/delete are missing in older WeChat browsers.) */
+	function fields(form, fd) {
+		Array.prototype.forEach.call(form.elements, function (el) {
+			if (!el.name || el.disabled || el.type === "file" ||
+			    el.type === "submit" || el.type === "button") return;
+			if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
+			fd.append(el.name, el.value);
+		});
+	}
+
 	/* POST the image as multipart FIELD with a progress bar. */
 	Upload.prototype.sendFile = function (file, tries) {
 		var self = this, xhr = new XMLHttpRequest(), fd = new FormData();
-		fd.append("csrf", csrf(this.form));
+		fields(this.form, fd);
 		fd.append(this.input.name, file, file.name || "image.jpg");
 		xhr.open("POST", this.form.action);
 		xhr.responseType = "text";

@@ -91,8 +91,9 @@ await run(async () => {
     await page.click(`a:text("${data.code}")`);
     ok(/\/admin\/tasks\/\d+$/.test(page.url()), 'task page opened from the dashboard');
     ok(await page.locator('text=各班预约进度').count() === 1, 'task page shows progress per class');
+    ok(await page.locator('text=各班采集进度（按人数）').count() === 1, 'and the counts of people per class');
     await shot(page, 'admin-task');
-    await page.click('a:text("查看未预约学生")');
+    await page.locator('a[href*="state=unbooked"]').last().click();
     await shot(page, 'admin-students');
     await page.locator('table.ad-table a[href^="/admin/students/"]').first().click();
     await page.fill('input[name=name]', '王晓芳');

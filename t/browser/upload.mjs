@@ -7,8 +7,10 @@
 //   B  the browser finds no code (html5-qrcode stubbed to find none): a
 //      4000x3000 photo is shrunk to 2000x1500 JPEG before the multipart
 //      upload, with a progress bar (upload throttled through CDP), and the
-//      server decodes it -> /confirm; the ID photo (4000x3000 stored, EXIF
-//      Orientation 6) goes up as 1500x2000 -> /slots;
+//      server decodes it -> /confirm; on /idcard, picking the photo before
+//      the consent box is ticked sends nothing and says why (the server's
+//      422 text); once ticked, the ID photo (4000x3000 stored, EXIF
+//      Orientation 6) goes up as 1500x2000 with consent=1 -> /slots;
 //   C  the first post answered 503 + Retry-After (page.route): “排队中，
 //      请稍候”, then an automatic retry that succeeds, for the text post
 //      (/code) and the multipart one (/idcard);
@@ -263,12 +265,26 @@ await run(async () => {
         // The ID photo: EXIF Orientation=6 respected.
         await Promise.all([page.waitForURL(/\/idcard$/), page.click('text=确认无误，提交')]);
         await shot(page, 'B3-idcard');
+        ok(!(await page.isChecked('#consent')), 'B: the consent box is not ticked in advance');
         page.__posts.length = 0;
+        await page.setInputFiles('#id_image', f('idcard.jpg'));
+        await page.waitForSelector('[data-upload-error]:visible');
+        const why = (await page.textContent('[data-upload-error]')).trim();
+        ok(/勾选同意/.test(why), `B: no consent: the upload stops with the message (${why})`);
+        is(page.__posts.filter((x) => x.path === '/idcard').length, 0,
+          'B: no consent: nothing was sent (the ID photo stays on the phone)');
+        await shot(page, 'B3-idcard-no-consent');
+        said(page);
+        await page.check('#consent');
+        ok(!(await page.isVisible('[data-upload-error]')), 'B: ticking the box clears the message');
+        await shot(page, 'B3-idcard-consent');
         await Promise.all([page.waitForURL(/\/slots$/, { timeout: 60000 }),
           page.setInputFiles('#id_image', f('idcard.jpg'))]);
         ok(true, 'B: the ID photo uploaded -> /slots');
         const q = page.__posts.filter((x) => x.path === '/idcard');
         const id = q[0] && part(q[0].body, q[0].type, 'id_image');
+        const agreed = q[0] && part(q[0].body, q[0].type, 'consent');
+        ok(agreed && agreed.toString() === '1', 'B: the consent box went with the photo (consent=1)');
         ok(id && id.length < idSize / 2, `B: the ID photo sent shrunk (${id && id.length} of ${idSize} bytes)`);
         if (id) {
           fs.writeFileSync(f('sentId.jpg'), id);
@@ -317,6 +333,7 @@ await run(async () => {
         clean(page, 'on C /code');
         await Promise.all([page.waitForURL(/\/idcard$/), page.click('text=确认无误，提交')]);
         said(page);
+        await page.check('#consent');
         const slots = page.waitForURL(/\/slots$/, { timeout: 60000 });
         await page.setInputFiles('#id_image', f('idcard2.jpg'));
         await slots;
@@ -369,6 +386,7 @@ await run(async () => {
         await Promise.all([page.waitForURL(/\/idcard$/), page.click('text=确认无误，提交')]);
         is(await page.getAttribute('#id_image', 'accept'), 'image/*', 'D: /idcard accept="image/*"');
         await page.setInputFiles('#id_image', f('idcard2.jpg'));
+        await page.check('#consent');
         await Promise.all([page.waitForURL(/\/slots$/), page.click('button[type=submit]')]);
         ok(true, 'D: the plain ID photo form -> /slots');
         await page.context().close();

@@ -117,7 +117,7 @@ sql("UPDATE slot SET booked = 0 WHERE id = %d" % s3)
 
 # --- cancel twice -> seat back once ---------------------------------------------------------------
 r = tab1.get("/booking")
-like(r.text, 'href="/booking/cancel"', "the booking page leads to a confirmation, not straight to a cancel")
+like(r.text, r'<form method="get" action="/booking/cancel"', "the booking page leads to a confirmation, not straight to a cancel")
 r = tab1.get("/booking/cancel")
 is_(r.status, 200, "GET /booking/cancel: are you sure?")
 like(r.text, "确认取消预约", "it asks")

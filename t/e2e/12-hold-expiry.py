@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """An unpaid hold gives its seat back after Booking.HoldMinutes even when
-no sweep has run: the slot list and seat taking expire holds past their
-time first (issue 3: "Unpaid holds expire after 15 minutes")."""
+no sweep has run (issue 3: "Unpaid holds expire after 15 minutes"): the
+slot list counts such seats as free without writing anything (issue 14:
+no write on a page view), and taking the seat expires the hold first."""
 from tlib import done, is_, like, ok, sql
 from _student import book, make_task, prepare
 

@@ -196,7 +196,7 @@ is_(sum(caps.values()), 1, "nothing else captured")
 au = sql_rows("SELECT action, after_val, reason FROM audit WHERE entity = 'task' AND entity_id = %d "
               "AND action = 'task_close'" % T["id"])
 is_(len(au), 1, "the close is audited once")
-like(au[0][1] if au else "", r"cancelled=3 released=2 captured=0 collected=1 forced",
+like(au[0][1] if au else "", r"取消 3，解冻 2，扣款 0，已采集 1，强制结束",
      "with its counts, as forced")
 like(au[0][2] if au else "", "学生已离校", "and the reason")
 rc, out, err = cli("task", "close", T["code"])
@@ -233,7 +233,7 @@ set_clock(0)
 rc, out, err = cli("task", "close", T3["code"], "--force", "--reason", "任务建错，重新发布")
 is_(rc, 0, "task 3 closed inside its window with --force --reason")
 like(sql("SELECT after_val FROM audit WHERE entity = 'task' AND entity_id = %d AND action = 'task_close'"
-         % T3["id"]) or "", "forced", "audited as forced")
+         % T3["id"]) or "", "强制结束", "audited as forced (强制结束)")
 is_(sql("SELECT reason FROM audit WHERE entity = 'task' AND entity_id = %d AND action = 'task_close'"
         % T3["id"]), "任务建错，重新发布", "with its reason")
 done()

@@ -8,6 +8,7 @@ folder unwritable -> an error page with an incident id and nothing stored;
 once, every seat given back once."""
 import concurrent.futures
 import os
+import re
 import subprocess
 import threading
 import time
@@ -49,8 +50,12 @@ p = subprocess.run([dbctl, "start"], env=env, capture_output=True, text=True)
 is_(p.returncode, 0, "mariadbd started again")
 confirmed = [i for i, s in enumerate(results) if s == 303]
 diag("statuses: %s" % results)
-ok(all(s in (303, 503, 500) or isinstance(s, str) for s in results),
-   "each request was confirmed or refused (303 or 503), none half-done")
+# Confirmed (303), or refused with the database's 503; a connection cut
+# while nginx waited is allowed only as a 502/504 from nginx or a reset
+# socket, never a 500 from the app.
+odd = [s for s in results if not (s in (303, 503, 502, 504) or
+                                  (isinstance(s, str) and re.search(r"reset|closed|aborted|Remote end", s)))]
+is_(odd, [], "each request was confirmed or refused (303 or 503), none half-done or a 500")
 missing = []
 for i in confirmed:
     code = task["students"][i]["code"]

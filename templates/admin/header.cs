@@ -14,6 +14,7 @@
     <a href="/admin/"<?cs if:Page.Nav == "dash" ?> class="is-on"<?cs /if ?>>总览</a>
     <?cs if:User.CanStudents ?><a href="/admin/students"<?cs if:Page.Nav == "students" ?> class="is-on"<?cs /if ?>>学生查询</a><?cs /if ?>
     <?cs if:User.CanSite ?><a href="/admin/site"<?cs if:Page.Nav == "site" ?> class="is-on"<?cs /if ?>>现场采集</a><?cs /if ?>
+    <?cs if:User.CanExport ?><a href="/admin/reports"<?cs if:Page.Nav == "reports" ?> class="is-on"<?cs /if ?>>学生反馈</a><?cs /if ?>
     <?cs if:User.CanAudit ?><a href="/admin/audit"<?cs if:Page.Nav == "audit" ?> class="is-on"<?cs /if ?>>审计日志</a><?cs /if ?>
     <?cs if:User.IsOperator ?><a href="/admin/reconcile"<?cs if:Page.Nav == "reconcile" ?> class="is-on"<?cs /if ?>>对账</a><?cs /if ?>
     <?cs if:User.IsOperator ?><a href="/admin/users"<?cs if:Page.Nav == "users" ?> class="is-on"<?cs /if ?>>用户管理</a><?cs /if ?>

@@ -10,9 +10,11 @@
   <label>状态 <select name="state">
     <option value="">全部</option>
     <option value="unbooked"<?cs if:Query.state == "unbooked" ?> selected<?cs /if ?>>未预约</option>
+    <option value="held"<?cs if:Query.state == "held" ?> selected<?cs /if ?>>待支付</option>
     <option value="booked"<?cs if:Query.state == "booked" ?> selected<?cs /if ?>>已预约</option>
     <option value="checked_in"<?cs if:Query.state == "checked_in" ?> selected<?cs /if ?>>已签到</option>
     <option value="collected"<?cs if:Query.state == "collected" ?> selected<?cs /if ?>>已采集</option>
+    <option value="cancelled"<?cs if:Query.state == "cancelled" ?> selected<?cs /if ?>>已取消</option>
   </select></label>
   <button type="submit" class="ad-btn ad-btn--primary">查询</button>
 </form>

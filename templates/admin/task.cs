@@ -38,19 +38,22 @@
 </div>
 
 <section class="ad-card">
-  <h2>各班未预约人数</h2>
+  <h2>各班采集进度（按人数）</h2>
   <table class="ad-table">
-  <thead><tr><th>班级</th><th class="n">名单人数</th><th class="n">已预约</th><th class="n">已采集</th><th class="n">未预约</th><th class="n">预约率</th><th></th></tr></thead>
+  <thead><tr><th>班级</th><th class="n">名单人数</th><th class="n">未预约</th><th class="n">待支付</th><th class="n">已预约</th><th class="n">已签到</th><th class="n">已采集</th><th class="n">已取消</th><th class="n">预约率</th></tr></thead>
   <tbody>
   <?cs each:c = Classes ?>
+  <?cs set:q = "/admin/students?task=" + t.id + "&class=" + url_escape(c.class_name) ?>
   <tr<?cs if:#c.pct < #50 ?> class="is-lag"<?cs /if ?>>
-    <td><?cs var:c.class_name ?></td>
-    <td class="n"><?cs var:c.total ?></td>
-    <td class="n"><?cs var:c.active ?></td>
-    <td class="n"><?cs var:c.collected ?></td>
-    <td class="n<?cs if:#c.unbooked > #0 ?> ad-bad<?cs /if ?>"><?cs var:c.unbooked ?></td>
+    <td><a href="<?cs var:q ?>"><?cs var:c.class_name ?></a></td>
+    <td class="n"><a href="<?cs var:q ?>"><?cs var:c.total ?></a></td>
+    <td class="n<?cs if:#c.unbooked > #0 ?> ad-bad<?cs /if ?>"><a href="<?cs var:q ?>&amp;state=unbooked"><?cs var:c.unbooked ?></a></td>
+    <td class="n"><a href="<?cs var:q ?>&amp;state=held"><?cs var:c.unpaid ?></a></td>
+    <td class="n"><a href="<?cs var:q ?>&amp;state=booked"><?cs var:c.booked ?></a></td>
+    <td class="n"><a href="<?cs var:q ?>&amp;state=checked_in"><?cs var:c.checked_in ?></a></td>
+    <td class="n"><a href="<?cs var:q ?>&amp;state=collected"><?cs var:c.collected ?></a></td>
+    <td class="n"><a href="<?cs var:q ?>&amp;state=cancelled"><?cs var:c.cancelled ?></a></td>
     <td class="n"><?cs var:c.pct ?>%</td>
-    <td><?cs if:#c.unbooked > #0 ?><a href="/admin/students?task=<?cs var:t.id ?>&amp;state=unbooked&amp;class=<?cs var:url_escape(c.class_name) ?>">查看未预约学生</a><?cs /if ?></td>
   </tr>
   <?cs /each ?>
   </tbody>

@@ -17,6 +17,10 @@
   <label>费用（元） <input name="fee" required class="ad-num" value="<?cs call:val(Query.fee, t.fee) ?>"></label>
   <label>照片大小上限（KB） <input name="photo_max_kb" type="number" min="20" max="500" class="ad-num" value="<?cs if:Page.Error ?><?cs var:Query.photo_max_kb ?><?cs elif:t.photo_max_kb ?><?cs var:t.photo_max_kb ?><?cs else ?>40<?cs /if ?>"><small>学信网规格：480×640 JPEG，默认不超过 40 KB</small></label>
   </div>
+  <div class="ad-form--row">
+  <label>学校负责老师 <input name="contact_name" maxlength="32" value="<?cs call:val(Query.contact_name, t.contact_name) ?>"><small>学生页面“联系学校负责老师”处显示</small></label>
+  <label>负责老师电话 <input name="contact_phone" maxlength="32" inputmode="tel" value="<?cs call:val(Query.contact_phone, t.contact_phone) ?>"></label>
+  </div>
   <label>预约须知 <textarea name="notice" rows="6" maxlength="4000"><?cs call:val(Query.notice, t.notice) ?></textarea></label>
   <label class="ad-check"><input type="checkbox" name="require_id_photo" value="1"<?cs if:(Page.Error && Query.require_id_photo) || (!Page.Error && t.require_id_photo == "1") ?> checked<?cs /if ?>> 学生需上传身份证照片</label>
   <label class="ad-check"><input type="checkbox" name="is_open" value="1"<?cs if:(Page.Error && Query.is_open) || (!Page.Error && (t.is_open == "1" || !t.id)) ?> checked<?cs /if ?>> 开放预约</label>

@@ -28,6 +28,20 @@
   </div>
   <p class="tc-tips tc-center">还没有采集码？<a href="/faq#howto">查看获取方式</a></p>
 </form>
+<?cs if:Report.Offer ?>
+<section class="tc-card tc-warn_soft">
+  <div class="tc-card__hd">确认是本人的采集码，但不在名单中？</div>
+  <p class="tc-tips">请把您的姓名告诉<?cs call:teacher() ?>，老师核对名单后会在首页回复您。</p>
+  <form method="post" action="/report" class="tc-report">
+    <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+    <input type="hidden" name="kind" value="not_on_roster">
+    <input type="hidden" name="code" value="<?cs var:Query.collect_code ?>">
+    <input class="weui-input tc-report__name" name="name" maxlength="32" required placeholder="您的姓名">
+    <textarea class="weui-textarea tc-report__text" name="message" rows="2" maxlength="200" placeholder="班级、学号等（选填）"></textarea>
+    <button type="submit" class="weui-btn weui-btn_default weui-btn_mini">提交给老师</button>
+  </form>
+</section>
+<?cs /if ?>
 <script src="/static/vendor/html5-qrcode.min.js"></script>
 <script src="/static/js/upload.js"></script>
 <?cs include:"footer.cs" ?>

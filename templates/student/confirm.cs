@@ -23,6 +23,12 @@
   <a class="weui-btn weui-btn_default tc-btn" href="/code">重新上传采集码</a>
 </form>
 <div class="tc-warn tc-warn_soft">
-  <p><strong>信息有误？</strong>如姓名、身份证号、学籍信息等有误，请立即联系学校负责老师，或在拍照前联系现场工作人员、<a href="/help">电话客服</a>进行更改。</p>
+  <p><strong>信息有误？</strong>如姓名、身份证号、学籍信息等有误，请告诉<?cs call:teacher() ?>（在下面写明），或在拍照前联系现场工作人员、<a href="/help">电话客服</a>进行更改。老师的回复会显示在首页。</p>
+  <form method="post" action="/report" class="tc-report">
+    <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+    <input type="hidden" name="kind" value="data_error">
+    <textarea class="weui-textarea tc-report__text" name="message" rows="2" maxlength="200" required placeholder="例如：姓名应为“张三丰”，班级应为“会计2班”"></textarea>
+    <button type="submit" class="weui-btn weui-btn_default weui-btn_mini">提交给老师</button>
+  </form>
 </div>
 <?cs include:"footer.cs" ?>

@@ -4,7 +4,9 @@
   <p>如采集过程中遇到任何问题，请及时与现场采集人员或图采负责老师联系。</p>
 </article>
 <div class="weui-cells tc-cells tc-contact">
-  <a class="weui-cell weui-cell_access" href="tel:<?cs var:Support.Tel ?>"><div class="weui-cell__hd"><span class="weui-label">联系电话</span></div><div class="weui-cell__bd"><?cs var:Support.Phone ?></div><div class="weui-cell__ft"></div></a>
+  <?cs if:subcount(Support.Tel) ?><?cs each:n = Support.Tel ?>
+  <a class="weui-cell weui-cell_access" href="tel:<?cs var:n.tel ?>"><div class="weui-cell__hd"><span class="weui-label">联系电话</span></div><div class="weui-cell__bd"><?cs var:n.shown ?></div><div class="weui-cell__ft"></div></a><?cs /each ?>
+  <?cs else ?><div class="weui-cell"><div class="weui-cell__hd"><span class="weui-label">联系电话</span></div><div class="weui-cell__bd"><?cs var:Support.Phone ?></div></div><?cs /if ?>
   <a class="weui-cell weui-cell_access" href="mailto:<?cs var:Support.Email ?>"><div class="weui-cell__hd"><span class="weui-label">电子邮箱</span></div><div class="weui-cell__bd"><?cs var:Support.Email ?></div><div class="weui-cell__ft"></div></a>
 </div>
 <p class="tc-tips">信息填错（姓名、身份证号、学籍信息等），请在拍照前联系现场工作人员或电话客服进行更改。</p>

@@ -5,6 +5,32 @@
     <h2 class="tc-form__title">上传身份证照片</h2>
     <p class="tc-form__desc">本次采集要求上传身份证人像面照片，仅供现场工作人员核对身份</p>
   </div>
+  <?cs # The notice of PIPL Art. 17, 29 and 30 for a sensitive personal
+       information.  Its version is Privacy.Version (core/privacy.h,
+       PRIVACY_NOTICE_VERSION, or Privacy.NoticeVersion in tucai.hdf):
+       change it with this text, it is recorded with every consent. ?>
+  <section class="tc-card tc-notice tc-consent" aria-labelledby="consent-title">
+    <div class="tc-card__hd" id="consent-title">身份证照片收集告知书</div>
+    <dl class="tc-consent__list">
+      <dt>收集什么</dt>
+      <dd>您的身份证人像面照片一张（含姓名、性别、民族、出生日期、住址、身份证号码和证件照）。身份证照片属于敏感个人信息。</dd>
+      <dt>为什么收集</dt>
+      <dd>仅用于采集当天现场工作人员核对您的身份，确认是本人采集毕业图像，不用于其他目的。</dd>
+      <dt>保存多久</dt>
+      <dd>采集任务结束满 <?cs var:Privacy.PurgeDays ?> 天、照片交付学校后即删除；届时身份证号仅保留前 3 位和后 4 位。毕业图像照片和采集名单按学校要求保存。</dd>
+      <dt>谁能看到</dt>
+      <dd>仅本次采集的现场工作人员和平台运营管理员，不提供给其他任何人。</dd>
+      <dt>不同意怎么办</dt>
+      <dd>可以不在线上传：在拍摄现场出示身份证原件，由工作人员核对后现场预约即可，不影响采集。</dd>
+      <dt>您的权利</dt>
+      <dd>您可以查阅、更正、删除您的个人信息或撤回同意，请联系现场工作人员或<a href="/help">电话客服</a>。</dd>
+    </dl>
+    <p class="tc-consent__ver">告知书版本：<?cs var:Privacy.Version ?></p>
+  </section>
+  <label class="tc-agree tc-agree_top" for="consent">
+    <input id="consent" type="checkbox" name="consent" value="1" required data-upload-required="请先阅读《身份证照片收集告知书》，勾选同意后再上传">
+    <span>我已阅读《身份证照片收集告知书》，单独同意收集、使用我的身份证照片用于现场核对身份</span>
+  </label>
   <label class="tc-upload" for="id_image">
     <span class="tc-upload__icon" aria-hidden="true"><svg viewBox="0 0 24 24" width="40" height="40"><path fill="currentColor" d="M2 5h20v14H2V5zm2 2v10h16V7H4zm2 2h5v6H6V9zm7 1h5v1.5h-5V10zm0 3h4v1.5h-4V13z"/></svg></span>
     <span class="tc-upload__text"><?cs if:Idcard.Failed ?>重新上传身份证照片<?cs else ?>点击上传身份证照片<?cs /if ?></span>

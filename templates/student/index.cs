@@ -4,6 +4,14 @@
   <h1 class="tc-hero__title">高校学生图像采集</h1>
   <p class="tc-hero__desc">毕业证书电子图像采集 · 在线预约</p>
 </section>
+<?cs if:Page.Reported ?><div class="tc-alert tc-alert_ok" role="status"><span>已提交给学校负责老师，老师回复后会显示在这里。</span></div><?cs /if ?>
+<?cs each:x = Reports ?>
+<section class="tc-card tc-reply">
+  <div class="tc-card__hd">给老师的反馈<span class="tc-tag"><?cs if:x.state == "answered" ?>老师已回复<?cs else ?>等待老师处理<?cs /if ?></span></div>
+  <p class="tc-tips"><?cs var:x.at ?> · <?cs if:x.kind == "data_error" ?>学籍信息有误<?cs else ?>采集码不在名单中<?cs /if ?><?cs if:x.message ?>：<?cs var:x.message ?><?cs /if ?></p>
+  <?cs if:x.answer ?><p class="tc-reply__answer">老师回复：<?cs var:x.answer ?></p><?cs /if ?>
+</section>
+<?cs /each ?>
 <?cs if:Booking.id ?>
 <section class="tc-card tc-card_booking">
   <div class="tc-card__hd">我的预约<span class="tc-tag tc-tag_<?cs var:Booking.state ?>"><?cs call:state_name(Booking.state) ?></span></div>

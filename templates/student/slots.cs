@@ -11,7 +11,7 @@
 <div class="weui-msg tc-empty">
   <div class="weui-msg__icon-area"><i class="weui-icon-info weui-icon_msg"></i></div>
   <div class="weui-msg__text-area"><h2 class="weui-msg__title">暂无可预约的时段</h2>
-  <p class="weui-msg__desc">请留意学校通知，或联系学校负责老师。</p></div>
+  <p class="weui-msg__desc">请留意学校通知，或联系<?cs call:teacher() ?>。</p></div>
 </div>
 <?cs else ?>
 <nav class="tc-days" aria-label="日期">

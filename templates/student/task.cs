@@ -13,7 +13,7 @@
       </div>
     </label>
   </div>
-  <p class="tc-tips">如输入不正确任务代码，请与学校负责老师确认</p>
+  <p class="tc-tips">如输入不正确任务代码，请与学校负责老师确认（任务代码见学校的采集通知）</p>
   <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
   <div class="tc-actions">
     <button type="submit" class="weui-btn weui-btn_primary tc-btn">提交</button>
