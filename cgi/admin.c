@@ -673,6 +673,8 @@ page_roster_commit(struct req *r)
 
 static const struct field export_fields[] = {
 	{ "enc", FT_CODE, 8, 0, NULL },
+	{ "state", FT_CODE, 16, 0, NULL },	/* the dashboard's lists */
+	{ "class", FT_TEXT, 64, 0, NULL },
 };
 
 struct exp {
@@ -696,6 +698,7 @@ state_zh(const char *s)
 		{ "held", "待支付" }, { "booked", "已预约" },
 		{ "checked_in", "已签到" }, { "collected", "已采集" },
 		{ "cancelled", "已取消" }, { "expired", "已过期" },
+		{ "unbooked", "未预约" },
 	};
 	size_t	 i;
 
@@ -827,7 +830,8 @@ export(struct req *r, int kind, int xlsx)
 	    hdf_get_value(r->hdf, "Tasks.0.code", "task"),
 	    kind == 0 ? "学生名单" : "未预约名单", xlsx ? "xlsx" : "csv");
 	if (xlsx) {
-		rc = adb_export(r->id[0], kind, exp_row, &e);
+		rc = adb_export(r->id[0], kind, web_str(r, "state"),
+		    web_str(r, "class"), exp_row, &e);
 		if (rc < 0 || xlsxout_finish(e.x) != 0) {
 			log_warn("admin: xlsx export of task %lld failed "
 			    "(db %d)", r->id[0], rc);
@@ -842,7 +846,8 @@ export(struct req *r, int kind, int xlsx)
 	} else {
 		web_stream_begin(r, gb ? "text/csv; charset=gb18030" :
 		    "text/csv; charset=utf-8", fname);
-		rc = adb_export(r->id[0], kind, exp_row, &e);
+		rc = adb_export(r->id[0], kind, web_str(r, "state"),
+		    web_str(r, "class"), exp_row, &e);
 		if (rc < 0)
 			log_warn("admin: export of task %lld failed (db %d)",
 			    r->id[0], rc);

@@ -154,12 +154,14 @@ static const char *const stmts[STMT__MAX] = {
 	"AND created_at > UTC_TIMESTAMP() - INTERVAL 1 HOUR",
 	/* STMT_UP_DEL */
 	"DELETE FROM roster_upload WHERE id = ?",
-	/* STMT_EXPORT */
+	/* STMT_EXPORT: the people of the task, by state and class when asked
+	 * (the list behind a number of the dashboard) */
 	"SELECT s.collect_code, s.name, s.id_number, s.student_no, "
-	"s.edu_category, s.edu_level, s.class_name, b.state, "
+	"s.edu_category, s.edu_level, s.class_name, " PERSON_STATE ", "
 	LOCAL_DT("sl.starts_at") ", b.shot_no "
 	"FROM student s LEFT JOIN booking b ON b.active_student = s.id "
 	"LEFT JOIN slot sl ON sl.id = b.slot_id WHERE s.task_id = ? "
+	"AND (? = '' OR " PERSON_STATE " = ?) AND (? = '' OR s.class_name = ?) "
 	"ORDER BY s.class_name, s.student_no, s.id",
 	/* STMT_UNBOOKED */
 	"SELECT s.class_name, s.student_no, s.name, s.collect_code "
@@ -646,11 +648,16 @@ adb_upload_del(long long id)
 /* --- lists --------------------------------------------------------------- */
 
 int
-adb_export(long long task, int kind, db_row_cb cb, void *arg)
+adb_export(long long task, int kind, const char *state, const char *cls,
+    db_row_cb cb, void *arg)
 {
+	const char	*st = state != NULL ? state : "";
+	const char	*cl = cls != NULL ? cls : "";
 
-	return db_each(&set, kind == 0 ? STMT_EXPORT : STMT_UNBOOKED, cb, arg,
-	    "i", task);
+	if (kind != 0)
+		return db_each(&set, STMT_UNBOOKED, cb, arg, "i", task);
+	return db_each(&set, STMT_EXPORT, cb, arg, "issss", task, st, st, cl,
+	    cl);
 }
 
 int

@@ -75,7 +75,8 @@ int	 adb_upload_del(long long id);
  * student_no, edu_category, edu_level, class_name, state (NULL: none),
  * slot, shot_no; kind 1 (not booked): class_name, student_no, name,
  * collect_code. */
-int	 adb_export(long long task, int kind, db_row_cb cb, void *arg);
+int	 adb_export(long long task, int kind, const char *state,
+	    const char *class_name, db_row_cb cb, void *arg);
 
 struct adb_search {
 	long long	 school, task;

@@ -4,6 +4,7 @@
 export round trip (UTF-8 with BOM, GBK) with Chinese and hostile names."""
 import csv
 import io
+import urllib.parse
 import re
 
 from tlib import *
@@ -131,6 +132,17 @@ rows = list(csv.reader(io.StringIO(r.body[3:].decode("utf-8"), newline="")))
 is_(rows[0], ["班级", "学号", "姓名", "采集码"], "unbooked header")
 is_(len(rows) - 1, 4, "all four not booked")
 is_([row[0] for row in rows[1:]], sorted(row[0] for row in rows[1:]), "sorted by class")
+# The list behind a number of the dashboard exports too.
+r = teacher.get("/admin/students?task=%d&state=unbooked" % tid)
+like(r.text, r'href="/admin/tasks/%d/export\.xlsx\?state=unbooked' % tid, "the list links its export")
+r = teacher.get("/admin/tasks/%d/export.csv?state=unbooked" % tid)
+is_(r.status, 200, "export.csv?state=unbooked")
+rows = list(csv.reader(io.StringIO(r.body[3:].decode("utf-8"), newline="")))
+is_(len(rows) - 1, 4, "only the four not booked")
+is_(sorted(set(row[7] for row in rows[1:])), ["未预约"], "each of them 未预约")
+r = teacher.get("/admin/tasks/%d/export.csv?state=unbooked&class=%s" % (tid, urllib.parse.quote("计算机1班")))
+rows2 = list(csv.reader(io.StringIO(r.body[3:].decode("utf-8"), newline="")))
+ok(all(row[6] == "计算机1班" for row in rows2[1:]), "and by class (%d rows)" % (len(rows2) - 1))
 r = teacher.get("/admin/tasks/%d" % tid)
 like(r.text, "计算机1班", "task page lists the classes")
 like(r.text, r"class=[^\"]*&amp;state=unbooked", "with links to the not-booked students per class")

@@ -18,7 +18,11 @@
   </select></label>
   <button type="submit" class="ad-btn ad-btn--primary">查询</button>
 </form>
-<p class="ad-muted">找到 <?cs var:Search.count ?> 人<?cs if:#Search.count >= #200 ?>（只显示前 200 人，请缩小范围）<?cs /if ?></p>
+<p class="ad-muted">找到 <?cs var:Search.count ?> 人<?cs if:#Search.count >= #200 ?>（只显示前 200 人，请缩小范围）<?cs /if ?>
+<?cs if:Search.task != "0" && User.CanExport && !Query.q ?>
+<?cs set:eq = "state=" + url_escape(Query.state) + "&class=" + url_escape(Query.class) ?>
+· 导出此名单：<a href="/admin/tasks/<?cs var:Search.task ?>/export.xlsx?<?cs var:eq ?>">Excel</a> · <a href="/admin/tasks/<?cs var:Search.task ?>/export.csv?<?cs var:eq ?>">CSV</a>
+<?cs /if ?></p>
 <table class="ad-table">
 <thead><tr><th>姓名</th><th>学号</th><th>采集码</th><th>班级</th><th>任务</th><th>状态</th></tr></thead>
 <tbody>
