@@ -132,11 +132,16 @@ ensure_static() {
 			fi
 		fi
 		mkdir -p "$s/vendor"
-		local f
-		for f in weui/dist/style/weui.min.css html5-qrcode/html5-qrcode.min.js; do
+		# The same files as the static/vendor rule of Makefile.am (FILE or
+		# FILE:NAME), licences included: a release tarball carries them.
+		local f to
+		for f in weui/dist/style/weui.min.css html5-qrcode/html5-qrcode.min.js \
+			weui/LICENSE.txt:weui.LICENSE.txt html5-qrcode/LICENSE:html5-qrcode.LICENSE; do
+			to=${f#*:} f=${f%%:*}
+			to=${to##*/}
 			[[ -f $s/node_modules/$f ]] || die "static/node_modules/$f missing after npm"
-			cmp -s "$s/node_modules/$f" "$s/vendor/${f##*/}" ||
-				cp "$s/node_modules/$f" "$s/vendor/${f##*/}"
+			cmp -s "$s/node_modules/$f" "$s/vendor/$to" ||
+				cp "$s/node_modules/$f" "$s/vendor/$to"
 		done
 	) 9>"$SRC/.npm.lock"
 }
