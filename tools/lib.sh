@@ -173,7 +173,8 @@ ensure_build() {
 	mkdir -p "$BUILD" "$LOGDIR"
 	# TUCAI_CONFIGURE_FLAGS (e.g. --enable-sanitizers from tools/check):
 	# a change of flags configures the build folder again.
-	local flags=${TUCAI_CONFIGURE_FLAGS:-}
+	# Development builds stop at a warning (a user's build does not).
+	local flags="--enable-werror${TUCAI_CONFIGURE_FLAGS:+ $TUCAI_CONFIGURE_FLAGS}"
 	if [[ ! -f $BUILD/Makefile || ! -f $BUILD/config.status ||
 		$SRC/configure -nt $BUILD/config.status ||
 		$(cat "$BUILD/.configure-flags" 2>/dev/null) != "$flags" ]]; then
