@@ -150,7 +150,7 @@ static const char *const stmts[STMT__MAX] = {
 	"WHERE b.student_id = ? AND (b.state IN ('checked_in','collected') "
 	"OR (b.state IN ('cancelled','expired') AND EXISTS (SELECT 1 FROM "
 	"payment q WHERE q.booking_id = b.id AND q.state IN "
-	"('authorized','voided')))) ORDER BY b.id DESC LIMIT 20",
+	"('authorized','voided','lapsed')))) ORDER BY b.id DESC LIMIT 20",
 	/* STMT_SLOT_ONE: a slot of the task, for the change's confirmation */
 	"SELECT id, DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, "
 	"DAYOFWEEK(starts_at + INTERVAL 8 HOUR) AS dow, "

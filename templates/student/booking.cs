@@ -9,7 +9,7 @@
 <?cs else ?>
 <section class="tc-card tc-status tc-status_<?cs var:Booking.state ?>">
   <p class="tc-status__state"><?cs call:state_name(Booking.state) ?></p>
-  <p class="tc-status__desc"><?cs if:Booking.state == "held" ?>座位已为您保留<?cs if:Booking.hold_until ?>至 <?cs var:Booking.hold_until ?><?cs /if ?>，完成预支付后预约成功。<?cs elif:Booking.state == "booked" ?>采集当天请到现场出示下方预约二维码。<?cs elif:Booking.state == "checked_in" ?>已签到<?cs if:Booking.shot_no ?>，拍摄号 <?cs var:Booking.shot_no ?><?cs /if ?>，请等候拍摄。<?cs elif:Booking.state == "collected" ?>采集已完成，可在采集记录中下载照片。<?cs elif:Booking.state == "cancelled" ?><?cs if:(Booking.pay_state == "voided" || Booking.pay_state == "authorized") && Booking.refund_by ?>已取消，冻结款项将于 <?cs var:Booking.refund_by ?> 前原路返回。<?cs else ?>预约已取消。<?cs /if ?><?cs else ?>未在规定时间内完成支付，座位已释放。<?cs /if ?></p>
+  <p class="tc-status__desc"><?cs if:Booking.state == "held" ?>座位已为您保留<?cs if:Booking.hold_until ?>至 <?cs var:Booking.hold_until ?><?cs /if ?>，完成预支付后预约成功。<?cs elif:Booking.state == "booked" ?>采集当天请到现场出示下方预约二维码。<?cs elif:Booking.state == "checked_in" ?>已签到<?cs if:Booking.shot_no ?>，拍摄号 <?cs var:Booking.shot_no ?><?cs /if ?>，请等候拍摄。<?cs elif:Booking.state == "collected" ?>采集已完成，可在采集记录中下载照片。<?cs elif:Booking.state == "cancelled" ?><?cs if:(Booking.pay_state == "voided" || Booking.pay_state == "authorized" || Booking.pay_state == "lapsed") && Booking.refund_by ?>已取消，冻结款项将于 <?cs var:Booking.refund_by ?> 前原路返回。<?cs else ?>预约已取消。<?cs /if ?><?cs else ?>未在规定时间内完成支付，座位已释放。<?cs /if ?></p>
 </section>
 <?cs if:(Booking.state == "booked" || Booking.state == "checked_in") && Booking.reauth_by ?>
 <div class="tc-warn" role="alert"><p><b>需重新授权</b>：您的预支付冻结将于 <?cs var:Booking.reauth_by ?> 到期，早于预约的采集时间。请在 <?cs var:Booking.reauth_by ?> 前重新确认预授权（重新冻结 ¥<?cs var:Booking.amount ?>，原冻结款项随即解冻），否则需在采集现场缴费。</p>
@@ -34,7 +34,7 @@
   </div>
 </div>
 <?cs if:Booking.state == "cancelled" || Booking.state == "expired" ?>
-<?cs if:Booking.pay_state == "voided" || Booking.pay_state == "authorized" ?>
+<?cs if:Booking.pay_state == "voided" || Booking.pay_state == "authorized" || Booking.pay_state == "lapsed" ?>
 <div class="tc-banner"><?cs if:Booking.refund_by ?><?cs if:Booking.state == "cancelled" ?>已取消，<?cs /if ?>冻结款项将于 <?cs var:Booking.refund_by ?> 前原路返回。<?cs else ?>冻结的费用将在 3 个工作日内原路返回。<?cs /if ?></div>
 <?cs /if ?>
 <div class="tc-actions"><a class="weui-btn weui-btn_primary tc-btn" href="/slots">重新预约</a></div>
