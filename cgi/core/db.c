@@ -88,6 +88,7 @@ int
 db_open(void)
 {
 	unsigned int	 timeout = 3, rw = 30;
+	const char	*host;
 	const char	*init =
 	    "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,"
 	    "NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO',"
@@ -102,12 +103,17 @@ db_open(void)
 	mysql_options(conn, MYSQL_OPT_READ_TIMEOUT, &rw);
 	mysql_options(conn, MYSQL_OPT_WRITE_TIMEOUT, &rw);
 	mysql_options(conn, MYSQL_INIT_COMMAND, init);
-	if (mysql_real_connect(conn, NULL,
+	/* DB.Host (an app host whose database is elsewhere: another host,
+	 * a Galera node) over TCP with DB.Port, else the local socket. */
+	host = conf_str("DB.Host", "");
+	if (mysql_real_connect(conn, *host != '\0' ? host : NULL,
 	    admin ? conf_str("DB.AdminUser", "root") :
 	    conf_str("DB.User", "tucai"),
 	    admin ? conf_str("DB.AdminPassword", "") :
 	    conf_str("DB.Password", ""),
-	    conf_str("DB.Name", "tucai"), 0,
+	    conf_str("DB.Name", "tucai"),
+	    *host != '\0' ? (unsigned)conf_int("DB.Port", 3306) : 0,
+	    *host != '\0' ? NULL :
 	    conf_str("DB.Socket", "/run/mysqld/mysqld.sock"), 0) == NULL) {
 		log_warn("db: connect: %s", mysql_error(conn));
 		mysql_close(conn);
