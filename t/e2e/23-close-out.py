@@ -20,21 +20,9 @@ import subprocess
 import adminlib
 from tlib import (Client, cli, done, is_, like, ok, set_clock, shanghai, sql, sql_rows,
                   tmpdir, unlike)
-from _student import book, make_task, prepare
+from _student import book, make_task, pay_card as pay, portrait, prepare
 
-CARD_OK = "6222020000000000001"
 DAY = 86400
-
-
-def pay(c):
-    """The student on /slots with a held seat pays with the test card."""
-    c.get("/pay")
-    r = c.post("/pay", {"csrf": c.csrf()})
-    if r.status != 303 or "/bank/pay?t=" not in (r.location or ""):
-        return False
-    bank = c.get(r.location)
-    r = c.post(bank.url, {"card_no": CARD_OK, "csrf": c.csrf(bank)})
-    return r.status == 303
 
 
 def future_slot(t):
@@ -72,14 +60,6 @@ def refund_date(day, n=3):
         if s in WORK_2026 or (d.weekday() < 5 and s not in OFF_2026):
             n -= 1
     return d.isoformat()
-
-
-def portrait(path):
-    subprocess.run(["/usr/bin/convert", "-size", "900x1200", "xc:#f4f4f4", "-fill", "#3a2a20",
-                    "-draw", "ellipse 450,520 200,260 0,360", "-fill", "#202850",
-                    "-draw", "rectangle 150,900 750,1200", "-quality", "92", path],
-                   check=True, stderr=subprocess.DEVNULL)
-    return path
 
 
 # ---------------------------------------------------------------- set-up

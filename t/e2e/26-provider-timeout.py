@@ -7,26 +7,12 @@ and tucai, not having heard, keeps trying with the same order reference
 (tucai sweep): the hold is voided once.  Also notifications out of order:
 a late "declined" for an authorised order, and a late "authorized" for a
 voided one, change nothing."""
-import hashlib
-import hmac
 import os
 import time
-import urllib.parse
 
-from tlib import Client, cli, conf_values, done, is_, like, ok, sql
+from tlib import signed_post, Client, cli, done, is_, like, ok, sql
 from _student import book, make_task, pay_card, prepare
 
-SECRET = bytes.fromhex(conf_values()["Pay.Secret"])
-
-
-def signed_post(path, fields):
-    q = lambda s: urllib.parse.quote(str(s), safe="-._~")
-    body = "&".join("%s=%s" % (q(k), q(v)) for k, v in sorted(fields.items()) if v != "")
-    ts = str(int(time.time()))
-    sig = hmac.new(SECRET, (ts + "\n" + body).encode(), hashlib.sha256).hexdigest()
-    return Client().request("POST", path, body=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Tucai-Timestamp": ts, "X-Tucai-Signature": sig})
 
 
 def voids(ref):

@@ -6,30 +6,16 @@ SIGKILL in the middle.  Run again, it finishes: every booking cancelled
 once, every seat given back once, every hold voided once at the bank and
 in tucai, and reconciliation finds nothing wrong with them."""
 import concurrent.futures
-import hashlib
-import hmac
 import os
 import re
 import signal
 import subprocess
 import time
-import urllib.parse
 
-from tlib import CLI, VAR, Client, cli, conf_values, diag, done, is_, like, ok, set_clock, sql
+from tlib import signed_post, CLI, VAR, Client, cli, diag, done, is_, like, ok, set_clock, sql
 from _student import book, make_task, pay_card, prepare
 
-SECRET = bytes.fromhex(conf_values()["Pay.Secret"])
 N = 24
-
-
-def signed_post(path, fields):
-    q = lambda s: urllib.parse.quote(str(s), safe="-._~")
-    body = "&".join("%s=%s" % (q(k), q(v)) for k, v in sorted(fields.items()) if v != "")
-    ts = str(int(time.time()))
-    sig = hmac.new(SECRET, (ts + "\n" + body).encode(), hashlib.sha256).hexdigest()
-    return Client().request("POST", path, body=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Tucai-Timestamp": ts, "X-Tucai-Signature": sig})
 
 
 T = make_task(students=N, capacity=N, fee="40", days=(1,))

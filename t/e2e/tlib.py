@@ -517,6 +517,21 @@ def idnum(first17):
     return first17 + "10X98765432"[sum(int(d) * k for d, k in zip(first17, w)) % 11]
 
 
+def signed_post(path, fields):
+    """POST fields to path signed as the payment provider signs (Pay.Secret,
+    HMAC-SHA256 of timestamp and canonical body; pay.h)."""
+    import hashlib
+    import hmac
+    secret = bytes.fromhex(conf_values()["Pay.Secret"])
+    q = lambda s: urllib.parse.quote(str(s), safe="-._~")
+    body = "&".join("%s=%s" % (q(k), q(v)) for k, v in sorted(fields.items()) if v != "")
+    ts = str(int(time.time()))
+    sig = hmac.new(secret, (ts + "\n" + body).encode(), hashlib.sha256).hexdigest()
+    return Client().request("POST", path, body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Tucai-Timestamp": ts, "X-Tucai-Signature": sig})
+
+
 _clock = [0]
 
 
