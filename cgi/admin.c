@@ -65,8 +65,10 @@ page_login(struct req *r)
 			return web_dberr(rc);
 		if (rc == 422)
 			web_fail(r, 422, "用户名或密码错误");
-		else if (rc == 429)
+		else if (rc == 429) {
+			r->retry_after = throttle_left(AUTH_WINDOW);
 			web_fail(r, 429, "登录失败次数过多，请 15 分钟后再试");
+		}
 		else if (rc == 403)
 			web_fail(r, 403, "该账号已停用，请联系采集单位管理员");
 		else {
