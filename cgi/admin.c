@@ -519,16 +519,23 @@ static const struct field reports_view_fields[] = {
 /* GET /admin/reports: the queue of the user's school; POST
  * /admin/reports/ID: answer one (audited). */
 static int
-page_reports(struct req *r)
+reports_render(struct req *r, const char *done)
 {
 	int	 rc;
 
 	web_set(r, "Page.Title", "学生反馈");
 	web_set(r, "Page.Nav", "reports");
-	web_set(r, "Page.Done", web_has(r, "done") ? web_str(r, "done") : "");
+	web_set(r, "Page.Done", done);
 	if ((rc = report_queue_hdf(r->hdf, scope_filter(r))) < 0)
 		return web_dberr(rc);
 	return web_page(r, "admin/reports.cs");
+}
+
+static int
+page_reports(struct req *r)
+{
+
+	return reports_render(r, web_has(r, "done") ? web_str(r, "done") : "");
 }
 
 static int
@@ -542,9 +549,11 @@ page_report_answer(struct req *r)
 		return web_dberr(rc);
 	if (rc == 0 || (scope_filter(r) != 0 && scope_filter(r) != school))
 		return 404;
+	if (r->status != 0)	/* the answer refused at the door */
+		return reports_render(r, "");
 	if (web_str(r, "answer") == NULL) {
 		web_fail(r, 422, "请填写回复内容");
-		return page_reports(r);
+		return reports_render(r, "");
 	}
 	if ((rc = report_answer(r->id[0], web_str(r, "answer"), &a)) < 0)
 		return web_dberr(rc);
@@ -642,6 +651,8 @@ page_roster_commit(struct req *r)
 
 	if ((rc = scope_task(r, r->id[0], NULL)) != 0)
 		return rc;
+	if (r->status != 0)	/* the upload id refused at the door */
+		return r->status;
 	rc = adb_upload_get(web_int(r, "upload"), r->s.key, r->s.user_id,
 	    r->id[0], &buf, &len);
 	if (rc < 0)

@@ -16,7 +16,7 @@ import time
 import urllib.parse
 
 from tlib import *
-from cgilib import Cgi, routes, run
+from cgilib import Cgi, csrf_of, routes, run
 from _student import make_task
 from adminlib import PW, user
 
@@ -114,6 +114,7 @@ is_(r.header_all("Set-Cookie"), [], "the cookie is kept: no new one on the next 
 is_(count("session"), n0, "anonymous page views write no session row")
 csrf = s.csrf()
 ok(csrf and len(csrf) == 43, "the form carries the session's CSRF token")
+is_(csrf, csrf_of(tok), "derived from the cookie with Site.FormKey (csrf.c)")
 r = s.post("/task", {"task_code": "NOPE" + unique(), "csrf": csrf})
 is_(r.status, 422, "a wrong task code: 422")
 is_(sess(tok), None, "... and still no session row")

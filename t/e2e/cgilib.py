@@ -18,6 +18,9 @@ root, as the FastCGI workers do, with the sanitizer settings of the
 environment (tools/check counts their reports).
 """
 
+import base64
+import hashlib
+import hmac
 import html
 import json
 import os
@@ -25,7 +28,7 @@ import re
 import subprocess
 import urllib.parse
 
-from tlib import CONF, VAR, multipart
+from tlib import CONF, VAR, conf_values, multipart
 
 APP_USER = "www-data"
 PROGRAMS = ("student", "admin", "bank")
@@ -159,6 +162,15 @@ def routes(prog):
                                                         "TUCAI_ROUTES": "1"}),
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
     return [json.loads(line) for line in p.stdout.decode("utf-8").splitlines() if line.strip()]
+
+
+def csrf_of(token):
+    """The CSRF token of a session cookie token (http/csrf.c):
+    base64url(HMAC-SHA256(Site.FormKey, "csrf" || SHA-256(token)))."""
+    key = hashlib.sha256(token.encode()).digest()
+    mac = hmac.new(conf_values()["Site.FormKey"].encode(), b"csrf" + key,
+                   hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
 def form_csrf(text):
