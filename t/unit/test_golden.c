@@ -6,8 +6,9 @@
  *
  * The fixtures carry hostile strings in every user-controlled value.
  * Besides the byte-for-byte comparison, for each rendering:
- *   - no hostile string may appear unescaped, and no attribute may start
- *     with a javascript: URL;
+ *   - no hostile string may appear unescaped, and no URL attribute may
+ *     start with a javascript: URL;
+ *   - no GET form may carry the CSRF token (it would land in URLs);
  *   - at least one hostile string must appear escaped (the fixture's
  *     data reaches the page), unless the fixture says Golden.Plain = 1
  *     (a page without user data).
@@ -233,6 +234,31 @@ check_escaped(const char *name, const char *s, int plain)
 		ok(seen, "%s: the fixture's hostile data reaches the page", name);
 }
 
+/* A GET form would put the session's CSRF token into the URL (logs,
+ * Referer): no GET form carries one. */
+static void
+check_forms(const char *name, const char *s)
+{
+	const char	*p, *end;
+	int		 bad = 0;
+
+	for (p = s; (p = strcasestr(p, "<form")) != NULL; p = end) {
+		const char *tag = strchr(p, '>');
+
+		if ((end = strcasestr(p + 5, "</form>")) == NULL)
+			end = p + strlen(p);
+		if (tag == NULL || tag > end)
+			continue;
+		if (memmem(p, (size_t)(tag - p), "method=\"get\"", 12) == NULL)
+			continue;
+		if (memmem(p, (size_t)(end - p), "name=\"csrf\"", 11) != NULL) {
+			printf("# %s: a GET form with the CSRF token\n", name);
+			bad = 1;
+		}
+	}
+	ok(!bad, "%s: no CSRF token in a GET form", name);
+}
+
 int
 main(void)
 {
@@ -276,6 +302,7 @@ main(void)
 			continue;
 		}
 		check_escaped(d, out.buf != NULL ? out.buf : "", plain);
+		check_forms(d, out.buf != NULL ? out.buf : "");
 		if (update && (fp = fopen(gold, "wb")) != NULL) {
 			if (out.len > 0)
 				fwrite(out.buf, 1, (size_t)out.len, fp);
