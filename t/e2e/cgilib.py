@@ -28,9 +28,10 @@ import re
 import subprocess
 import urllib.parse
 
-from tlib import CONF, VAR, conf_values, multipart
+from tlib import CONF, VAR, conf_values, diag, multipart
 
 APP_USER = "www-data"
+SANITIZER = re.compile(r"runtime error:|ERROR: (Address|Leak|UndefinedBehavior)Sanitizer")
 PROGRAMS = ("student", "admin", "bank")
 
 
@@ -152,7 +153,13 @@ def run(prog, method="GET", path="/", query="", body=b"", ctype=None, cookie=Non
     e.update(env or {})
     p = subprocess.run(_cmd(prog), input=body, env=_env(e, now), stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, timeout=timeout)
-    return parse(p.stdout, p.stderr, p.returncode)
+    r = parse(p.stdout, p.stderr, p.returncode)
+    if SANITIZER.search(r.stderr):
+        # A fatal UBSan report goes to stderr whatever log_path says:
+        # shown here, with the request, for the failure it causes.
+        diag("%s %s %s: the program's stderr:" % (prog, method, path))
+        diag(r.stderr[:3000])
+    return r
 
 
 def routes(prog):
