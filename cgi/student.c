@@ -32,6 +32,7 @@
 #include "infra/qr.h"
 #include "domain/report.h"
 #include "domain/resolve.h"
+#include "domain/task.h"
 #include "infra/text.h"
 #include "infra/util.h"
 #include "http/web.h"
@@ -50,9 +51,7 @@
 
 enum stmt {
 	STMT_TASK_BY_CODE,
-	STMT_TASK,
 	STMT_STUDENT,
-	STMT_BOOKING,
 	STMT_DAYS,
 	STMT_SLOTS,
 	STMT_FIND,
@@ -79,33 +78,9 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT id, is_open = 1 AND "
 	"last_day >= DATE(UTC_TIMESTAMP() + INTERVAL 8 HOUR) FROM task "
 	"WHERE code = ?",
-	/* STMT_TASK: what the pages show of the session's task */
-	"SELECT t.id, t.code, t.title, t.fee_fen, t.require_id_photo, "
-	"t.notice, t.is_open, DATE_FORMAT(t.first_day, '%Y-%m-%d') AS first_day, "
-	"DATE_FORMAT(t.last_day, '%Y-%m-%d') AS last_day, "
-	"sc.name AS school_name, sc.code AS school_code, "
-	"IFNULL(t.contact_name, '') AS contact_name, "
-	"IFNULL(t.contact_phone, '') AS contact_phone "
-	"FROM task t JOIN school sc ON sc.id = t.school_id WHERE t.id = ?",
 	/* STMT_STUDENT */
 	"SELECT collect_code, name, id_number, student_no, edu_category, "
 	"edu_level, class_name FROM student WHERE id = ? AND task_id = ?",
-	/* STMT_BOOKING: the student's latest booking, for display */
-	"SELECT b.id, b.state, b.shot_no, "
-	"DATE_FORMAT(sl.starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, "
-	"DAYOFWEEK(sl.starts_at + INTERVAL 8 HOUR) AS dow, "
-	"DATE_FORMAT(sl.starts_at + INTERVAL 8 HOUR, '%H:%i') AS t_from, "
-	"DATE_FORMAT(sl.ends_at + INTERVAL 8 HOUR, '%H:%i') AS t_to, "
-	"DATE_FORMAT(b.hold_expires_at + INTERVAL 8 HOUR, '%H:%i') AS hold_until, "
-	"b.slot_id, t.fee_fen, t.title, "
-	"(SELECT p.state FROM payment p WHERE p.booking_id = b.id "
-	" ORDER BY p.id DESC LIMIT 1) AS pay_state, "
-	"IFNULL(UNIX_TIMESTAMP(b.cancelled_at), 0) AS ended_ts, "
-	"DATE_FORMAT(b.reauth_by + INTERVAL 8 HOUR, '%Y-%m-%d %H:%i') AS reauth_by, "
-	"b.pay_onsite "
-	"FROM booking b JOIN task t ON t.id = b.task_id "
-	"LEFT JOIN slot sl ON sl.id = b.slot_id "
-	"WHERE b.student_id = ? ORDER BY b.id DESC LIMIT 1",
 	/* STMT_DAYS: bookable days of the task's window with seats left */
 	"SELECT DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, "
 	"DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%m-%d') AS md, "
@@ -173,78 +148,118 @@ static struct db_set set = DB_SET("student", stmts);
 
 /* --- helpers ---------------------------------------------------------- */
 
-/* Run a one-row statement with one id parameter into HDF prefix.* (not
- * prefix.0.*).  Returns 1 found, 0 none, or a db.h error code. */
-static int
-load_one(struct req *r, const char *prefix, int stmt, long long id)
-{
-	HDF	*row;
-	int	 rc;
+/* --- reading, then the page's data ------------------------------------
+ *
+ * Rows are read into structs (domain/task.h, domain/booking.h); the rules
+ * below decide on those; the template's HDF is written once, at the edge
+ * (task_hdf, booking_hdf).
+ */
 
-	hdf_remove_tree(r->hdf, "Tmp");
-	if ((rc = db_hdf(r->hdf, "Tmp", &set, stmt, "i", id)) <= 0)
-		return rc;
-	if ((row = hdf_get_obj(r->hdf, "Tmp.0")) != NULL) {
-		NEOERR *err = hdf_copy(r->hdf, prefix, row);
-		nerr_ignore(&err);
-	}
-	hdf_remove_tree(r->hdf, "Tmp");
-	return 1;
+/* The task for the template: Task.*. */
+static void
+task_hdf(struct req *r, const struct task *t)
+{
+
+	web_setf(r, "Task.id", "%lld", t->id);
+	web_set(r, "Task.code", t->code);
+	web_set(r, "Task.title", t->title);
+	web_setf(r, "Task.fee_fen", "%lld", t->fee_fen);
+	web_setf(r, "Task.require_id_photo", "%d", t->require_id_photo);
+	web_set(r, "Task.notice", t->notice);
+	web_setf(r, "Task.is_open", "%d", t->is_open);
+	web_set(r, "Task.first_day", t->first_day);
+	web_set(r, "Task.last_day", t->last_day);
+	web_set(r, "Task.school_name", t->school_name);
+	web_set(r, "Task.school_code", t->school_code);
+	web_set(r, "Task.contact_name", t->contact_name);
+	web_set(r, "Task.contact_phone", t->contact_phone);
 }
 
-/* The session's task into Task.*.  Returns 1, 0 (none), or db code. */
+/* The session's task, read and shown.  Returns 1, 0 (none), or db code. */
 static int
-load_task(struct req *r)
+load_task(struct req *r, struct task *t)
 {
+	int	 rc;
 
+	memset(t, 0, sizeof(*t));
 	if (r->s.task_id == 0)
 		return 0;
-	return load_one(r, "Task", STMT_TASK, r->s.task_id);
+	if ((rc = task_get(r->s.task_id, t)) == 1)
+		task_hdf(r, t);
+	return rc;
 }
 
 /*
  * The date by which the frozen money of an ended booking is back
  * (“冻结款项将于 YYYY-MM-DD 前原路返回”): 3 working days after the
  * cancellation, in China, on the State Council's holiday calendar
- * (workday.c).  Sets refund_by in the booking's node.
+ * (workday.c).  0 with out filled, -1 when there is none to show.
  */
-static void
-refund_by(HDF *b)
+static int
+refund_by(long long ended_ts, char out[11])
 {
-	char		 out[11];
-	long long	 ts;
-	int		 y, m, d, rc;
+	int	 y, m, d, rc;
 
-	if (b == NULL || (ts = strtoll(hdf_get_value(b, "ended_ts", "0"),
-	    NULL, 10)) <= 0)
-		return;
-	if (workday_cn_date((time_t)ts, &y, &m, &d) != 0 ||
+	if (ended_ts <= 0)
+		return -1;
+	if (workday_cn_date((time_t)ended_ts, &y, &m, &d) != 0 ||
 	    (rc = workday_add(y, m, d, 3, &y, &m, &d)) < 0 ||
 	    workday_format(y, m, d, out) != 0)
-		return;
+		return -1;
 	if (rc == 1)
 		log_warn("refund date %s counted without a holiday calendar "
 		    "for its year (Calendar.Path)", out);
-	hdf_set_value(b, "refund_by", out);
+	return 0;
 }
 
-/* The session student's latest booking into Booking.*, with the amount
- * formatted.  Returns 1, 0 (none), or db code. */
-static int
-load_booking(struct req *r)
+/* The booking for the template: Booking.* (a value the row does not
+ * have is left out, as the templates test for it). */
+static void
+booking_hdf(struct req *r, const struct booking *b)
 {
-	char	 fen[32];
+	char	 fen[32], by[11];
+
+	web_setf(r, "Booking.id", "%lld", b->id);
+	web_set(r, "Booking.state", bs_name(b->state));
+	if (b->shot_no > 0)
+		web_setf(r, "Booking.shot_no", "%lld", b->shot_no);
+	if (b->day[0] != '\0') {
+		web_set(r, "Booking.day", b->day);
+		web_setf(r, "Booking.dow", "%d", b->dow);
+		web_set(r, "Booking.t_from", b->t_from);
+		web_set(r, "Booking.t_to", b->t_to);
+	}
+	if (b->hold_until[0] != '\0')
+		web_set(r, "Booking.hold_until", b->hold_until);
+	if (b->slot_id > 0)
+		web_setf(r, "Booking.slot_id", "%lld", b->slot_id);
+	web_setf(r, "Booking.fee_fen", "%lld", b->fee_fen);
+	web_set(r, "Booking.title", b->title);
+	if (b->pay_state[0] != '\0')
+		web_set(r, "Booking.pay_state", b->pay_state);
+	web_setf(r, "Booking.ended_ts", "%lld", b->ended_ts);
+	if (b->reauth_by[0] != '\0')
+		web_set(r, "Booking.reauth_by", b->reauth_by);
+	web_setf(r, "Booking.pay_onsite", "%d", b->pay_onsite);
+	util_fen(b->fee_fen, fen, sizeof(fen));
+	web_set(r, "Booking.amount", fen);
+	if (refund_by(b->ended_ts, by) == 0)
+		web_set(r, "Booking.refund_by", by);
+}
+
+/* The session student's latest booking, read and shown.  Returns 1, 0
+ * (none), or db code. */
+static int
+load_booking(struct req *r, struct booking *b)
+{
 	int	 rc;
 
+	memset(b, 0, sizeof(*b));
 	if (r->s.student_id == 0)
 		return 0;
-	if ((rc = load_one(r, "Booking", STMT_BOOKING, r->s.student_id)) != 1)
-		return rc;
-	util_fen(hdf_get_int_value(r->hdf, "Booking.fee_fen", 0), fen,
-	    sizeof(fen));
-	web_set(r, "Booking.amount", fen);
-	refund_by(hdf_get_obj(r->hdf, "Booking"));
-	return 1;
+	if ((rc = booking_latest(r->s.student_id, b)) == 1)
+		booking_hdf(r, b);
+	return rc;
 }
 
 /*
@@ -253,11 +268,11 @@ load_booking(struct req *r)
  * failure status).
  */
 static int
-steps(struct req *r, long long need)
+steps(struct req *r, long long need, struct task *t)
 {
 	int	 rc;
 
-	if ((rc = load_task(r)) < 0)
+	if ((rc = load_task(r, t)) < 0)
 		return web_dberr(rc);
 	if (rc == 0)
 		return web_redirect(r, "/task");
@@ -267,7 +282,7 @@ steps(struct req *r, long long need)
 	if ((need & ST_CONFIRMED) && !(r->s.flags & ST_CONFIRMED))
 		return web_redirect(r, "/confirm");
 	if ((need & ST_IDCARD) && !(r->s.flags & ST_IDCARD) &&
-	    hdf_get_int_value(r->hdf, "Task.require_id_photo", 0))
+	    t->require_id_photo)
 		return web_redirect(r, "/idcard");
 	return 0;
 }
@@ -432,9 +447,10 @@ pct_encode(const char *s, int strict, char *out, size_t outsz)
 static int
 page_index(struct req *r)
 {
-	int	 rc;
+	struct booking	 b;
+	int		 rc;
 
-	if ((rc = load_booking(r)) < 0)
+	if ((rc = load_booking(r, &b)) < 0)
 		return web_dberr(rc);
 	/* The teacher's answers to what this student (or this phone) told
 	 * them. */
@@ -459,9 +475,10 @@ page_report(struct req *r)
 	const char	*name = web_str(r, "name"), *code = web_str(r, "code");
 	char		 k[64];
 	enum report_kind rk;
+	struct task	 t;
 	int		 rc;
 
-	if ((rc = load_task(r)) < 0)
+	if ((rc = load_task(r, &t)) < 0)
 		return web_dberr(rc);
 	if (rc == 0)
 		return web_redirect(r, "/task");
@@ -634,14 +651,16 @@ read_code(struct req *r, char **payload, size_t *plen)
 static int
 page_code(struct req *r)
 {
-	char		*payload = NULL, st[16];
-	size_t		 plen = 0;
-	long long	 sid, bid;
-	int		 rc, mine;
+	char			*payload = NULL;
+	size_t			 plen = 0;
+	long long		 sid, bid;
+	enum booking_state	 st;
+	struct task		 t;
+	int			 rc, mine;
 
 	web_set(r, "Page.Title", "上传采集码");
 	web_set(r, "Page.Back", "/task");
-	if ((rc = steps(r, 0)) != 0)
+	if ((rc = steps(r, 0, &t)) != 0)
 		return rc;
 	if (r->method != M_POST)
 		return web_page(r, "student/code.cs");
@@ -663,7 +682,7 @@ page_code(struct req *r)
 		web_set(r, "Report.Offer", "1");
 		return web_page(r, "student/code.cs");
 	}
-	if ((rc = booking_active(sid, &bid, st)) < 0)
+	if ((rc = booking_active(sid, &bid, &st)) < 0)
 		return web_dberr(rc);
 	mine = r->s.student_id == sid && (r->s.flags & ST_CODE);
 	if (bid > 0 && !mine) {
@@ -717,18 +736,19 @@ load_student(struct req *r)
 static int
 page_confirm(struct req *r)
 {
-	int	 rc;
+	struct task	 t;
+	int		 rc;
 
 	web_set(r, "Page.Title", "采集码认证");
 	web_set(r, "Page.Back", "/code");
-	if ((rc = steps(r, ST_CODE)) != 0)
+	if ((rc = steps(r, ST_CODE, &t)) != 0)
 		return rc;
 	if (r->method == M_POST) {
 		r->s.flags |= ST_CONFIRMED;
 		if ((rc = save(r)) != 0)
 			return rc;
-		return web_redirect(r, hdf_get_int_value(r->hdf,
-		    "Task.require_id_photo", 0) ? "/idcard" : "/slots");
+		return web_redirect(r, t.require_id_photo ? "/idcard" :
+		    "/slots");
 	}
 	if ((rc = load_student(r)) < 0)
 		return web_dberr(rc);
@@ -752,13 +772,14 @@ page_idcard(struct req *r)
 	unsigned char	*buf, *jpg = NULL;
 	const char	*why;
 	size_t		 len, jlen = 0;
+	struct task	 t;
 	int		 rc;
 
 	web_set(r, "Page.Title", "上传身份证照片");
 	web_set(r, "Page.Back", "/confirm");
 	web_set(r, "Privacy.Version", privacy_notice_version());
 	web_setf(r, "Privacy.PurgeDays", "%d", privacy_purge_days());
-	if ((rc = steps(r, ST_CODE | ST_CONFIRMED)) != 0)
+	if ((rc = steps(r, ST_CODE | ST_CONFIRMED, &t)) != 0)
 		return rc;
 	if (r->method != M_POST)
 		return web_page(r, "student/idcard.cs");
@@ -872,23 +893,25 @@ change_confirm(struct req *r)
 static int
 page_slots(struct req *r)
 {
-	char		 st[16];
-	long long	 bid;
-	int		 rc, active;
+	enum booking_state	 st;
+	struct task		 t;
+	struct booking		 b;
+	long long		 bid;
+	int			 rc, active;
 
 	web_set(r, "Page.Title", "预约确认");
 	web_set(r, "Page.Back", "/");
-	if ((rc = steps(r, ST_ALL)) != 0)
+	if ((rc = steps(r, ST_ALL, &t)) != 0)
 		return rc;
 	/* No write on a page view: seats of unpaid holds past their time go
 	 * back in the sweep, and at booking time when a slot looks full. */
-	if ((active = booking_active(r->s.student_id, &bid, st)) < 0)
+	if ((active = booking_active(r->s.student_id, &bid, &st)) < 0)
 		return web_dberr(active);
-	if (active && strcmp(st, "held") != 0 && strcmp(st, "booked") != 0)
+	if (active && st != BS_HELD && st != BS_BOOKED)
 		return web_redirect(r, "/booking");	/* checked in */
 
 	if (r->method == M_POST) {
-		if (active && (rc = load_booking(r)) < 0)
+		if (active && (rc = load_booking(r, &b)) < 0)
 			return web_dberr(rc);
 		if (!web_has(r, "slot_id"))
 			web_fail(r, 422, "请选择预约时段");
@@ -896,30 +919,28 @@ page_slots(struct req *r)
 			web_fail(r, 422, "请阅读并勾选同意预约须知");
 		else {
 			if (active && !web_has(r, "confirm") &&
-			    web_int(r, "slot_id") != hdf_get_int_value(r->hdf,
-			    "Booking.slot_id", 0))
+			    web_int(r, "slot_id") != b.slot_id)
 				return change_confirm(r);
 			if (active)
 				rc = booking_change(bid, web_int(r, "slot_id"));
 			else
-				rc = booking_take(r->s.task_id,
-				    hdf_get_int_value(r->hdf, "Task.fee_fen", 0),
+				rc = booking_take(r->s.task_id, t.fee_fen,
 				    r->s.student_id, web_int(r, "slot_id"),
 				    &bid);
 			if (rc == BK_ACTIVE || rc == BK_STATE)
 				return web_redirect(r, "/booking");
 			if (rc == 0) {
 				if ((rc = booking_active(r->s.student_id,
-				    &bid, st)) < 0)
+				    &bid, &st)) < 0)
 					return web_dberr(rc);
-				return web_redirect(r, strcmp(st, "held") == 0 ?
+				return web_redirect(r, st == BS_HELD ?
 				    "/pay" : "/booking");
 			}
 			if ((rc = seat_failed(r, rc)) >= 500)
 				return rc;
 		}
 	}
-	if (active && (rc = load_booking(r)) < 0)
+	if (active && (rc = load_booking(r, &b)) < 0)
 		return web_dberr(rc);
 	if ((rc = load_slots(r, web_str(r, "date"))) != 0)
 		return rc;
@@ -932,26 +953,28 @@ page_slots(struct req *r)
 static int
 page_pay(struct req *r)
 {
-	char		 st[16], url[512] = "";
-	long long	 bid;
-	int		 rc, again;
+	char			 url[512] = "";
+	enum booking_state	 st;
+	struct task		 t;
+	struct booking		 b;
+	long long		 bid;
+	int			 rc, again;
 
 	web_set(r, "Page.Title", "预支付");
 	web_set(r, "Page.Back", "/booking");
-	if ((rc = steps(r, ST_ALL)) != 0)
+	if ((rc = steps(r, ST_ALL, &t)) != 0)
 		return rc;
-	if ((rc = booking_active(r->s.student_id, &bid, st)) < 0)
+	if ((rc = booking_active(r->s.student_id, &bid, &st)) < 0)
 		return web_dberr(rc);
 	if (rc == 0)
 		return web_redirect(r, "/slots");
-	if ((rc = load_booking(r)) < 0)
+	if ((rc = load_booking(r, &b)) < 0)
 		return web_dberr(rc);
 	/* A held seat pays; a booked one confirms its hold again when asked
 	 * (需重新授权), or after it was moved to 到场支付. */
-	again = hdf_get_value(r->hdf, "Booking.reauth_by", NULL) != NULL ||
-	    hdf_get_int_value(r->hdf, "Booking.pay_onsite", 0) == 1;
-	if (strcmp(st, "held") != 0 && !(again &&
-	    (strcmp(st, "booked") == 0 || strcmp(st, "checked_in") == 0)))
+	again = b.reauth_by[0] != '\0' || b.pay_onsite;
+	if (st != BS_HELD && !(again &&
+	    (st == BS_BOOKED || st == BS_CHECKED_IN)))
 		return web_redirect(r, "/booking");
 	web_set(r, "Pay.Again", again ? "1" : "0");
 	if (r->method == M_POST) {
@@ -978,20 +1001,22 @@ page_pay(struct req *r)
 static int
 pay_return_public(struct req *r)
 {
-	char		 pst[16] = "", bst[16] = "";
-	const char	*ref = web_str(r, "order_ref"), *st;
-	int		 rc;
+	char			 pst[16] = "", bst[16] = "";
+	const char		*ref = web_str(r, "order_ref"), *st;
+	enum booking_state	 bs;
+	int			 rc;
 
 	if ((rc = pay_order_state(ref, pst, sizeof(pst), bst,
 	    sizeof(bst))) < 0)
 		return web_dberr(rc);
 	if (rc == 0)
 		return web_redirect(r, "/");
-	if (strcmp(bst, "cancelled") == 0 || strcmp(bst, "expired") == 0)
+	bs = bs_parse(bst);
+	if (bs == BS_CANCELLED || bs == BS_EXPIRED)
 		st = "ended";
 	else if (strcmp(pst, "authorized") == 0 ||
-	    strcmp(pst, "captured") == 0 || strcmp(bst, "booked") == 0 ||
-	    strcmp(bst, "checked_in") == 0 || strcmp(bst, "collected") == 0)
+	    strcmp(pst, "captured") == 0 || bs == BS_BOOKED ||
+	    bs == BS_CHECKED_IN || bs == BS_COLLECTED)
 		st = "ok";
 	else if (strcmp(pst, "failed") == 0)
 		st = "failed";
@@ -1009,8 +1034,9 @@ pay_return_public(struct req *r)
 static int
 page_pay_return(struct req *r)
 {
-	char	 pst[16] = "", why[80] = "", bst[16] = "";
-	int	 rc;
+	char		 pst[16] = "", why[80] = "", bst[16] = "";
+	struct booking	 b;
+	int		 rc;
 
 	web_set(r, "Page.Title", "支付结果");
 	web_set(r, "Page.Back", "/");
@@ -1020,16 +1046,16 @@ page_pay_return(struct req *r)
 	    pst, sizeof(pst), why, sizeof(why), bst, sizeof(bst));
 	if (rc < 0)
 		return web_dberr(rc);
-	if (strcmp(bst, "booked") == 0 || strcmp(pst, "authorized") == 0 ||
+	if (bs_parse(bst) == BS_BOOKED || strcmp(pst, "authorized") == 0 ||
 	    strcmp(pst, "captured") == 0)
 		return web_redirect(r, "/booking");
-	if (rc == 0 || strcmp(bst, "held") != 0)
+	if (rc == 0 || bs_parse(bst) != BS_HELD)
 		return web_redirect(r, "/booking");
 	if (strcmp(pst, "failed") == 0) {
 		web_set(r, "Pay.Failed", strstr(why, "insufficient") ||
 		    strstr(why, "funds") || strstr(why, "余额") ?
 		    "funds" : "bind");
-		if ((rc = load_booking(r)) < 0)
+		if ((rc = load_booking(r, &b)) < 0)
 			return web_dberr(rc);
 	} else {
 		web_set(r, "Pay.Pending", "1");
@@ -1069,13 +1095,15 @@ page_pay_notify(struct req *r)
 static int
 page_booking(struct req *r)
 {
-	int	 rc;
+	struct task	 t;
+	struct booking	 b;
+	int		 rc;
 
 	web_set(r, "Page.Title", "我的预约");
 	web_set(r, "Page.Back", "/");
 	if (r->s.student_id == 0)
 		return web_redirect(r, "/find");
-	if ((rc = load_task(r)) < 0 || (rc = load_booking(r)) < 0)
+	if ((rc = load_task(r, &t)) < 0 || (rc = load_booking(r, &b)) < 0)
 		return web_dberr(rc);
 	return web_page(r, "student/booking.cs");
 }
@@ -1153,22 +1181,26 @@ id_matches(struct req *r, long long sid, char idn[19], int *right)
 static int
 page_cancel(struct req *r)
 {
-	char		 st[16], idn[19];
-	long long	 bid, sid, tid;
-	int		 rc, right;
+	char			 idn[19];
+	enum booking_state	 st;
+	struct task		 t;
+	struct booking		 b;
+	long long		 bid, sid, tid;
+	int			 rc, right;
 
 	web_set(r, "Page.Title", "取消预约");
 	web_set(r, "Page.Back", "/booking");
 	if (r->s.student_id == 0)
 		return web_redirect(r, "/find");
-	if ((rc = booking_active(r->s.student_id, &bid, st)) < 0)
+	if ((rc = booking_active(r->s.student_id, &bid, &st)) < 0)
 		return web_dberr(rc);
-	if (rc == 0 || (strcmp(st, "held") != 0 && strcmp(st, "booked") != 0))
+	if (rc == 0 || (st != BS_HELD && st != BS_BOOKED))
 		return web_redirect(r, "/booking");
 	if (r->s.flags & ST_STALE)
 		web_set(r, "Cancel.AskId", "1");
 	if (r->method == M_GET || r->status != 0) {
-		if ((rc = load_task(r)) < 0 || (rc = load_booking(r)) < 0)
+		if ((rc = load_task(r, &t)) < 0 ||
+		    (rc = load_booking(r, &b)) < 0)
 			return web_dberr(rc);
 		return web_page(r, "student/cancel.cs");
 	}
@@ -1183,8 +1215,8 @@ page_cancel(struct req *r)
 			return rc;
 		if (!right) {
 			web_fail(r, 422, "身份证号不正确，请输入本人完整的身份证号");
-			if ((rc = load_task(r)) < 0 ||
-			    (rc = load_booking(r)) < 0)
+			if ((rc = load_task(r, &t)) < 0 ||
+			    (rc = load_booking(r, &b)) < 0)
 				return web_dberr(rc);
 			return web_page(r, "student/cancel.cs");
 		}
@@ -1257,12 +1289,13 @@ page_qr(struct req *r)
 static int
 page_find(struct req *r)
 {
-	char		 code[RESOLVE_CODE_MAX + 1], idn[19], *payload = NULL;
-	char		 st[16];
-	const char	*c;
+	char			 code[RESOLVE_CODE_MAX + 1], idn[19];
+	char			*payload = NULL;
+	enum booking_state	 st;
+	const char		*c;
 	size_t		 plen = 0;
 	long long	 sid = 0, tid = 0, bid;
-	int		 rc, right;
+	int			 rc, right;
 
 	web_set(r, "Page.Title", "查找我的预约");
 	web_set(r, "Page.Back", "/");
@@ -1312,7 +1345,7 @@ page_find(struct req *r)
 		web_fail(r, 422, "未找到匹配的预约信息，请核对采集码和身份证号");
 		return web_page(r, "student/find.cs");
 	}
-	if ((rc = booking_active(sid, &bid, st)) < 0)
+	if ((rc = booking_active(sid, &bid, &st)) < 0)
 		return web_dberr(rc);
 	if ((rc = identified(r, tid, sid, rc == 1 ? ST_ALL : ST_CODE)) != 0)
 		return rc;
@@ -1321,22 +1354,53 @@ page_find(struct req *r)
 
 /* --- 采集完成后 records ------------------------------------------------------- */
 
+/* One record for the template, Records.N.* (the columns of
+ * STMT_RECORDS), with its refund date when its money was frozen. */
+struct records {
+	struct req	*r;
+	int		 n;
+};
+
+static int
+record_row(void *arg, int ncol, char **val, unsigned long *len)
+{
+	static const char *const col[] = { "id", "state", "shot_no", "title",
+	    "day", "at", "ended", "ended_ts", "pay_state", "settled",
+	    "photo_id" };
+	struct records	*rs = arg;
+	char		 key[48], by[11];
+	long long	 ended = 0;
+	int		 i;
+
+	for (i = 0; i < ncol && i < (int)(sizeof(col) / sizeof(col[0])); i++) {
+		if (val[i] == NULL)
+			continue;
+		snprintf(key, sizeof(key), "Records.%d.%s", rs->n, col[i]);
+		web_set(rs->r, key, val[i]);
+		if (strcmp(col[i], "ended_ts") == 0 &&
+		    util_parse_ll(val[i], &ended) != 0)
+			ended = 0;
+	}
+	if (refund_by(ended, by) == 0) {
+		snprintf(key, sizeof(key), "Records.%d.refund_by", rs->n);
+		web_set(rs->r, key, by);
+	}
+	rs->n++;
+	return 0;
+}
+
 /* GET /records : the session student's collection records. */
 static int
 page_records(struct req *r)
 {
-	HDF	*x;
-	int	 rc;
+	struct records	 rs = { r, 0 };
+	int		 rc;
 
 	web_set(r, "Page.Title", "采集记录");
 	web_set(r, "Page.Back", "/");
-	if (r->s.student_id != 0 &&
-	    (rc = db_hdf(r->hdf, "Records", &set, STMT_RECORDS, "i",
-	    r->s.student_id)) < 0)
+	if (r->s.student_id != 0 && (rc = db_each(&set, STMT_RECORDS,
+	    record_row, &rs, "i", r->s.student_id)) < 0)
 		return web_dberr(rc);
-	for (x = hdf_obj_child(hdf_get_obj(r->hdf, "Records")); x != NULL;
-	    x = hdf_obj_next(x))
-		refund_by(x);
 	web_set(r, "Known", r->s.student_id != 0 ? "1" : "0");
 	return web_page(r, "student/records.cs");
 }

@@ -381,7 +381,10 @@ cmd_task_add(int argc, char **argv)
 		case 'e': fee = optarg; break;
 		case 'n': notice = optarg; break;
 		case 'i': idphoto = 1; break;
-		case 'k': maxkb = strtoll(optarg, NULL, 10); break;
+		case 'k':
+			if (util_parse_ll(optarg, &maxkb) != 0)
+				return refuse("--photo-max-kb: a number");
+			break;
 		default: return usage();
 		}
 	if (optind != argc || !school || !title || !from || !to || !fee)
@@ -435,8 +438,14 @@ cmd_slots(int argc, char **argv)
 		case 'd': date = optarg; break;
 		case 'f': from = optarg; break;
 		case 't': to = optarg; break;
-		case 'e': every = strtoll(optarg, NULL, 10); break;
-		case 'c': cap = strtoll(optarg, NULL, 10); break;
+		case 'e':
+			if (util_parse_ll(optarg, &every) != 0)
+				return refuse("--every: a number of minutes");
+			break;
+		case 'c':
+			if (util_parse_ll(optarg, &cap) != 0)
+				return refuse("--capacity: a number");
+			break;
 		default: return usage();
 		}
 	if (optind != argc || !date || !from || !to)

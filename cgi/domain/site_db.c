@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/bstate.h"
 #include "infra/db.h"
 #include "infra/idnum.h"
 #include "domain/site_db.h"
@@ -270,6 +271,7 @@ site_checkin(long long booking_id, const char *today, long long *shot_no,
     const struct actor *who)
 {
 	char		 state[16];
+	enum booking_state	 st;
 	long long	 task, inwin, school = 0;
 	int		 rc, try;
 
@@ -282,10 +284,10 @@ site_checkin(long long booking_id, const char *today, long long *shot_no,
 			return rc;
 		if (rc == 0)
 			return SITE_STATE;
-		if (strcmp(state, "checked_in") == 0 ||
-		    strcmp(state, "collected") == 0)
+		st = bs_parse(state);
+		if (st == BS_CHECKED_IN || st == BS_COLLECTED)
 			return SITE_AGAIN;
-		if (strcmp(state, "held") != 0 && strcmp(state, "booked") != 0)
+		if (st != BS_HELD && st != BS_BOOKED)
 			return SITE_STATE;
 		if (!inwin)
 			return SITE_WINDOW;
@@ -381,8 +383,8 @@ photo_once(long long booking_id, const unsigned char *jpg, size_t len,
 		return rc;
 	rc = db_one(&set, STMT_LOCK, "i", "si", booking_id, state,
 	    sizeof(state), &sid);
-	if (rc <= 0 || (strcmp(state, "checked_in") != 0 &&
-	    strcmp(state, "collected") != 0)) {
+	if (rc <= 0 || (bs_parse(state) != BS_CHECKED_IN &&
+	    bs_parse(state) != BS_COLLECTED)) {
 		db_rollback();
 		return rc < 0 ? rc : SITE_STATE;
 	}

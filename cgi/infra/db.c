@@ -34,6 +34,7 @@
 #include "infra/config.h"
 #include "infra/db.h"
 #include "infra/log.h"
+#include "infra/util.h"
 
 #define DB_MAXPARAM	32
 
@@ -570,7 +571,16 @@ db_one(struct db_set *set, int stmt, const char *in, const char *out, ...)
 			switch (out[i]) {
 			case 'i':
 				ip = va_arg(ap, long long *);
-				*ip = r.val[i] ? strtoll(r.val[i], NULL, 10) : 0;
+				/* An integer column: a text that is not
+				 * one is the schema's bug, logged. */
+				if (r.val[i] == NULL)
+					*ip = 0;
+				else if (util_parse_ll(r.val[i], ip) != 0) {
+					log_warn("db: %s statement %d column %d "
+					    "is not an integer", set->name, stmt,
+					    i);
+					*ip = strtoll(r.val[i], NULL, 10);
+				}
 				break;
 			case 's':
 				s = va_arg(ap, char *);
