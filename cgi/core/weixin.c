@@ -16,7 +16,7 @@
 
 #include "config.h"
 #include "db.h"
-#include "httpc.h"
+#include "infra/httpc.h"
 #include "log.h"
 #include "weixin.h"
 
