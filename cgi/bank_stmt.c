@@ -19,9 +19,9 @@
 #include <string.h>
 
 #include "bank.h"
-#include "db.h"
-#include "pay.h"
-#include "web.h"
+#include "infra/db.h"
+#include "domain/pay.h"
+#include "http/web.h"
 
 enum stmt {
 	STMT_STATEMENT,

@@ -36,12 +36,12 @@
 #include <sodium.h>
 
 #include "bank.h"
-#include "clock.h"
-#include "config.h"
-#include "db.h"
-#include "log.h"
-#include "util.h"
-#include "web.h"
+#include "infra/clock.h"
+#include "infra/config.h"
+#include "infra/db.h"
+#include "infra/log.h"
+#include "infra/util.h"
+#include "http/web.h"
 
 enum stmt {
 	STMT_CODE_NEW,

@@ -11,8 +11,8 @@
 
 #include <sodium.h>
 
-#include "config.h"
-#include "pay.h"
+#include "infra/config.h"
+#include "domain/pay.h"
 #include "tap.h"
 
 /* Key bytes 00 01 .. 1f, as tools/serve writes Pay.Secret (hex). */

@@ -13,10 +13,10 @@
 
 #include <sodium.h>
 
-#include "config.h"
+#include "infra/config.h"
 #include "infra/httpc.h"
 #include "tap.h"
-#include "weixin.h"
+#include "domain/weixin.h"
 
 static const char conf_text[] =
     "Site {\n  Url = https://photo.example.edu.cn\n"
