@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "domain/admin_db.h"
-#include "domain/auth.h"
+#include "http/auth.h"
 #include "domain/booking.h"
 #include "infra/chart.h"
 #include "infra/csvout.h"
@@ -23,7 +23,7 @@
 #include "domain/reconcile.h"
 #include "domain/report.h"
 #include "domain/roster.h"
-#include "domain/scope.h"
+#include "http/scope.h"
 #include "site.h"
 #include "domain/student_db.h"
 #include "infra/util.h"

@@ -21,7 +21,7 @@
 #include "domain/privacy.h"
 #include "infra/qr.h"
 #include "domain/resolve.h"
-#include "domain/scope.h"
+#include "http/scope.h"
 #include "site.h"
 #include "domain/site_db.h"
 #include "infra/text.h"

@@ -1078,6 +1078,7 @@ main(int argc, char *argv[])
 	if (pay_check_config() != 0)
 		return refuse("Pay.Provider: unknown, or the sandbox on a "
 		    "production site (Site.Production = 1); see the log");
+	booking_init();
 	(void)workday_init();	/* logged when missing; dates then count
 				 * weekends only */
 	if (sodium_init() < 0)

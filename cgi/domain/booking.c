@@ -414,6 +414,17 @@ booking_paid(long long booking_id)
 	return 1;
 }
 
+static const struct pay_listener listener = {
+	booking_lock, booking_reauth_done, booking_paid
+};
+
+void
+booking_init(void)
+{
+
+	pay_listen(&listener);
+}
+
 /*
  * End one booking with the conditional statement stmt (cancel, close or
  * expire) and give its seat back, in one transaction.  Returns 1 when it

@@ -106,6 +106,10 @@ int	 booking_reauth_done(long long booking_id);
  */
 int	 booking_paid(long long booking_id);
 
+/* Once per process, before any payment is applied: registers the three
+ * calls above with pay.c (pay_listen). */
+void	 booking_init(void);
+
 /*
  * Cancel an active booking that is held or booked: the seat is given back
  * and the payment hold released exactly once (a conditional UPDATE on the

@@ -1,5 +1,5 @@
 /*
- * pay.c - payments: signing, the provider table (sandbox over libcurl) and
+ * pay.c - payments: the provider table (pay_sandbox.c, onsite) and
  * the payment records (see pay.h).
  *
  * Every state change is a conditional UPDATE keyed by our order ref
@@ -15,18 +15,15 @@
 #include <time.h>
 
 #include <ClearSilver.h>
-#include <curl/curl.h>
 #include <sodium.h>
 
 #include "domain/audit.h"
-#include "domain/booking.h"
 #include "infra/config.h"
 #include "infra/db.h"
 #include "infra/log.h"
 #include "domain/pay.h"
 #include "infra/text.h"
 #include "infra/util.h"
-#include "http/web.h"
 
 enum stmt {
 	STMT_BOOKING_LOCK,
@@ -131,164 +128,14 @@ _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
 static struct db_set set = DB_SET("pay", stmts);
 
-/* --- signing ------------------------------------------------------- */
-
-/* The shared key: Pay.Secret hex-decoded (or its bytes when not hex).
- * Returns the key length, 0 when none is configured. */
-static size_t
-secret(unsigned char *key, size_t keysz)
-{
-	const char	*s = conf_str("Pay.Secret", "");
-	size_t		 len = 0;
-
-	if (*s == '\0')
-		return 0;
-	if (sodium_hex2bin(key, keysz, s, strlen(s), NULL, &len, NULL) == 0 &&
-	    len > 0)
-		return len;
-	len = strlen(s) < keysz ? strlen(s) : keysz;
-	memcpy(key, s, len);
-	return len;
-}
+/* The booking side of a payment (pay_listen). */
+static const struct pay_listener *listener;
 
 void
-pay_sign(const char *ts, const char *body, char sig[65])
+pay_listen(const struct pay_listener *l)
 {
-	crypto_auth_hmacsha256_state	 st;
-	unsigned char			 key[128], mac[32];
-	size_t				 klen = secret(key, sizeof(key));
 
-	crypto_auth_hmacsha256_init(&st, key, klen);
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)ts,
-	    strlen(ts));
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)"\n", 1);
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)body,
-	    strlen(body));
-	crypto_auth_hmacsha256_final(&st, mac);
-	sodium_bin2hex(sig, 65, mac, sizeof(mac));
-	sodium_memzero(key, sizeof(key));
-	sodium_memzero(&st, sizeof(st));
-}
-
-int
-pay_verify(const char *ts, const char *body, const char *sig)
-{
-	unsigned char	 key[128];
-	char		 want[65];
-	/* The wall clock, not clock_now(): freshness of a signature is a
-	 * matter of the wire, and a provider signs with its real time. */
-	long long	 t = 0, now = (long long)time(NULL);
-	size_t		 i;
-
-	if (ts == NULL || body == NULL || sig == NULL ||
-	    strlen(sig) != 64 || *ts == '\0' || strlen(ts) > 12)
-		return -1;
-	for (i = 0; ts[i] != '\0'; i++) {
-		if (!isdigit((unsigned char)ts[i]))
-			return -1;
-		t = t * 10 + (ts[i] - '0');
-	}
-	if (t < now - PAY_WINDOW || t > now + PAY_WINDOW)
-		return -1;
-	if (secret(key, sizeof(key)) == 0)
-		return -1;
-	sodium_memzero(key, sizeof(key));
-	pay_sign(ts, body, want);
-	return sodium_memcmp(want, sig, 64) == 0 ? 0 : -1;
-}
-
-/* Append s percent-encoded (RFC 3986 unreserved kept). */
-static NEOERR *
-pct(STRING *out, const char *s)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	NEOERR			*err = STATUS_OK;
-	unsigned char		 c;
-
-	for (; *s != '\0' && err == STATUS_OK; s++) {
-		c = (unsigned char)*s;
-		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
-			err = string_append_char(out, (char)c);
-		else if ((err = string_append_char(out, '%')) == STATUS_OK &&
-		    (err = string_append_char(out, hex[c >> 4])) == STATUS_OK)
-			err = string_append_char(out, hex[c & 15]);
-	}
-	return err;
-}
-
-static int
-kv_cmp(const void *a, const void *b)
-{
-	const struct pay_kv	*x = *(const struct pay_kv *const *)a;
-	const struct pay_kv	*y = *(const struct pay_kv *const *)b;
-
-	return strcmp(x->k, y->k);
-}
-
-char *
-pay_canon(const struct pay_kv *kv, size_t n)
-{
-	const struct pay_kv	**p;
-	STRING			  s;
-	NEOERR			 *err = STATUS_OK;
-	size_t			  i, used = 0;
-
-	if ((p = calloc(n + 1, sizeof(*p))) == NULL)
-		return NULL;
-	for (i = 0; i < n; i++)
-		p[i] = &kv[i];
-	qsort(p, n, sizeof(*p), kv_cmp);
-	string_init(&s);
-	for (i = 0; i < n && err == STATUS_OK; i++) {
-		if (p[i]->v == NULL || p[i]->v[0] == '\0')
-			continue;
-		if (used++ > 0)
-			err = string_append_char(&s, '&');
-		if (err == STATUS_OK && (err = pct(&s, p[i]->k)) == STATUS_OK &&
-		    (err = string_append_char(&s, '=')) == STATUS_OK)
-			err = pct(&s, p[i]->v);
-	}
-	free(p);
-	if (err != STATUS_OK) {
-		nerr_ignore(&err);
-		string_clear(&s);
-		return NULL;
-	}
-	return s.buf != NULL ? s.buf : strdup("");
-}
-
-int
-pay_verify_req(struct req *r, char *body, size_t bodysz)
-{
-	struct pay_kv	 kv[WEB_MAXFIELDS];
-	HDF		*q, *c;
-	const char	*ts, *sig;
-	char		*canon;
-	size_t		 n = 0;
-	int		 rc;
-
-	if (body != NULL && bodysz > 0)
-		body[0] = '\0';
-	q = hdf_get_obj(r->hdf, "Query");
-	for (c = q ? hdf_obj_child(q) : NULL; c != NULL; c = hdf_obj_next(c)) {
-		if (n == WEB_MAXFIELDS)
-			return -1;
-		kv[n].k = hdf_obj_name(c);
-		kv[n].v = hdf_obj_value(c);
-		n++;
-	}
-	if ((canon = pay_canon(kv, n)) == NULL)
-		return -1;
-	ts = web_header(r, "HTTP_X_TUCAI_TIMESTAMP");
-	sig = web_header(r, "HTTP_X_TUCAI_SIGNATURE");
-	rc = pay_verify(ts, canon, sig);
-	if (rc != 0)
-		log_info("%s %s: bad or stale signature refused",
-		    r->app->name, r->path);
-	if (body != NULL && bodysz > 0)
-		snprintf(body, bodysz, "%s", canon);
-	free(canon);
-	return rc;
+	listener = l;
 }
 
 /* --- order references ------------------------------------------------ */
@@ -345,267 +192,16 @@ pay_order_state(const char *ref, char *pstate, size_t psz, char *bstate,
 	    bstate, bsz);
 }
 
-/* --- HTTP client ------------------------------------------------------ */
-
-struct buf {
-	char	*p;
-	size_t	 len, cap;
-	size_t	 grow;	/* grow p up to this many bytes (0: fixed) */
+/* No money online: students book without paying, the station collects
+ * the fee (pay_onsite) and the cash-up (日结) counts it. */
+static const struct pay_provider onsite = {
+	"onsite", 0, NULL, NULL, NULL, NULL, NULL
 };
 
-static size_t
-on_data(char *data, size_t size, size_t nmemb, void *arg)
-{
-	struct buf	*b = arg;
-	size_t		 n = size * nmemb, take, cap;
-	char		*np;
-
-	if (b->grow > 0 && b->len + n + 1 > b->cap) {
-		if (b->len + n + 1 > b->grow)
-			return 0;	/* too big: curl stops with an error */
-		for (cap = b->cap ? b->cap : 65536; cap < b->len + n + 1;)
-			cap *= 2;
-		if (cap > b->grow)
-			cap = b->grow;
-		if ((np = realloc(b->p, cap)) == NULL)
-			return 0;
-		b->p = np;
-		b->cap = cap;
-	}
-	if (b->p == NULL || b->cap == 0)
-		return n;
-	take = b->len + n < b->cap - 1 ? n : b->cap - 1 - b->len;
-	memcpy(b->p + b->len, data, take);
-	b->len += take;
-	b->p[b->len] = '\0';
-	return n;
-}
-
-/* POST body, signed, to url; the answer into b.  Returns the status or
- * -1 (logged). */
-static long
-post_into(const char *url, const char *body, struct buf *bp)
-{
-	static int		 inited;
-	CURL			*c;
-	struct curl_slist	*h = NULL;
-	struct buf		 b = *bp;
-	char			 ts[24], sig[65], line[128];
-	long			 status = -1;
-	CURLcode		 cc;
-
-	if (!inited && curl_global_init(CURL_GLOBAL_DEFAULT) == 0)
-		inited = 1;
-	snprintf(ts, sizeof(ts), "%lld", (long long)time(NULL));
-	pay_sign(ts, body, sig);
-	if ((c = curl_easy_init()) == NULL)
-		return -1;
-	h = curl_slist_append(h,
-	    "Content-Type: application/x-www-form-urlencoded");
-	snprintf(line, sizeof(line), "X-Tucai-Timestamp: %s", ts);
-	h = curl_slist_append(h, line);
-	snprintf(line, sizeof(line), "X-Tucai-Signature: %s", sig);
-	h = curl_slist_append(h, line);
-	h = curl_slist_append(h, "Expect:");
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	/* Short: a student's request waits for this call, and the bank's
-	 * deliverer retries a notification that timed out. */
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 3L);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	if ((cc = curl_easy_perform(c)) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	else
-		log_warn("pay: POST %s: %s", url, curl_easy_strerror(cc));
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	*bp = b;
-	return status;
-}
-
-long
-pay_post_body(const char *url, const char *body, char *resp, size_t respsz)
-{
-	struct buf	 b = { resp, 0, respsz, 0 };
-
-	if (resp != NULL && respsz > 0)
-		resp[0] = '\0';
-	return post_into(url, body, &b);
-}
-
-long
-pay_post(const char *url, const struct pay_kv *kv, size_t n, char *resp,
-    size_t respsz)
-{
-	char	*body;
-	long	 status;
-
-	if (resp != NULL && respsz > 0)
-		resp[0] = '\0';
-	if ((body = pay_canon(kv, n)) == NULL)
-		return -1;
-	status = pay_post_body(url, body, resp, respsz);
-	free(body);
-	return status;
-}
-
-/* Decode %XX and '+' of src[0..len) into out.  0 ok, -1 too long/bad. */
-static int
-form_decode(const char *src, size_t len, char *out, size_t outsz)
-{
-	size_t		 i, o = 0;
-	unsigned int	 x;
-
-	for (i = 0; i < len; i++) {
-		if (o + 1 >= outsz)
-			return -1;
-		if (src[i] == '+')
-			out[o++] = ' ';
-		else if (src[i] == '%' && i + 2 < len &&
-		    isxdigit((unsigned char)src[i + 1]) &&
-		    isxdigit((unsigned char)src[i + 2]) &&
-		    sscanf(src + i + 1, "%2x", &x) == 1) {
-			out[o++] = (char)x;
-			i += 2;
-		} else
-			out[o++] = src[i];
-	}
-	out[o] = '\0';
-	return 0;
-}
-
-int
-pay_form_get(const char *form, const char *key, char *out, size_t outsz)
-{
-	const char	*p = form, *amp, *eq;
-	size_t		 klen = strlen(key);
-
-	while (p != NULL && *p != '\0') {
-		amp = strchr(p, '&');
-		eq = strchr(p, '=');
-		if (eq != NULL && (amp == NULL || eq < amp) &&
-		    (size_t)(eq - p) == klen && strncmp(p, key, klen) == 0)
-			return form_decode(eq + 1, amp ? (size_t)(amp - eq - 1) :
-			    strlen(eq + 1), out, outsz);
-		p = amp ? amp + 1 : NULL;
-	}
-	return -1;
-}
-
-/* --- the sandbox provider (bank.fcgi) -------------------------------- */
-
-/* POST to Pay.ApiUrl + "/" + op.  Returns the HTTP status or -1. */
-static long
-sb_call(const char *op, const struct pay_kv *kv, size_t n, char *resp,
-    size_t respsz)
-{
-	char	 url[512];
-
-	snprintf(url, sizeof(url), "%s/%s",
-	    conf_str("Pay.ApiUrl", "http://127.0.0.1:8080/bank/api"), op);
-	return pay_post(url, kv, n, resp, respsz);
-}
-
-static int
-sb_authorize(const char *ref, long long amount_fen, const char *desc,
-    char *url, size_t urlsz)
-{
-	char		 amount[24], resp[256], token[80];
-	struct pay_kv	 kv[] = { { "order_ref", ref }, { "amount_fen", amount },
-	    { "desc", desc } };
-	long		 st;
-	int		 n;
-
-	snprintf(amount, sizeof(amount), "%lld", amount_fen);
-	st = sb_call("authorize", kv, 3, resp, sizeof(resp));
-	if (st == 409)
-		return 1;
-	if (st != 200 || pay_form_get(resp, "token", token, sizeof(token)))
-		return -1;
-	n = snprintf(url, urlsz, "%s?t=%s", conf_str("Pay.GatewayUrl",
-	    "http://127.0.0.1:8080/bank/pay"), token);
-	return n < 0 || (size_t)n >= urlsz ? -1 : 0;
-}
-
-static int
-sb_capture(const char *ref, long long amount_fen)
-{
-	char		 amount[24];
-	struct pay_kv	 kv[] = { { "order_ref", ref }, { "amount_fen", amount } };
-	long		 st;
-
-	snprintf(amount, sizeof(amount), "%lld", amount_fen);
-	st = sb_call("capture", kv, 2, NULL, 0);
-	return st == 200 ? 0 : st == 409 ? 1 : -1;
-}
-
-/* The statement: POST .../statement (day or all); at most 64 MB. */
-static int
-sb_statement(const char *day, char **text, size_t *len)
-{
-	struct pay_kv	 kv[] = { { "day", day != NULL ? day : "" } };
-	struct buf	 b = { NULL, 0, 0, (size_t)64 << 20 };
-	char		 url[512], *body;
-	long		 st;
-
-	*text = NULL;
-	*len = 0;
-	snprintf(url, sizeof(url), "%s/statement",
-	    conf_str("Pay.ApiUrl", "http://127.0.0.1:8080/bank/api"));
-	if ((body = pay_canon(kv, 1)) == NULL)
-		return -1;
-	st = post_into(url, body, &b);
-	free(body);
-	if (st != 200) {
-		free(b.p);
-		return -1;
-	}
-	if (b.p == NULL && (b.p = strdup("")) == NULL)
-		return -1;
-	*text = b.p;
-	*len = b.len;
-	return 0;
-}
-
-static int
-sb_cancel(const char *ref)
-{
-	struct pay_kv	 kv[] = { { "order_ref", ref } };
-	long		 st;
-
-	/* 404: the bank never saw the order, so nothing is held. */
-	st = sb_call("cancel", kv, 1, NULL, 0);
-	return st == 200 || st == 404 ? 0 : st == 409 ? 1 : -1;
-}
-
-static int
-sb_query(const char *ref, char *state, size_t sz)
-{
-	struct pay_kv	 kv[] = { { "order_ref", ref } };
-	char		 resp[256];
-	long		 st;
-
-	st = sb_call("query", kv, 1, resp, sizeof(resp));
-	if (st == 404) {
-		snprintf(state, sz, "unknown");
-		return 0;
-	}
-	if (st != 200 || pay_form_get(resp, "state", state, sz) != 0)
-		return -1;
-	return 0;
-}
-
-static const struct pay_provider providers[] = {
-	{ "sandbox", 7, sb_authorize, sb_capture, sb_cancel, sb_query,
-	    sb_statement },
-	/* No money online: students book without paying, the station
-	 * collects the fee (pay_onsite) and the cash-up (日结) counts it. */
-	{ "onsite", 0, NULL, NULL, NULL, NULL, NULL },
+/* The providers Pay.Provider may name (doc/PROVIDERS.md). */
+static const struct pay_provider *const providers[] = {
+	&pay_sandbox,
+	&onsite,
 };
 
 const struct pay_provider *
@@ -615,8 +211,8 @@ pay_provider(void)
 	size_t		 i;
 
 	for (i = 0; i < sizeof(providers) / sizeof(providers[0]); i++)
-		if (strcmp(providers[i].name, name) == 0)
-			return &providers[i];
+		if (strcmp(providers[i]->name, name) == 0)
+			return providers[i];
 	return NULL;
 }
 
@@ -836,6 +432,10 @@ apply_once(const char *event_id, const char *order_ref, const char *type,
 	int		 rc, changed, live;
 
 	*release_it = 0;
+	if (listener == NULL) {
+		log_warn("pay: no booking listener (booking_init not called)");
+		return DB_ERR;
+	}
 	if ((rc = db_begin()) < 0)
 		return rc;
 	if ((rc = db_one(&set, STMT_PAY_BOOKING, "s", "i", order_ref,
@@ -843,7 +443,7 @@ apply_once(const char *event_id, const char *order_ref, const char *type,
 		db_rollback();
 		return rc < 0 ? rc : 400;
 	}
-	if ((rc = booking_lock(booking, &live)) < 0)
+	if ((rc = listener->lock(booking, &live)) < 0)
 		goto fail;
 	if ((rc = db_one(&set, STMT_PAY_LOCK, "s", "iii", order_ref, &pid,
 	    &booking, &amount)) <= 0) {
@@ -882,14 +482,14 @@ apply_once(const char *event_id, const char *order_ref, const char *type,
 		 * already. */
 		if (!live)
 			*release_it = 1;
-		else if ((rc = booking_reauth_done(booking)) < 0)
+		else if ((rc = listener->reauth_done(booking)) < 0)
 			goto fail;
 		else if (rc == 1) {
 			if (other > 0)
 				*release_it = 2;
 		} else if (other > 0)
 			*release_it = 1;
-		else if ((rc = booking_paid(booking)) < 0)
+		else if ((rc = listener->paid(booking)) < 0)
 			goto fail;
 		else if (rc == 1)
 			*release_it = 1;

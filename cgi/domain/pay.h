@@ -16,8 +16,6 @@
 
 #include "domain/audit.h"
 
-struct req;
-
 /*
  * The provider calls (authorize, capture, cancel, query) return 0 on
  * success, -1 when the provider could not be reached or failed, and 1 when
@@ -48,6 +46,25 @@ struct pay_provider {
 	int		(*statement)(const char *day, char **text, size_t *len);
 };
 
+/*
+ * What a payment tells its booking, inside the payment's transaction: the
+ * booking's row lock first (lock order booking -> payment), then a new
+ * hold for a booking asked to confirm again (reauth_done), or the hold
+ * that books the seat (paid).  Each returns what booking.h says of
+ * booking_lock(), booking_reauth_done() and booking_paid().  booking.c
+ * registers them (booking_init), so payment never calls booking: the
+ * arrows point one way, booking -> payment.
+ */
+struct pay_listener {
+	int	(*lock)(long long booking_id, int *live);
+	int	(*reauth_done)(long long booking_id);
+	int	(*paid)(long long booking_id);
+};
+void	 pay_listen(const struct pay_listener *);
+
+/* The sandbox (pay_sandbox.c); more providers plug in beside it. */
+extern const struct pay_provider pay_sandbox;
+
 /* The provider named by Pay.Provider, or NULL. */
 const struct pay_provider *pay_provider(void);
 /* Does the provider take money online (a hold)?  0 for "onsite". */
@@ -57,55 +74,6 @@ int	 pay_online(void);
 int	 pay_check_config(void);
 /* The hold's lifetime: Pay.HoldDays, else the provider's (1 to 30). */
 int	 pay_hold_days(void);
-
-/* Sign / verify "ts\n" + canonical body with Pay.Secret.  sig is hex.
- * pay_verify returns 0 when valid and fresh (|now - ts| <= 300 s), -1 when
- * not (bad or missing signature, timestamp malformed or out of window,
- * no secret configured).  The comparison is constant-time. */
-#define PAY_WINDOW	300
-void	 pay_sign(const char *ts, const char *body, char sig[65]);
-int	 pay_verify(const char *ts, const char *body, const char *sig);
-
-/*
- * Canonical body: the fields sorted by name (bytewise), empty values left
- * out, each "name=value" with both percent-encoded (RFC 3986 unreserved
- * characters kept, %XX upper case), joined by '&'.  It is also a valid
- * application/x-www-form-urlencoded body: the sender posts it as is.
- * Returns a malloc'd string (caller frees), or NULL when out of memory.
- */
-struct pay_kv {
-	const char	*k;
-	const char	*v;	/* NULL or "" = left out */
-};
-char	*pay_canon(const struct pay_kv *, size_t n);
-
-/*
- * Verify a signed request received by a FastCGI program (the notification
- * POST /pay/notify, the bank's /bank/api/...): the canonical body is built
- * from every Query.* parameter of the request, the timestamp and signature
- * come from the X-Tucai-Timestamp and X-Tucai-Signature headers.  Call it
- * from a PG_NOCSRF page's handler.  Returns 0 valid, -1 not (answer 400).
- * The same canonical body is copied to body (for pay_apply's record),
- * truncated to bodysz; body may be NULL.
- */
-int	 pay_verify_req(struct req *, char *body, size_t bodysz);
-
-/*
- * POST the signed canonical body of kv to url (server-to-server, libcurl,
- * 5 s timeout).  The response body (at most respsz - 1 bytes) is copied to
- * resp when not NULL.  Returns the HTTP status, or -1 when no answer came.
- */
-long	 pay_post(const char *url, const struct pay_kv *, size_t n,
-	    char *resp, size_t respsz);
-/* The same for a body already in canonical form (an outbox row): signed
- * with the current time. */
-long	 pay_post_body(const char *url, const char *canon, char *resp,
-	    size_t respsz);
-
-/* Find key in an x-www-form-urlencoded string and decode its value into
- * out.  Returns 0 found, -1 not found or too long. */
-int	 pay_form_get(const char *form, const char *key, char *out,
-	    size_t outsz);
 
 /*
  * Order references: 24 random hex digits and a tag of 8, an HMAC under
@@ -141,7 +109,7 @@ int	 pay_start(long long booking_id, char *url, size_t urlsz);
  * Apply a verified notification.  The sandbox bank posts the fields
  * event_id, order_ref, type (authorized | declined | captured | voided),
  * amount_fen and reason (card_bind_failed | insufficient_funds, declined
- * only); /pay/notify checks them with pay_verify_req() and passes them on.  Returns 200 (applied or duplicate),
+ * only); /pay/notify checks them with web_verify_signed() and passes them on.  Returns 200 (applied or duplicate),
  * 400 (unknown order, amount mismatch, bad event), or a db.h error code.
  */
 int	 pay_apply(const char *event_id, const char *order_ref,

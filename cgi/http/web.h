@@ -17,39 +17,11 @@
 #include <ClearSilver.h>
 
 #include "domain/outcome.h"
+#include "infra/throttle.h"
+#include "infra/valid.h"
 
 #define M_GET	0x01
 #define M_POST	0x02
-
-enum ftype {
-	FT_INT,		/* decimal 0..2^53, into .i */
-	FT_TEXT,	/* one line of valid UTF-8, trimmed, no control characters */
-	FT_LINES,	/* like FT_TEXT but newlines allowed */
-	FT_CODE,	/* ASCII letters, digits, '-', '_', '.' */
-	FT_DATE,	/* YYYY-MM-DD */
-	FT_TIME,	/* HH:MM */
-	FT_MONEY,	/* yuan with up to 2 decimals, into fen in .i */
-	FT_BOOL,	/* "1" or "on" -> .i = 1 */
-	FT_FILE,	/* multipart file part: .fp, size in .i */
-	FT_RAW		/* any valid UTF-8 (passwords); never echoed */
-};
-
-#define F_REQ	0x01	/* missing or empty -> 422 */
-
-struct field {
-	const char	*name;
-	enum ftype	 type;
-	unsigned	 max;	/* characters (FT_TEXT, FT_LINES), else bytes */
-	unsigned	 flags;
-	const char	*label;	/* Chinese name for error messages */
-};
-
-struct fval {
-	int		 set;
-	long long	 i;
-	const char	*s;	/* points into the request's HDF */
-	FILE		*fp;
-};
 
 /* page flags */
 #define PG_FORM		0x0001	/* renders a form: make sure a session exists */
@@ -159,6 +131,17 @@ int		 web_has(struct req *, const char *name);
  * Points into the request; valid until the response. */
 const char	*web_header(struct req *, const char *cgi_name);
 
+/*
+ * Verify a signed request received by a FastCGI program (the notification
+ * POST /pay/notify, the bank's /bank/api/...): the canonical body
+ * (infra/sign.h) is built from every Query.* parameter of the request, the
+ * timestamp and signature come from the X-Tucai-Timestamp and
+ * X-Tucai-Signature headers.  Call it from a PG_NOCSRF page's handler.
+ * Returns 0 valid, -1 not (answer 400).  The same canonical body is copied
+ * to body (for pay_apply's record), truncated to bodysz; body may be NULL.
+ */
+int		 web_verify_signed(struct req *, char *body, size_t bodysz);
+
 /* Read an uploaded file into memory (at most max bytes).  Returns 0, or
  * 413 when it is larger, or 500. */
 int		 web_slurp(FILE *, size_t max, unsigned char **buf, size_t *len);
@@ -194,25 +177,6 @@ int		 sess_end_user(struct req *, long long user_id);
 /* Streaming responses (CSV, ZIP): headers first, then body pieces. */
 void		 web_stream_begin(struct req *, const char *ctype, const char *filename);
 int		 web_write(struct req *, const void *, size_t);
-
-/*
- * Throttles.  Counters live in fixed windows of window_s seconds.
- * web_throttle() adds count (may be 0) under key and returns 1 when the
- * window's total is at least limit, else 0, or a db.h error code.
- * web_throttle_count() returns the total (or a db.h error code).
- * web_throttle_left() is the number of seconds until the current window
- * ends.  web_lock() closes key for seconds; web_locked() returns 1 (with
- * *left seconds to go) while it is closed, 0 once it has passed, 2 when
- * it was never closed (or a db.h error code).  web_wait() closes key for
- * delay_s seconds the first time it is asked and returns 1 (with *left)
- * until that has passed, then 0 (for a day: the sweep forgets it).
- */
-int		 web_throttle(const char *key, int limit, int window_s, int count);
-long long	 web_throttle_count(const char *key, int window_s, int count);
-int		 web_throttle_left(int window_s);
-int		 web_lock(const char *key, int seconds);
-int		 web_locked(const char *key, int *left);
-int		 web_wait(const char *key, int delay_s, int *left);
 
 /* Set HDF value helpers. */
 void		 web_set(struct req *, const char *key, const char *val);

@@ -7,7 +7,7 @@
 #include <sodium.h>
 
 #include "domain/audit.h"
-#include "domain/auth.h"
+#include "http/auth.h"
 #include "infra/config.h"
 #include "infra/db.h"
 #include "infra/log.h"
@@ -124,7 +124,7 @@ auth_login(const char *username, const char *pw, const char *client,
 	*uid = 0;
 	limit = (int)conf_int("Throttle.LoginFailures", AUTH_MAXFAIL);
 	pair_key(username, client, key, sizeof(key));
-	if ((rc = web_throttle(key, limit, AUTH_WINDOW, 0)) != 0) {
+	if ((rc = throttle_hit(key, limit, AUTH_WINDOW, 0)) != 0) {
 		if (rc > 0)
 			log_info("admin login: pair slowed down (%s)", client);
 		return rc < 0 ? rc : 429;
@@ -148,7 +148,7 @@ auth_login(const char *username, const char *pw, const char *client,
 		    client, known ? "密码错误" : "用户名不存在")) < 0)
 			return rc;
 		*uid = 0;
-		if ((rc = web_throttle(key, limit, AUTH_WINDOW, 1)) < 0)
+		if ((rc = throttle_hit(key, limit, AUTH_WINDOW, 1)) < 0)
 			return rc;
 		return 422;
 	}

@@ -3,7 +3,7 @@
  */
 #include "infra/db.h"
 #include "infra/log.h"
-#include "domain/scope.h"
+#include "http/scope.h"
 
 enum stmt {
 	STMT_SCHOOL,
