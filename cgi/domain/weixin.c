@@ -205,10 +205,11 @@ wx_state_with(const unsigned char *key, size_t klen,
     const unsigned char skey[32], time_t now, int next,
     char out[WX_STATE_LEN + 1])
 {
-	char	 head[12];
+	char	 head[32];
 
 	snprintf(head, sizeof(head), "%010lld%d",
 	    (long long)now % 10000000000LL, next < 0 || next > 9 ? 0 : next);
+	head[11] = '\0';
 	memcpy(out, head, 11);
 	state_mac(key, klen, skey, head, out + 11);
 }
@@ -396,7 +397,7 @@ enum wx_outcome
 wx_exchange(const char *code, char openid[WX_OPENID_MAX + 1])
 {
 	char		 url[1024], resp[4096];
-	struct http_buf	 b = { resp, 0, sizeof(resp), 0 };
+	struct httpc_buf b = { resp, 0, sizeof(resp), 0 };
 	size_t		 o = 0;
 	long		 status;
 	long long	 errcode = 0;
@@ -415,7 +416,7 @@ wx_exchange(const char *code, char openid[WX_OPENID_MAX + 1])
 		sodium_memzero(url, sizeof(url));
 		return WX_NETWORK;
 	}
-	status = http_call("weixin", url, NULL, NULL, &b);
+	status = httpc_get(url, &b);
 	sodium_memzero(url, sizeof(url));
 	if (status != 200) {
 		if (status > 0)
