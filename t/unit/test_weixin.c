@@ -202,37 +202,48 @@ main(void)
 	/* Configuration checks. */
 	ok(wx_enabled(), "AppId and Secret: enabled");
 	ok(wx_check_config() == 0, "a complete configuration passes");
-	load_conf("Site {\n  Url = http://127.0.0.1:8080\n}\n");
+	hdf_remove_tree(conf_hdf(), "Weixin");
+	hdf_set_value(conf_hdf(), "Site.Url", "http://127.0.0.1:8080");
 	ok(!wx_enabled() && wx_check_config() == 0,
 	    "no Weixin block: off, and the programs start");
-	load_conf("Site {\n  Url = http://127.0.0.1:8080\n}\n"
-	    "Weixin {\n  AppId = wx1\n  Secret = s1\n}\n");
+	hdf_set_value(conf_hdf(), "Weixin.AppId", "wx1");
+	hdf_set_value(conf_hdf(), "Weixin.Secret", "s1");
 	ok(wx_check_config() == -1, "AppId without an IdKey: not starting");
-	load_conf("Site {\n  Url = https://x.example\n  Production = 1\n}\n"
-	    "Weixin {\n  AppId = wx1\n  Secret = s1\n"
-	    "  IdKey = 000102030405060708090a0b0c0d0e0f\n"
-	    "  TokenUrl = http://api.example/sns/oauth2/access_token\n}\n");
+	hdf_set_value(conf_hdf(), "Weixin.IdKey",
+	    "000102030405060708090a0b0c0d0e0f");
+	ok(wx_check_config() == 0, "with an IdKey of 32: starts (http is "
+	    "fine off production)");
+	hdf_set_value(conf_hdf(), "Site.Url", "https://x.example");
+	hdf_set_value(conf_hdf(), "Site.Production", "1");
+	ok(wx_check_config() == 0, "production with WeChat's own URLs: starts");
+	hdf_set_value(conf_hdf(), "Weixin.TokenUrl",
+	    "http://api.example/sns/oauth2/access_token");
 	ok(wx_check_config() == -1, "production with an http TokenUrl: not "
 	    "starting");
-	load_conf("Site {\n  Url = https://x.example\n  Production = 1\n}\n"
-	    "Weixin {\n  AppId = wx1\n  Secret = s1\n"
-	    "  IdKey = 000102030405060708090a0b0c0d0e0f\n"
-	    "  AuthorizeUrl = https://x.example/weixin-sandbox/connect/oauth2/authorize\n}\n");
+	hdf_remove_tree(conf_hdf(), "Weixin.TokenUrl");
+	hdf_set_value(conf_hdf(), "Weixin.AuthorizeUrl",
+	    "https://x.example/weixin-sandbox/connect/oauth2/authorize");
 	ok(wx_check_config() == -1, "production with the sandbox: not starting");
-	load_conf("Site {\n  Url = https://x.example\n}\n"
-	    "Weixin {\n  AppId = wx1&x=1\n  Secret = s1\n"
-	    "  IdKey = 000102030405060708090a0b0c0d0e0f\n}\n");
+	hdf_remove_tree(conf_hdf(), "Weixin.AuthorizeUrl");
+	hdf_set_value(conf_hdf(), "Site.Url", "http://x.example");
+	ok(wx_check_config() == -1, "production with an http Site.Url: not "
+	    "starting");
+	hdf_set_value(conf_hdf(), "Site.Url", "https://x.example");
+	hdf_set_value(conf_hdf(), "Weixin.AppId", "wx1&x=1");
 	ok(wx_check_config() == -1, "an AppId with other characters: not "
 	    "starting");
+	hdf_set_value(conf_hdf(), "Weixin.AppId", "");
+	ok(!wx_enabled() && wx_check_config() == 0,
+	    "an empty AppId (the Secret left): off, and the programs start");
 
 	/* The log form of a URL keeps no query (the secret is there). */
-	http_url_for_log("https://api.weixin.qq.com/sns/oauth2/access_token"
+	httpc_url_for_log("https://api.weixin.qq.com/sns/oauth2/access_token"
 	    "?appid=wx1&secret=SECRET&code=C", shown, sizeof(shown));
 	is_str(shown, "https://api.weixin.qq.com/sns/oauth2/access_token",
 	    "logged URL: no query");
-	http_url_for_log("http://h/p#frag?x", shown, sizeof(shown));
+	httpc_url_for_log("http://h/p#frag?x", shown, sizeof(shown));
 	is_str(shown, "http://h/p", "logged URL: no fragment");
-	http_url_for_log("https://example.com/abcdefghij", shown, 12);
+	httpc_url_for_log("https://example.com/abcdefghij", shown, 12);
 	is_str(shown, "https://exa", "logged URL cut to the buffer");
 
 	return tap_done();
