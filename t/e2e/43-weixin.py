@@ -24,15 +24,12 @@ import hmac
 import os
 import re
 import shutil
-import signal
-import socket
-import struct
 import subprocess
 import time
 import urllib.parse
 
 from tlib import (CONF, URL, VAR, Client, bail, conf_values, done, fresh_source, is_,
-                  isnt, like, ok, set_clock, sql, sql_rows, tmpdir, unlike)
+                  isnt, like, ok, set_clock, sql, sql_rows, tmpdir, unique, unlike)
 from _student import book, enter_task, make_task, pay_card, prepare, send_code
 
 CFG = conf_values()
@@ -48,6 +45,11 @@ WX_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605
 SAFARI_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
              "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1")
 FALLBACK = "继续使用任务代码和采集码"
+RUN = unique("")   # sandbox user names of this run: a rerun starts afresh
+
+
+def who(name):
+    return name + RUN
 
 
 def phone(ua=WX_UA):
@@ -155,9 +157,9 @@ for bad, code in (({"appid": "wxnotthisone"}, "10016"), ({"scope": "snsapi_login
 
 T = make_task(students=4, capacity=5, fee="40", days=(1, 2))
 S = T["students"]
-A, B = "沙箱用户甲", "沙箱用户乙"
+A, B = who("甲"), who("乙")
 sessions_before = int(sql("SELECT COUNT(*) FROM session WHERE wx_openid IS NOT NULL"))
-back = authorize(a1, loc)
+back = authorize(a1, loc, user=A)
 is_(back.status, 303, "approved: the sandbox sends the browser back")
 like(back.location or "", r"^%s/weixin/callback\?code=[0-9a-f]{32}&state=[0-9a-f]{43}$" % re.escape(CFG["Site.Url"]),
      "to redirect_uri with code and state")
@@ -189,7 +191,7 @@ is_(sql("SELECT HEX(b.wx_openid) FROM booking b JOIN student s ON s.id = b.stude
 # ---------------------------------------------------------------- the second phone
 
 a2 = phone()
-r = sign_in(a2, "/")
+r = sign_in(a2, "/", user=A)
 is_((r.status, r.location), (303, "/"), "second phone, same WeChat user: signed in")
 r = a2.get("/")
 like(r.text, "我的预约", "the home page shows the booking at once")
@@ -217,10 +219,10 @@ is_(b1.get("/booking/qr.png").status, 404, "no QR for it")
 # 采集码 typed there opens the booking, as openid is the stronger identity
 # than the 采集码 alone (issue 11's rule stays for everyone else).
 a3 = phone()
-r = sign_in(a3, "/", user="沙箱用户丙")
+r = sign_in(a3, "/", user=who("丙"))
 is_((r.status, r.location), (303, "/"), "a phone of 沙箱用户丙 signs in (no booking yet)")
 p3 = phone()
-sign_in(p3, "/", user="沙箱用户丙")
+sign_in(p3, "/", user=who("丙"))
 prepare(T, S[1], c=p3)
 r = book(p3, T["slots"][0])
 is_((r.status, r.location), (303, "/pay"), "丙 books on another phone")
@@ -234,21 +236,21 @@ like(a3.get("/booking").text, "待支付", "it is 丙's held booking")
 c2 = prepare(T, S[2], c=phone(SAFARI_UA))
 book(c2, T["slots"][0])
 d1 = phone()
-sign_in(d1, "/find", other="测试同学丁")
+sign_in(d1, "/find", other=who("丁"))
 d1.get("/find")
 r = d1.post("/find", {"csrf": d1.csrf(), "collect_code": S[2]["code"], "id_number": S[2]["idn"]})
 is_((r.status, r.location), (303, "/booking"), "/find with the ID number in WeChat")
 is_(sql("SELECT HEX(b.wx_openid) FROM booking b JOIN student s ON s.id = b.student_id "
-        "WHERE s.collect_code = '%s'" % S[2]["code"]), openid_hash(openid_of("测试同学丁")),
+        "WHERE s.collect_code = '%s'" % S[2]["code"]), openid_hash(openid_of(who("丁"))),
     "binds the booking to that WeChat user")
 d2 = phone()
-sign_in(d2, "/", user="测试同学丁")
+sign_in(d2, "/", user=who("丁"))
 like(d2.get("/booking").text, "待支付|预约成功", "whose next phone then finds it without anything typed")
 
 # ---------------------------------------------------------------- throttles per openid
 
 g1 = phone()
-r = sign_in(g1, "/task", user="猜码者")
+r = sign_in(g1, "/task", user=who("猜码者"))
 is_((r.status, r.location), (303, "/task"), "a guesser signs in through WeChat")
 limit = int(CFG.get("Throttle.SessionFailures", "10"))
 codes = []
@@ -259,7 +261,7 @@ is_(codes, [422] * limit, "%d wrong task codes: 422 each" % limit)
 g1.get("/task")
 is_(g1.post("/task", {"task_code": "WRONGX", "csrf": g1.csrf()}).status, 429, "the next: 429")
 g2 = phone()
-r = sign_in(g2, "/task", user="猜码者")
+r = sign_in(g2, "/task", user=who("猜码者"))
 is_((r.status, r.location), (303, "/task"), "cookies cleared: a new session, signed in again as the same WeChat user")
 g2.get("/task")
 r = g2.post("/task", {"task_code": "WRONGY", "csrf": g2.csrf()})
@@ -269,7 +271,7 @@ g2.get("/task")
 is_(g2.post("/task", {"task_code": T["code"], "csrf": g2.csrf()}).status, 429,
     "refused for a right code too (it learns nothing)")
 g3 = phone()
-sign_in(g3, "/task", user="另一位同学")
+sign_in(g3, "/task", user=who("另一位同学"))
 g3.get("/task")
 is_(g3.post("/task", {"task_code": "WRONGZ", "csrf": g3.csrf()}).status, 422,
     "another WeChat user on the same address: not refused")
@@ -295,7 +297,7 @@ def falls_back(c, r, want, desc):
 
 
 n1 = phone()
-r = sign_in(n1, "/", decision="deny")
+r = sign_in(n1, "/", decision="deny", user=A)
 falls_back(n1, r, "未完成微信授权", "refused")
 enter_task(n1, T["code"])
 r = send_code(n1, S[3]["code"])
@@ -304,13 +306,13 @@ is_(sql("SELECT COUNT(*) FROM session s WHERE s.student_id = (SELECT id FROM stu
         "AND s.wx_openid IS NOT NULL" % S[3]["code"]), "0", "and the session has no openid")
 
 n2 = phone()
-r = sign_in(n2, "/", fault="down")
+r = sign_in(n2, "/", fault="down", user=A)
 falls_back(n2, r, "暂时无法连接微信", "token endpoint down (HTTP 502)")
 n3 = phone()
-r = sign_in(n3, "/", fault="busy")
+r = sign_in(n3, "/", fault="busy", user=A)
 falls_back(n3, r, "暂时无法连接微信", "token endpoint busy (errcode -1)")
 n4 = phone()
-r = sign_in(n4, "/", snapshot=True)
+r = sign_in(n4, "/", snapshot=True, user=A)
 falls_back(n4, r, "快照页", "快照页模式 (virtual openid)")
 is_(sql("SELECT COUNT(*) FROM session WHERE wx_openid = UNHEX('%s')" % openid_hash(openid_of(A))), "2",
     "no session got an openid from these (A's two phones only)")
@@ -324,10 +326,10 @@ like(a1.get("/booking").text, "预约成功", "the phone keeps its booking")
 # Login CSRF: another session's code and state are refused.
 v1, v2 = phone(), phone()
 r = v1.get("/")
-back = authorize(v1, r, user="攻击者")
+back = authorize(v1, r, user=who("攻击者"))
 r = v2.get(back.location)
 falls_back(v2, r, "授权已失效", "a callback made for another session")
-is_(sql("SELECT COUNT(*) FROM session WHERE wx_openid = UNHEX('%s')" % openid_hash(openid_of("攻击者"))), "0",
+is_(sql("SELECT COUNT(*) FROM session WHERE wx_openid = UNHEX('%s')" % openid_hash(openid_of(who("攻击者")))), "0",
     "no session took the attacker's openid")
 r = v2.get("/weixin/callback?state=zzz&code=abc")
 ok(r.status in (303, 422), "a malformed state: no 500 (%d)" % r.status)
@@ -335,7 +337,7 @@ ok(r.status in (303, 422), "a malformed state: no 500 (%d)" % r.status)
 # The state lives 10 minutes.
 e1 = phone()
 r = e1.get("/")
-back = authorize(e1, r, user="迟到的同学")
+back = authorize(e1, r, user=who("迟到的同学"))
 set_clock(11 * 60)
 r = e1.get(back.location)
 falls_back(e1, r, "授权已失效", "a state older than 10 minutes")
@@ -345,7 +347,7 @@ set_clock(0)
 r = n1.get("/weixin/login?next=0")
 is_(r.status, 303, "/weixin/login: another try")
 ok("/weixin-sandbox/" in (r.location or ""), "to the authorise page")
-back = authorize(n1, r, user="沙箱用户乙")
+back = authorize(n1, r, user=who("戊"))
 r = n1.get(back.location)
 is_((r.status, r.location), (303, "/"), "signed in on the second try")
 like(n1.get("/").text, "已通过微信登录", "signed in")
@@ -394,85 +396,51 @@ logf = CFG.get("Log.File")
 text = open(logf, encoding="utf-8", errors="replace").read() if logf and os.path.exists(logf) else ""
 ok(len(text) > 0, "the log is there")
 unlike(text, re.escape(SECRET), "the log has no Weixin.Secret")
-for u in (A, B, "猜码者"):
+for u in (A, B, who("猜码者")):
     unlike(text, re.escape(openid_of(u)), "the log has no openid (%s)" % u)
 unlike(text, re.escape(first_callback.split("code=")[1].split("&")[0]), "the log has no code")
 like(text, r"weixin: sign-in exchange failed \(errcode -1\)", "failures are logged by errcode")
 
 # ---------------------------------------------------------------- without configuration
 
-def fcgi_get(sock_path, path, ua):
-    """One GET over FastCGI to a program listening on sock_path."""
-    def rec(t, content, rid=1):
-        return struct.pack("!BBHHBB", 1, t, rid, len(content), 0, 0) + content
-
-    def nv(k, v):
-        k, v = k.encode(), v.encode()
-        ln = lambda n: bytes([n]) if n < 128 else struct.pack("!I", n | 0x80000000)
-        return ln(len(k)) + ln(len(v)) + k + v
-    params = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "DOCUMENT_URI": path, "SCRIPT_NAME": "",
-              "QUERY_STRING": "", "REMOTE_ADDR": "127.0.0.1", "SERVER_PROTOCOL": "HTTP/1.1",
-              "HTTP_USER_AGENT": ua, "HTTP_HOST": "127.0.0.1"}
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(20)
-    s.connect(sock_path)
-    s.sendall(rec(1, struct.pack("!HB5x", 1, 0)) + rec(4, b"".join(nv(k, v) for k, v in params.items()))
-              + rec(4, b"") + rec(5, b""))
-    out, buf = b"", b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        buf += chunk
-        while len(buf) >= 8:
-            _, t, _, clen, plen, _ = struct.unpack("!BBHHBB", buf[:8])
-            if len(buf) < 8 + clen + plen:
-                break
-            if t == 6:
-                out += buf[8:8 + clen]
-            buf = buf[8 + clen + plen:]
-            if t == 3:
-                s.close()
-                return out.decode("utf-8", "replace")
-    s.close()
-    return out.decode("utf-8", "replace")
+def cgi_get(prog, conf, path, ua):
+    """One GET answered by prog in CGI mode (GATEWAY_INTERFACE set): its
+    whole output (headers and body)."""
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TUCAI_CONF": conf,
+           "GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "GET", "PATH_INFO": path,
+           "DOCUMENT_URI": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
+           "REMOTE_ADDR": "127.0.0.1", "SERVER_PROTOCOL": "HTTP/1.1",
+           "HTTP_USER_AGENT": ua, "HTTP_HOST": "127.0.0.1"}
+    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        if k in os.environ:
+            env[k] = os.environ[k]
+    cmd = [prog]
+    if os.getuid() == 0 and shutil.which("setpriv"):
+        cmd = ["setpriv", "--reuid=www-data", "--regid=www-data", "--clear-groups", prog]
+    p = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=60)
+    return p.stdout.decode("utf-8", "replace")
 
 
-build = os.path.join(VAR, "build", "student.fcgi")
+prog = os.path.join(VAR, "build", "student.fcgi")
 d = tmpdir()
 os.chmod(d, 0o755)
 plain = os.path.join(d, "tucai-noweixin.hdf")
 with open(CONF, encoding="utf-8") as fin:
     conf = fin.read()
 conf = re.sub(r"\nWeixin \{.*?\n\}\n", "\n", conf, flags=re.S)
-ok("AppId" not in conf, "a copy of tucai.hdf without the Weixin block")
+ok("Weixin {" not in conf and "Weixin {" in open(CONF, encoding="utf-8").read(),
+   "a copy of tucai.hdf without the Weixin block")
 with open(plain, "w", encoding="utf-8") as fout:
     fout.write(conf)
 os.chmod(plain, 0o644)
-sock_path = os.path.join(d, "plain.sock")
-ls = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-ls.bind(sock_path)
-ls.listen(4)
-env = dict(os.environ, TUCAI_CONF=plain)
-cmd = [build]
-if os.getuid() == 0 and shutil.which("setpriv"):
-    os.chmod(sock_path, 0o777)
-    cmd = ["setpriv", "--reuid=www-data", "--regid=www-data", "--clear-groups", build]
-p = subprocess.Popen(cmd, stdin=ls.fileno(), env=env, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL)
-ls.close()
-try:
-    out = fcgi_get(sock_path, "/", WX_UA)
-    like(out, r"^Status: 200|\r\n\r\n<!DOCTYPE html>", "unconfigured: WeChat's browser gets the home page")
-    unlike(out, r"Status: 303|weixin-sandbox|open\.weixin", "and is not redirected")
-    like(out, "毕业生采集", "today's entrance")
-    out = fcgi_get(sock_path, "/weixin/callback", WX_UA)
-    like(out, r"Status: 404", "unconfigured: /weixin/callback is not there (404)")
-finally:
-    p.send_signal(signal.SIGTERM)
-    try:
-        p.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        p.kill()
+out = cgi_get(prog, plain, "/", WX_UA)
+like(out, r"^Status: 200", "unconfigured: WeChat's browser gets the home page (200)")
+unlike(out, r"weixin-sandbox|open\.weixin|^Location", "and is not redirected")
+like(out, "毕业生采集", "today's entrance")
+out = cgi_get(prog, plain, "/weixin/callback", WX_UA)
+like(out, r"^Status: 404", "unconfigured: /weixin/callback is not there (404)")
+out = cgi_get(prog, CONF, "/", WX_UA)
+like(out, r"^Status: 303", "the same program with the configuration: 303 (the check can fail)")
 
 done()
