@@ -22,10 +22,18 @@
  * of HMAC(Weixin.Secret, AppId, user name): the same name gives the same
  * openid on every phone, another 公众号 another one, as at WeChat.
  *
- * The decision form carries no session (the bank's cookie lives under
- * /bank): its parameters are signed with Site.FormKey when the page is
- * shown and checked when it is posted (10 minutes), so a post can only
- * approve what the page showed.
+ * Like WeChat's snsapi_base, the authorisation is silent: the browser
+ * goes straight back with a code for "this phone's WeChat user", kept in
+ * the sandbox's cookie tucai_wxsb (Path=/weixin-sandbox): on a phone
+ * without one, a new user is made (so every new browser is another WeChat
+ * user, as every phone is).  A phone set to ask (GET /weixin-sandbox/phone,
+ * 每次授权时显示授权页面), and snsapi_userinfo, get the page instead, where
+ * the tester picks or types the user, refuses, or makes the exchange fail.
+ *
+ * The forms carry no session (the bank's cookie lives under /bank): their
+ * parameters are signed with Site.FormKey when the page is shown and
+ * checked when it is posted (10 minutes), so a post can only approve what
+ * the page showed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +81,8 @@ static struct db_set set = DB_SET("wxsandbox", stmts);
 
 #define FORM_TTL	600	/* seconds the decision form stays valid */
 #define REDIRECT_MAX	300	/* characters of redirect_uri */
+
+#define PHONE_COOKIE	"tucai_wxsb"
 
 /* The sandbox users the page offers (any other name may be typed). */
 static const char *const users[] = { "沙箱用户甲", "沙箱用户乙", "沙箱用户丙" };
@@ -132,6 +142,39 @@ form_sig(const char *ts, const char *appid, const char *uri,
 	crypto_auth_hmacsha256_final(&st, mac);
 	sodium_bin2hex(out, 65, mac, sizeof(mac));
 	sodium_memzero(&st, sizeof(st));
+}
+
+/*
+ * This phone's sandbox WeChat user (cookie "a" or "s", then the openid):
+ * 1 with openid ("" when none chosen yet) and *ask, 0 when the phone has
+ * none.
+ */
+static int
+phone_get(struct req *r, char openid[29], int *ask)
+{
+	const char	*v = hdf_get_value(r->hdf, "Cookie." PHONE_COOKIE, NULL);
+	size_t		 n;
+
+	openid[0] = '\0';
+	*ask = 0;
+	if (v == NULL || (v[0] != 'a' && v[0] != 's'))
+		return 0;
+	n = strlen(v + 1);
+	if (n != 0 && (n != 28 || strspn(v + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_-") != 28))
+		return 0;
+	memcpy(openid, v + 1, n + 1);
+	*ask = v[0] == 'a';
+	return 1;
+}
+
+static void
+phone_set(struct req *r, int ask, const char *openid)
+{
+
+	snprintf(r->setcookie, sizeof(r->setcookie), PHONE_COOKIE
+	    "=%c%s; Path=/weixin-sandbox; HttpOnly; SameSite=Lax; "
+	    "Max-Age=2592000", ask ? 'a' : 's', openid);
 }
 
 /* WeChat's error page for a malformed authorisation request ("Oops!
@@ -219,14 +262,34 @@ back(struct req *r, const char *query)
 	    query);
 }
 
+/* A code for openid, and the browser back with it. */
+static int
+issue(struct req *r, const char *openid, const char *fault, int snapshot,
+    const char *state)
+{
+	char	 code[33], q[256];
+	int	 rc;
+
+	util_token_hex(code, 16);
+	if ((rc = db_exec(&set, STMT_CODE_NEW, "sssssi", code,
+	    web_str(r, "appid"), openid, web_str(r, "scope"), fault,
+	    (long long)snapshot)) < 0)
+		return web_dberr(rc);
+	log_info("weixin sandbox: code issued%s%s",
+	    strcmp(fault, "none") ? ", fault " : "",
+	    strcmp(fault, "none") ? fault : "");
+	snprintf(q, sizeof(q), "code=%s&state=%s", code, state);
+	return back(r, q);
+}
+
 /* GET/POST /weixin-sandbox/connect/oauth2/authorize */
 static int
 page_authorize(struct req *r)
 {
 	const char	*state, *user, *dec, *fault;
-	char		 ts[24], sig[65], openid[29], code[33], q[256];
+	char		 ts[24], sig[65], openid[29], rnd[9], name[32], q[256];
 	long long	 t;
-	int		 rc;
+	int		 rc, ask;
 
 	if (refused(r))
 		return 404;
@@ -234,6 +297,19 @@ page_authorize(struct req *r)
 	if ((rc = authz_check(r)) != 0)
 		return rc;
 	state = web_str(r, "state") ? web_str(r, "state") : "";
+	if (r->method == M_GET && strcmp(web_str(r, "scope"),
+	    "snsapi_base") == 0 && (phone_get(r, openid, &ask) == 0 ||
+	    !ask)) {
+		/* Silent, as WeChat's snsapi_base: this phone's user, or a
+		 * new one for a phone seen for the first time. */
+		if (openid[0] == '\0') {
+			util_token_hex(rnd, 4);
+			snprintf(name, sizeof(name), "微信用户%s", rnd);
+			openid_of(name, openid);
+			phone_set(r, 0, openid);
+		}
+		return issue(r, openid, "none", 0, state);
+	}
 	if (r->method == M_GET) {
 		snprintf(ts, sizeof(ts), "%lld", (long long)clock_now());
 		form_sig(ts, web_str(r, "appid"), web_str(r, "redirect_uri"),
@@ -277,16 +353,55 @@ page_authorize(struct req *r)
 	    strcmp(fault, "down") != 0)
 		return 400;
 	openid_of(user, openid);
-	util_token_hex(code, 16);
-	if ((rc = db_exec(&set, STMT_CODE_NEW, "sssssi", code,
-	    web_str(r, "appid"), openid, web_str(r, "scope"), fault,
-	    (long long)web_has(r, "snapshot"))) < 0)
-		return web_dberr(rc);
-	log_info("weixin sandbox: code issued%s%s",
-	    strcmp(fault, "none") ? ", fault " : "",
-	    strcmp(fault, "none") ? fault : "");
-	snprintf(q, sizeof(q), "code=%s&state=%s", code, state);
-	return back(r, q);
+	/* This phone's user from now on; asked again unless untick'd. */
+	phone_set(r, web_has(r, "ask"), openid);
+	return issue(r, openid, fault, web_has(r, "snapshot"), state);
+}
+
+/*
+ * GET/POST /weixin-sandbox/phone : this phone's sandbox WeChat user and
+ * whether every authorisation shows the page (ask).  A tester's switch,
+ * kept in the cookie; nothing at tucai changes.
+ */
+static int
+page_phone(struct req *r)
+{
+	const char	*user;
+	char		 ts[24], sig[65], openid[29];
+	long long	 t;
+	int		 ask;
+
+	if (refused(r))
+		return 404;
+	web_set(r, "Page.Title", "本机微信账号");
+	if (r->method == M_POST) {
+		t = web_int(r, "ts");
+		form_sig(web_str(r, "ts") ? web_str(r, "ts") : "", "phone", "",
+		    "", "", sig);
+		if (r->status != 0 || web_str(r, "sig") == NULL ||
+		    strlen(web_str(r, "sig")) != 64 ||
+		    sodium_memcmp(sig, web_str(r, "sig"), 64) != 0 ||
+		    t < (long long)clock_now() - FORM_TTL ||
+		    t > (long long)clock_now() + 60)
+			return authz_error(r, 10003, "页面已过期，请刷新后重试");
+		(void)phone_get(r, openid, &ask);
+		if ((user = web_str(r, "other")) == NULL)
+			user = web_str(r, "user");
+		if (user != NULL)
+			openid_of(user, openid);
+		phone_set(r, web_has(r, "ask"), openid);
+		return web_redirect(r, "/weixin-sandbox/phone");
+	}
+	if (phone_get(r, openid, &ask) == 1) {
+		web_set(r, "Wx.Phone.openid", openid);
+		web_set(r, "Wx.Phone.ask", ask ? "1" : "0");
+	}
+	snprintf(ts, sizeof(ts), "%lld", (long long)clock_now());
+	form_sig(ts, "phone", "", "", "", sig);
+	web_set(r, "Wx.Ts", ts);
+	web_set(r, "Wx.Sig", sig);
+	users_hdf(r);
+	return web_page(r, "weixin/phone.cs");
 }
 
 /* Answer with a JSON object (WeChat answers errors with 200 too). */
@@ -391,6 +506,15 @@ static const struct field authorize_fields[] = {
 	{ "decision", FT_CODE, 8, 0, NULL },
 	{ "fault", FT_CODE, 8, 0, NULL },
 	{ "snapshot", FT_BOOL, 2, 0, NULL },
+	{ "ask", FT_BOOL, 2, 0, NULL },
+};
+
+static const struct field phone_fields[] = {
+	{ "ts", FT_INT, 12, 0, NULL },
+	{ "sig", FT_CODE, 64, 0, NULL },
+	{ "user", FT_TEXT, 32, 0, "微信用户" },
+	{ "other", FT_TEXT, 32, 0, "用户名称" },
+	{ "ask", FT_BOOL, 2, 0, NULL },
 };
 
 static const struct field token_fields[] = {
@@ -403,6 +527,8 @@ static const struct field token_fields[] = {
 const struct page wxsb_pages[] = {
 	{ "/weixin-sandbox/connect/oauth2/authorize", M_GET | M_POST,
 	    FIELDS(authorize_fields), PG_NOCSRF, 0, page_authorize },
+	{ "/weixin-sandbox/phone", M_GET | M_POST, FIELDS(phone_fields),
+	    PG_NOCSRF, 0, page_phone },
 	{ "/weixin-sandbox/sns/oauth2/access_token", M_GET,
 	    FIELDS(token_fields), PG_RAW, 0, api_token },
 };

@@ -52,9 +52,18 @@ def who(name):
     return name + RUN
 
 
-def phone(ua=WX_UA):
+def phone(ua=WX_UA, ask=True):
+    """A new phone (cookie jar, address).  In WeChat, with ask (the
+    default), its sandbox account is set to show the 授权登录 page at every
+    authorisation (/weixin-sandbox/phone), so that the test picks the user;
+    without, the sandbox authorises silently as snsapi_base does."""
     c = Client(source=fresh_source())
     c.headers["User-Agent"] = ua
+    if ask and ua == WX_UA:
+        r = c.get("/weixin-sandbox/phone")
+        f = hidden(r.text)
+        f["ask"] = "1"
+        c.post("/weixin-sandbox/phone", f)
     return c
 
 
@@ -152,6 +161,31 @@ for bad, code in (({"appid": "wxnotthisone"}, "10016"), ({"scope": "snsapi_login
     qq.update(bad)
     r = a1.get("/weixin-sandbox/connect/oauth2/authorize?" + urllib.parse.urlencode(qq))
     like(r.text, 'data-errcode="%s"' % code, "sandbox refuses %s like WeChat (%s)" % (list(bad)[0], code))
+
+# ---------------------------------------------------------------- silent, as snsapi_base
+
+q1 = phone(ask=False)
+r = q1.get("/")
+is_(r.status, 303, "a phone without a sandbox account: to the authorisation")
+r = q1.get(r.location.split("#")[0])
+ok(r.status == 303 and "/weixin/callback?code=" in (r.location or ""),
+   "the sandbox answers at once, no page (snsapi_base is silent)")
+like(r.header("Set-Cookie", ""), r"tucai_wxsb=s[A-Za-z0-9_-]{28}; Path=/weixin-sandbox",
+     "and remembers this phone's new WeChat user")
+r = q1.get(r.location)
+is_((r.status, r.location), (303, "/"), "signed in, back to /")
+like(q1.get("/").text, "已通过微信登录", "the home page as usual, signed in")
+oid = q1.cookie("tucai_wxsb")[1:]
+q1.cookies.pop("tucai_sid", None)
+r = sign_in(q1, "/")
+is_((r.status, r.location), (303, "/"), "tucai's cookie gone: signed in again at once")
+is_(sql("SELECT COUNT(*) FROM session WHERE wx_openid = UNHEX('%s')" % openid_hash(oid)), "2",
+    "as the same WeChat user (the phone's)")
+q2 = phone(ask=False)
+sign_in(q2, "/")
+isnt(q2.cookie("tucai_wxsb"), q1.cookie("tucai_wxsb"), "another phone: another WeChat user")
+r = q1.get("/weixin-sandbox/phone")
+like(r.text, 'data-openid="%s"' % re.escape(oid), "the sandbox's 本机微信账号 page shows it")
 
 # ---------------------------------------------------------------- sign-in and booking
 
@@ -354,7 +388,7 @@ like(n1.get("/").text, "已通过微信登录", "signed in")
 
 # ---------------------------------------------------------------- the token endpoint
 
-s = Client()
+s = phone()
 r = s.get("/weixin-sandbox/connect/oauth2/authorize?" + urllib.parse.urlencode(
     {"appid": APPID, "redirect_uri": CFG["Site.Url"] + "/weixin/callback", "response_type": "code",
      "scope": "snsapi_base", "state": "abc"}))

@@ -69,6 +69,10 @@
           </select>
         </div>
       </label>
+      <label class="weui-cell weui-cell_active weui-check__label" for="ask">
+        <div class="weui-cell__bd">下次授权仍显示此页面（否则本机以所选用户静默授权）</div>
+        <div class="weui-cell__ft"><input type="checkbox" class="weui-switch" id="ask" name="ask" value="1" checked></div>
+      </label>
       <label class="weui-cell weui-cell_active weui-check__label" for="snapshot">
         <div class="weui-cell__bd">快照页模式（虚拟账号，is_snapshotuser）</div>
         <div class="weui-cell__ft"><input type="checkbox" class="weui-switch" id="snapshot" name="snapshot" value="1"></div>
@@ -82,6 +86,6 @@
 </form>
 <?cs /if ?>
 </main>
-<footer class="wx-footer">沙箱环境，仅供测试：代替微信网页授权（snsapi_base），不连接微信</footer>
+<footer class="wx-footer">沙箱环境，仅供测试：代替微信网页授权（snsapi_base），不连接微信 · <a href="/weixin-sandbox/phone">本机微信账号</a></footer>
 </body>
 </html>
