@@ -437,9 +437,9 @@ like(text, r"weixin: sign-in exchange failed \(errcode -1\)", "failures are logg
 
 # ---------------------------------------------------------------- without configuration
 
-def cgi_get(prog, conf, path, ua):
-    """One GET answered by prog in CGI mode (GATEWAY_INTERFACE set): its
-    whole output (headers and body)."""
+def cgi_run(prog, conf, path, ua):
+    """One GET answered by prog in CGI mode (GATEWAY_INTERFACE set); the
+    finished process (stdout: headers and body)."""
     env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TUCAI_CONF": conf,
            "GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "GET", "PATH_INFO": path,
            "DOCUMENT_URI": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
@@ -451,9 +451,12 @@ def cgi_get(prog, conf, path, ua):
     cmd = [prog]
     if os.getuid() == 0 and shutil.which("setpriv"):
         cmd = ["setpriv", "--reuid=www-data", "--regid=www-data", "--clear-groups", prog]
-    p = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=60)
-    return p.stdout.decode("utf-8", "replace")
+    return subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=60)
+
+
+def cgi_get(prog, conf, path, ua):
+    return cgi_run(prog, conf, path, ua).stdout.decode("utf-8", "replace")
 
 
 prog = os.path.join(VAR, "build", "student.fcgi")
@@ -476,5 +479,38 @@ out = cgi_get(prog, plain, "/weixin/callback", WX_UA)
 like(out, r"^Status: 404", "unconfigured: /weixin/callback is not there (404)")
 out = cgi_get(prog, CONF, "/", WX_UA)
 like(out, r"^Status: 303", "the same program with the configuration: 303 (the check can fail)")
+
+# ---------------------------------------------------------------- production
+
+def prod_conf(name, weixin):
+    """A copy of tucai.hdf as a production site would have it: Production = 1,
+    Pay.Provider onsite (the sandbox bank is refused there anyway), with or
+    without the sandbox Weixin block."""
+    text = open(CONF, encoding="utf-8").read()
+    text = text.replace("SecureCookies = 0", "SecureCookies = 0\n  Production = 1")
+    text = re.sub(r"(\n\s*Provider =) sandbox", r"\1 onsite", text)
+    if not weixin:
+        text = re.sub(r"\nWeixin \{.*?\n\}\n", "\n", text, flags=re.S)
+    path = os.path.join(d, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.chmod(path, 0o644)
+    return path
+
+
+bank = os.path.join(VAR, "build", "bank.fcgi")
+pc = prod_conf("tucai-prod.hdf", weixin=False)
+ok("Production = 1" in open(pc, encoding="utf-8").read(), "a production copy of tucai.hdf")
+out = cgi_get(bank, pc, "/weixin-sandbox/connect/oauth2/authorize", WX_UA)
+like(out, r"^Status: 404", "Site.Production = 1: the sandbox's authorise page answers 404")
+out = cgi_get(bank, pc, "/weixin-sandbox/sns/oauth2/access_token", WX_UA)
+like(out, r"^Status: 404", "and its token endpoint 404")
+out = cgi_get(bank, pc, "/weixin-sandbox/phone", WX_UA)
+like(out, r"^Status: 404", "and its 本机微信账号 page 404")
+pw = prod_conf("tucai-prod-wx.hdf", weixin=True)
+for prog in (os.path.join(VAR, "build", "student.fcgi"), bank):
+    p = cgi_run(prog, pw, "/", WX_UA)
+    is_((p.returncode, p.stdout), (1, b""),
+        "Site.Production = 1 with the sandbox's Weixin URLs: %s does not start" % os.path.basename(prog))
 
 done()
