@@ -37,6 +37,7 @@
 #include "infra/util.h"
 #include "http/web.h"
 #include "infra/workday.h"
+#include "domain/weixin.h"
 
 /* Session step bits (r->s.flags). */
 #define ST_CODE		0x01	/* 采集码 resolved: student_id is set */
@@ -46,6 +47,8 @@
 #define ST_STALE	0x08	/* back after more than a day away: the full
 				 * ID number again before a cancel */
 #define STALE_AFTER	86400
+#define ST_WX_DONE	0x100	/* WeChat sign-in tried in this session (done
+				 * or failed): not sent to WeChat again */
 
 #define UPLOAD_MAX	(10 * 1024 * 1024)
 
@@ -311,6 +314,18 @@ sess_key(const struct req *r, const char *what, char *out, size_t outsz)
 	snprintf(out, outsz, "%s:s:%s", what, hex);
 }
 
+/* The throttle key of the session's WeChat user: "what:w:" and 16 hex
+ * digits of the openid's hash.  1 when signed in through WeChat, else 0. */
+static int
+wx_key(const struct req *r, const char *what, char *out, size_t outsz)
+{
+
+	if (r->s.wx_openid[0] == '\0')
+		return 0;
+	snprintf(out, outsz, "%s:w:%.16s", what, r->s.wx_openid);
+	return 1;
+}
+
 /* Refuse with 429 for left seconds; the page says until when. */
 static int
 refuse(struct req *r, int left, const char *why)
@@ -343,6 +358,11 @@ guess_gate(struct req *r, const char *what, int slow)
 	sess_key(r, what, k, sizeof(k));
 	rc = throttle_hit(k, (int)conf_int("Throttle.SessionFailures", 10),
 	    GUESS_WINDOW, 0);
+	/* A WeChat user's failures count across all their sessions: new
+	 * cookies do not start the count again. */
+	if (rc == 0 && wx_key(r, what, k, sizeof(k)))
+		rc = throttle_hit(k, (int)conf_int("Throttle.SessionFailures",
+		    10), GUESS_WINDOW, 0);
 	if (rc < 0)
 		return web_dberr(rc);
 	if (rc == 1)
@@ -383,6 +403,9 @@ guess_failed(struct req *r, const char *what)
 	sess_key(r, what, k, sizeof(k));
 	if ((rc = throttle_hit(k, 1, GUESS_WINDOW, 1)) < 0)
 		return web_dberr(rc);
+	if (wx_key(r, what, k, sizeof(k)) &&
+	    (rc = throttle_hit(k, 1, GUESS_WINDOW, 1)) < 0)
+		return web_dberr(rc);
 	snprintf(k, sizeof(k), "fail:ip:%s", r->client);
 	if ((rc = throttle_hit(k, 1, GUESS_WINDOW, 1)) < 0)
 		return web_dberr(rc);
@@ -399,7 +422,7 @@ identified(struct req *r, long long task_id, long long student_id,
 
 	r->s.task_id = task_id;
 	r->s.student_id = student_id;
-	r->s.flags = flags;
+	r->s.flags = flags | (r->s.flags & ST_WX_DONE);
 	r->s.pending = 0;
 	if ((rc = sess_rotate(r)) < 0 || (rc = sess_save(r)) < 0)
 		return web_dberr(rc);
@@ -413,6 +436,180 @@ save(struct req *r)
 	int	 rc;
 
 	return (rc = sess_save(r)) < 0 ? web_dberr(rc) : 0;
+}
+
+/* --- WeChat sign-in (weixin.h; README "WeChat sign-in") ---------------
+ *
+ * Optional: with Weixin.AppId and Weixin.Secret set, a student whose
+ * browser is WeChat's is sent once per session through WeChat's web
+ * authorisation (snsapi_base: silent) when opening an entry page (/,
+ * /task, /find, /booking, /records), with a state bound to the session;
+ * the callback exchanges the code for the openid, keeps its hash with the
+ * session and opens that WeChat user's latest booking from any phone.
+ * Whatever fails (refused, stale, network, 快照页) leads back to the page
+ * with a message and today's flow (?wx=...), never to another round.
+ * Outside WeChat, or without the configuration, nothing here acts.
+ */
+
+/* Where a sign-in goes on to: the state carries the index. */
+static const char *const wx_next[] = {
+	"/", "/task", "/find", "/booking", "/records"
+};
+#define WX_NEXT_N	(sizeof(wx_next) / sizeof(wx_next[0]))
+
+/* The failures a page explains (?wx=), as the template names them. */
+static const char *const wx_notices[] = {
+	"refused", "expired", "network", "snapshot"
+};
+
+/* Give the session's WeChat user the booking bid (0: none) unless it
+ * has one.  0 or a failure status. */
+static int
+wx_bind_session(struct req *r, long long bid)
+{
+	int	 rc;
+
+	if (bid <= 0 || r->s.wx_openid[0] == '\0')
+		return 0;
+	return (rc = wx_bind(bid, r->s.wx_openid)) < 0 ? web_dberr(rc) : 0;
+}
+
+/* To WeChat's authorisation, back to wx_next[next].  Returns 303, or 0
+ * when the URL cannot be made (logged; the page shows as today). */
+static int
+wx_start(struct req *r, int next)
+{
+	char	 state[WX_STATE_LEN + 1], url[sizeof(r->location)];
+
+	sess_need(r);
+	wx_state_make(r->s.key, clock_now(), next, state);
+	if (wx_authorize_url(state, url, sizeof(url)) != 0) {
+		log_warn("weixin: the authorise URL does not fit (Site.Url, "
+		    "Weixin.AuthorizeUrl too long)");
+		return 0;
+	}
+	return web_redirect(r, "%s", url);
+}
+
+/*
+ * An entry page (wx_next[next]) in WeChat's browser: to WeChat once per
+ * session (303), else 0 after Weixin.* for the template (signed in, the
+ * failure's notice).  Needs the page's field wx.
+ */
+static int
+wx_gate(struct req *r, int next)
+{
+	const char	*w = web_str(r, "wx");
+	size_t		 i;
+	int		 in;
+
+	if (!wx_enabled())
+		return 0;
+	in = wx_in_wechat(web_header(r, "HTTP_USER_AGENT"));
+	if (in && r->method == M_GET && r->s.wx_openid[0] == '\0' &&
+	    !(r->s.flags & ST_WX_DONE) && w == NULL)
+		return wx_start(r, next);
+	if (in)
+		web_set(r, "Weixin.In", "1");
+	if (r->s.wx_openid[0] != '\0')
+		web_set(r, "Weixin.Signed", "1");
+	for (i = 0; w != NULL && i < sizeof(wx_notices) / sizeof(*wx_notices);
+	    i++)
+		if (strcmp(w, wx_notices[i]) == 0)
+			web_set(r, "Weixin.Notice", w);
+	return 0;
+}
+
+/* A sign-in that did not work: remembered for the session, and on to
+ * the page with why.  303 or a failure status. */
+static int
+wx_failed(struct req *r, int next, const char *why)
+{
+	int	 rc;
+
+	r->s.flags |= ST_WX_DONE;
+	if ((rc = save(r)) != 0)
+		return rc;
+	return web_redirect(r, "%s?wx=%s", wx_next[next], why);
+}
+
+/* GET /weixin/login?next=N : “重新微信登录”, also after a failure. */
+static int
+page_wx_login(struct req *r)
+{
+	long long	 next = web_int(r, "next");
+	int		 rc;
+
+	if (!wx_enabled())
+		return 404;
+	if (next < 0 || (size_t)next >= WX_NEXT_N)
+		next = 0;
+	if (!wx_in_wechat(web_header(r, "HTTP_USER_AGENT")))
+		return web_redirect(r, "%s", wx_next[next]);
+	if ((rc = wx_start(r, (int)next)) != 0)
+		return rc;
+	return web_redirect(r, "%s?wx=network", wx_next[next]);
+}
+
+/*
+ * GET /weixin/callback?code=&state= : back from WeChat.  The state must
+ * be this session's and fresh (else a page of another session, or a
+ * replayed one, could sign this browser in as someone else); no code: the
+ * user refused.  The openid's hash stays with the session (a new session
+ * id: a sign-in); the WeChat user's latest booking opens when the session
+ * has no student yet, and a session's own active booking gets the hash.
+ */
+static int
+page_wx_callback(struct req *r)
+{
+	char			 openid[WX_OPENID_MAX + 1];
+	char			 hash[WX_HASH_HEX + 1];
+	enum booking_state	 st;
+	long long		 tid, sid, bid;
+	int			 rc, next = 0, active;
+	enum wx_outcome		 o;
+
+	if (!wx_enabled())
+		return 404;
+	if (r->status != 0 || !r->s.token || wx_state_check(r->s.key,
+	    web_str(r, "state"), clock_now(), &next) != 0 ||
+	    (size_t)next >= WX_NEXT_N) {
+		log_info("weixin: callback with a state not of this session "
+		    "or too old");
+		return wx_failed(r, 0, "expired");
+	}
+	if (!web_has(r, "code")) {
+		log_info("weixin: the user did not authorise");
+		return wx_failed(r, next, "refused");
+	}
+	if ((o = wx_exchange(web_str(r, "code"), openid)) != WX_OK)
+		return wx_failed(r, next, o == WX_CODE ? "expired" :
+		    o == WX_SNAPSHOT ? "snapshot" : "network");
+	wx_openid_hash(openid, hash);
+	explicit_bzero(openid, sizeof(openid));
+	memcpy(r->s.wx_openid, hash, sizeof(hash));
+	r->s.flags |= ST_WX_DONE;
+	if (r->s.student_id == 0) {
+		if ((rc = wx_booking_of(hash, &tid, &sid, &active)) < 0)
+			return web_dberr(rc);
+		if (rc == 1) {
+			log_info("weixin: signed in; the WeChat user's booking "
+			    "opens");
+			if ((rc = identified(r, tid, sid,
+			    active ? ST_ALL : ST_CODE)) != 0)
+				return rc;
+			return web_redirect(r, "%s", wx_next[next]);
+		}
+	} else {
+		if ((rc = booking_active(r->s.student_id, &bid, &st)) < 0)
+			return web_dberr(rc);
+		if (rc == 1 && (rc = wx_bind_session(r, bid)) != 0)
+			return rc;
+	}
+	log_info("weixin: signed in");
+	if ((rc = sess_rotate(r)) < 0 || (rc = sess_save(r)) < 0)
+		return web_dberr(rc);
+	return web_redirect(r, "%s", wx_next[next]);
 }
 
 /* RFC 5987 attr-char percent-encoding of s into out.  0, or -1 if too long. */
@@ -450,6 +647,8 @@ page_index(struct req *r)
 	struct booking	 b;
 	int		 rc;
 
+	if ((rc = wx_gate(r, 0)) != 0)
+		return rc;
 	if ((rc = load_booking(r, &b)) < 0)
 		return web_dberr(rc);
 	/* The teacher's answers to what this student (or this phone) told
@@ -539,6 +738,8 @@ page_task(struct req *r)
 
 	web_set(r, "Page.Title", "填写任务代码");
 	web_set(r, "Page.Back", "/");
+	if ((rc = wx_gate(r, 1)) != 0)
+		return rc;
 	if (r->method != M_POST)
 		return web_page(r, "student/task.cs");
 
@@ -563,7 +764,7 @@ page_task(struct req *r)
 	r->s.task_id = id;
 	r->s.student_id = 0;
 	r->s.pending = 0;
-	r->s.flags = 0;
+	r->s.flags &= ST_WX_DONE;
 	if ((rc = save(r)) != 0)
 		return rc;
 	return web_redirect(r, "/code");
@@ -685,10 +886,21 @@ page_code(struct req *r)
 	if ((rc = booking_active(sid, &bid, &st)) < 0)
 		return web_dberr(rc);
 	mine = r->s.student_id == sid && (r->s.flags & ST_CODE);
+	/* The WeChat user who made that booking (on another phone) is the
+	 * stronger identity: the booking opens without the ID number. */
+	if (bid > 0 && !mine && r->s.wx_openid[0] != '\0') {
+		if ((rc = wx_bound(bid, r->s.wx_openid)) < 0)
+			return web_dberr(rc);
+		if (rc == 1) {
+			if ((rc = identified(r, r->s.task_id, sid, ST_ALL)) != 0)
+				return rc;
+			return web_redirect(r, "/booking");
+		}
+	}
 	if (bid > 0 && !mine) {
 		/* Nothing of this student is shown before the ID number. */
 		r->s.student_id = 0;
-		r->s.flags = 0;
+		r->s.flags &= ST_WX_DONE;
 		r->s.pending = sid;
 		if ((rc = save(r)) != 0)
 			return rc;
@@ -933,6 +1145,8 @@ page_slots(struct req *r)
 				if ((rc = booking_active(r->s.student_id,
 				    &bid, &st)) < 0)
 					return web_dberr(rc);
+				if ((rc = wx_bind_session(r, bid)) != 0)
+					return rc;
 				return web_redirect(r, st == BS_HELD ?
 				    "/pay" : "/booking");
 			}
@@ -1101,6 +1315,8 @@ page_booking(struct req *r)
 
 	web_set(r, "Page.Title", "我的预约");
 	web_set(r, "Page.Back", "/");
+	if ((rc = wx_gate(r, 3)) != 0)
+		return rc;
 	if (r->s.student_id == 0)
 		return web_redirect(r, "/find");
 	if ((rc = load_task(r, &t)) < 0 || (rc = load_booking(r, &b)) < 0)
@@ -1299,6 +1515,8 @@ page_find(struct req *r)
 
 	web_set(r, "Page.Title", "查找我的预约");
 	web_set(r, "Page.Back", "/");
+	if ((rc = wx_gate(r, 2)) != 0)
+		return rc;
 	if (r->s.pending > 0)
 		web_set(r, "Find.Pending", "1");
 	if (web_has(r, "closed"))
@@ -1349,6 +1567,10 @@ page_find(struct req *r)
 		return web_dberr(rc);
 	if ((rc = identified(r, tid, sid, rc == 1 ? ST_ALL : ST_CODE)) != 0)
 		return rc;
+	/* Proven with the ID number inside WeChat: the booking is this
+	 * WeChat user's from now on (unless another's already). */
+	if ((rc = wx_bind_session(r, bid)) != 0)
+		return rc;
 	return web_redirect(r, bid > 0 ? "/booking" : "/confirm");
 }
 
@@ -1398,6 +1620,8 @@ page_records(struct req *r)
 
 	web_set(r, "Page.Title", "采集记录");
 	web_set(r, "Page.Back", "/");
+	if ((rc = wx_gate(r, 4)) != 0)
+		return rc;
 	if (r->s.student_id != 0 && (rc = db_each(&set, STMT_RECORDS,
 	    record_row, &rs, "i", r->s.student_id)) < 0)
 		return web_dberr(rc);
@@ -1435,6 +1659,7 @@ page_photo(struct req *r)
 
 static const struct field task_fields[] = {
 	{ "task_code", FT_CODE, 32, 0, "任务代码" },
+	{ "wx", FT_CODE, 16, 0, NULL },
 };
 static const struct field code_fields[] = {
 	{ "code_image", FT_FILE, UPLOAD_MAX, 0, "采集码图片" },
@@ -1469,6 +1694,18 @@ static const struct field report_fields[] = {
 };
 static const struct field index_fields[] = {
 	{ "reported", FT_BOOL, 2, 0, NULL },
+	{ "wx", FT_CODE, 16, 0, NULL },
+};
+/* The entry pages' ?wx=: why a WeChat sign-in did not work. */
+static const struct field wx_fields[] = {
+	{ "wx", FT_CODE, 16, 0, NULL },
+};
+static const struct field wx_login_fields[] = {
+	{ "next", FT_INT, 1, 0, NULL },
+};
+static const struct field wx_callback_fields[] = {
+	{ "code", FT_CODE, 128, 0, NULL },
+	{ "state", FT_CODE, 128, 0, NULL },
 };
 static const struct field cancel_fields[] = {
 	{ "id_number", FT_TEXT, 40, 0, "身份证号" },
@@ -1481,6 +1718,7 @@ static const struct field find_fields[] = {
 	{ "code_image", FT_FILE, UPLOAD_MAX, 0, "采集码图片" },
 	{ "id_number", FT_TEXT, 40, 0, "身份证号" },
 	{ "closed", FT_BOOL, 2, 0, NULL },
+	{ "wx", FT_CODE, 16, 0, NULL },
 };
 
 static const struct page pages[] = {
@@ -1499,7 +1737,7 @@ static const struct page pages[] = {
 	    page_pay_return },
 	{ "/pay/notify", M_POST, FIELDS(notify_fields), PG_NOCSRF | PG_RAW, 0,
 	    page_pay_notify },
-	{ "/booking", M_GET, NOFIELDS, PG_FORM, 0, page_booking },
+	{ "/booking", M_GET, FIELDS(wx_fields), PG_FORM, 0, page_booking },
 	{ "/booking/cancel", M_GET | M_POST, FIELDS(cancel_fields), PG_SESSION,
 	    0, page_cancel },
 	{ "/leave", M_POST, NOFIELDS, 0, 0, page_leave },
@@ -1507,7 +1745,11 @@ static const struct page pages[] = {
 	{ "/report", M_POST, FIELDS(report_fields), PG_FORM, 0, page_report },
 	{ "/booking/qr.png", M_GET, NOFIELDS, PG_RAW, 0, page_qr },
 	{ "/find", M_GET | M_POST, FIELDS(find_fields), PG_FORM, 0, page_find },
-	{ "/records", M_GET, NOFIELDS, 0, 0, page_records },
+	{ "/records", M_GET, FIELDS(wx_fields), 0, 0, page_records },
+	{ "/weixin/login", M_GET, FIELDS(wx_login_fields), 0, 0,
+	    page_wx_login },
+	{ "/weixin/callback", M_GET, FIELDS(wx_callback_fields), 0, 0,
+	    page_wx_callback },
 	{ "/records/#.jpg", M_GET, FIELDS(photo_fields), PG_RAW, 0, page_photo },
 };
 

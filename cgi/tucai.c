@@ -774,7 +774,7 @@ static int
 cmd_init_config(int argc, char **argv)
 {
 	const char	*path = argc >= 2 ? argv[1] : SYSCONFDIR "/tucai.hdf";
-	char		 formkey[65], paykey[65], dbpw[49];
+	char		 formkey[65], paykey[65], dbpw[49], idkey[65];
 	unsigned char	 b[32];
 	struct group	*g;
 	FILE		*fp;
@@ -793,6 +793,8 @@ cmd_init_config(int argc, char **argv)
 	sodium_bin2hex(paykey, sizeof(paykey), b, 32);
 	randombytes_buf(b, 24);
 	sodium_bin2hex(dbpw, sizeof(dbpw), b, 24);
+	randombytes_buf(b, sizeof(b));
+	sodium_bin2hex(idkey, sizeof(idkey), b, 32);
 	sodium_memzero(b, sizeof(b));
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0640)) == -1) {
 		fprintf(stderr, "tucai: %s: %s%s\n", path, strerror(errno),
@@ -852,11 +854,21 @@ cmd_init_config(int argc, char **argv)
 	    "Support {\n"
 	    "  Phone = \n"
 	    "  Email = \n"
+	    "}\n\n"
+	    "Weixin {\n"
+	    "  # WeChat sign-in (README \"WeChat sign-in\"): the 公众号's\n"
+	    "  # AppID and AppSecret (开发 -> 基本配置); empty: off.\n"
+	    "  AppId = \n"
+	    "  Secret = \n"
+	    "  # Key of the openids' hashes; keep it (all app hosts alike).\n"
+	    "  IdKey = %s\n"
 	    "}\n",
-	    path, formkey, dbpw, PKGDATADIR, PKGDATADIR, PKGDATADIR, paykey);
+	    path, formkey, dbpw, PKGDATADIR, PKGDATADIR, PKGDATADIR, paykey,
+	    idkey);
 	sodium_memzero(formkey, sizeof(formkey));
 	sodium_memzero(paykey, sizeof(paykey));
 	sodium_memzero(dbpw, sizeof(dbpw));
+	sodium_memzero(idkey, sizeof(idkey));
 	if (fclose(fp) != 0) {
 		fprintf(stderr, "tucai: %s: %s\n", path, strerror(errno));
 		return 1;

@@ -31,6 +31,7 @@
 #include "http/http.h"
 #include "domain/booking.h"
 #include "domain/pay.h"
+#include "domain/weixin.h"
 #include "infra/workday.h"
 
 extern char **environ;
@@ -285,7 +286,8 @@ web_main(const struct app *app)
 		    "characters (tucai.hdf(5)): not starting");
 		return 1;
 	}
-	if (clock_init() != 0 || pay_check_config() != 0)
+	if (clock_init() != 0 || pay_check_config() != 0 ||
+	    wx_check_config() != 0)
 		return 1;
 	/* A missing calendar only makes refund dates count weekends; it is
 	 * logged (and again by every sweep), and the site still runs. */

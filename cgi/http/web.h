@@ -85,6 +85,9 @@ struct session {
 	long long	 student_id;
 	long long	 flags;		/* app-defined step flags */
 	long long	 pending;	/* student: 采集码 read, identity not proven */
+	char		 wx_openid[65];	/* student: the hash of the WeChat user's
+					 * openid, lower-case hex (domain/weixin.h);
+					 * "" when not signed in through WeChat */
 	int		 role;		/* filled in by the admin app */
 	long long	 school_id;	/* filled in by the admin app (teacher) */
 	int		 dirty;
