@@ -565,6 +565,7 @@ int
 reconcile_hdf(HDF *hdf)
 {
 	HDF		*k;
+	NEOERR		*err;
 	long long	 last;
 	int		 rc;
 
@@ -579,8 +580,12 @@ reconcile_hdf(HDF *hdf)
 			return rc;
 		for (k = hdf_obj_child(hdf_get_obj(hdf, "Recon.Items"));
 		    k != NULL; k = hdf_obj_next(k))
-			hdf_set_value(k, "label", reconcile_label(
-			    hdf_get_value(k, "kind", "")));
+			if ((err = hdf_set_value(k, "label", reconcile_label(
+			    hdf_get_value(k, "kind", "")))) != STATUS_OK) {
+				nerr_log_error(err);
+				nerr_ignore(&err);
+				return DB_ERR;
+			}
 	}
 	return db_hdf(hdf, "Recon.Cashup", &set, STMT_CASHUP, "");
 }

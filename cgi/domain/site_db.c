@@ -444,6 +444,7 @@ site_student_hdf(HDF *hdf, long long student_id, long long school_id,
 {
 	char		 today[11], idn[32], shown[32];
 	long long	 bid = 0;
+	NEOERR		*err;
 	int		 rc;
 
 	util_local_date(today, 0);
@@ -458,7 +459,12 @@ site_student_hdf(HDF *hdf, long long student_id, long long school_id,
 		snprintf(shown, sizeof(shown), "%s", idn);
 	else
 		idnum_mask(idn, shown, sizeof(shown));
-	hdf_set_value(hdf, "Student.0.id_shown", shown);
+	if ((err = hdf_set_value(hdf, "Student.0.id_shown", shown)) !=
+	    STATUS_OK) {
+		nerr_log_error(err);
+		nerr_ignore(&err);
+		return DB_ERR;
+	}
 	if ((rc = db_hdf(hdf, "Booking", &set, STMT_BOOKING, "i",
 	    student_id)) < 0)
 		return rc;

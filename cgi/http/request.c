@@ -378,7 +378,7 @@ http_read_body(struct req *r)
 		if (sys) {
 			/* Upload temp folder unwritable or full. */
 			log_incident(id, "cgi_parse: %s", s.buf ? s.buf : "?");
-			hdf_set_value(r->hdf, "Error.Incident", id);
+			web_set(r, "Error.Incident", id);
 			string_clear(&s);
 			return 500;
 		}

@@ -92,7 +92,7 @@ new_token(struct req *r, char hex[65])
 	crypto_hash_sha256(r->s.key, (unsigned char *)hex, 64);
 	csrf_derive(r->s.key, r->s.csrf);
 	r->s.token = 1;
-	hdf_set_value(r->hdf, "CSRF", r->s.csrf);
+	web_set(r, "CSRF", r->s.csrf);
 }
 
 static long long

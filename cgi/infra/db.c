@@ -613,6 +613,7 @@ db_one(struct db_set *set, int stmt, const char *in, const char *out, ...)
 int
 db_hdf(HDF *hdf, const char *prefix, struct db_set *set, int stmt, const char *in, ...)
 {
+	NEOERR		*err = STATUS_OK;
 	struct result	 r;
 	va_list		 ap;
 	int		 rc, n = 0, i;
@@ -627,9 +628,22 @@ db_hdf(HDF *hdf, const char *prefix, struct db_set *set, int stmt, const char *i
 		for (i = 0; i < r.ncol; i++) {
 			if (r.val[i] == NULL)
 				continue;
-			snprintf(key, sizeof(key), "%s.%d.%s", prefix, n, r.f[i].name);
-			hdf_set_value(hdf, key, r.val[i]);
+			if (util_fmt(key, sizeof(key), "%s.%d.%s", prefix, n,
+			    r.f[i].name) != 0 ||
+			    (err = hdf_set_value(hdf, key, r.val[i])) !=
+			    STATUS_OK) {
+				if (err != STATUS_OK) {
+					nerr_log_error(err);
+					nerr_ignore(&err);
+				}
+				log_warn("db: %s statement %d: a row could not "
+				    "be kept for the page", set->name, stmt);
+				rc = DB_ERR;
+				break;
+			}
 		}
+		if (rc == DB_ERR)
+			break;
 		n++;
 	}
 	finish(set, stmt, &r);
