@@ -71,7 +71,8 @@ TUCAI_PKGS=(build-essential autoconf automake libtool pkg-config libfcgi-dev
 	libcurl4-openssl-dev libcsv-dev libarchive-dev libpng-dev libjpeg-dev libexif-dev
 	nginx-light spawn-fcgi multiwatch imagemagick chromium
 	fonts-wqy-microhei gsfonts wrk zip unzip qrencode zbar-tools curl python3
-	valgrind libxlsxwriter-dev python3-openpyxl)
+	valgrind libxlsxwriter-dev python3-openpyxl
+	tesseract-ocr tesseract-ocr-eng libtesseract-dev libleptonica-dev fonts-ocr-b python3-pil)
 
 msg() { printf 'tucai: %s\n' "$*" >&2; }
 die() { printf 'tucai: error: %s\n' "$*" >&2; exit 1; }

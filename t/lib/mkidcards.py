@@ -49,7 +49,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 HEI = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 OCRB = "/usr/share/fonts/opentype/ocr-b/OCRB.otf"
 CARD_W, CARD_H = 85.6, 54.0	# mm
-WEIGHTS = (7, 9, 10, 5, 4, 3, 2, 1, 3, 4, 5, 8, 9, 10, 5, 8, 4, 2)
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def checkchar(first17):
@@ -202,22 +202,23 @@ def background(rng, W, H, style):
     if style == "wood":
         c = (rng.randint(120, 170), rng.randint(80, 115), rng.randint(45, 75))
         im = Image.new("RGB", (w, h), c)
-        g = noise(rng, (max(2, w // 40), h), 60).resize((w, h), Image.BICUBIC)
+        g = noise(rng, (max(2, w // 40), h // 2), 28).resize((w, h), Image.BICUBIC)
+        g = g.rotate(rng.uniform(-4, 4), Image.BILINEAR, fillcolor=128)
         im = ImageChops.add(im, g.convert("RGB"), 1.0, -128)
     elif style == "fabric":
         v = rng.randint(60, 150)
         im = Image.new("RGB", (w, h), (v, v + rng.randint(-10, 10), v + rng.randint(0, 25)))
         im = add_noise(rng, im, 40)
     elif style == "white":
-        im = Image.new("RGB", (w, h), (rng.randint(226, 248),) * 3)
+        im = Image.new("RGB", (w, h), (rng.randint(196, 226),) * 3)
         d = ImageDraw.Draw(im)
         for _ in range(3):	# papers with lines of print
             x, y = rng.randint(-w // 4, w), rng.randint(-h // 4, h)
             pw, ph = rng.randint(w // 4, w // 2), rng.randint(h // 4, h // 2)
             d.rectangle((x, y, x + pw, y + ph), fill=(rng.randint(238, 252),) * 3,
                         outline=(200, 200, 200))
-            for ly in range(y + 6, y + ph - 4, 5):
-                d.line((x + 5, ly, x + pw - rng.randint(5, pw // 2 + 6), ly), fill=(90, 90, 90))
+            for ly in range(y + 6, y + ph - 4, 7):
+                d.line((x + 5, ly, x + pw - rng.randint(5, pw // 2 + 6), ly), fill=(150, 150, 150))
     else:	# dark table with a cup and a book
         v = rng.randint(25, 60)
         im = Image.new("RGB", (w, h), (v, v, v + 5))
@@ -248,6 +249,14 @@ def place(rng, img_w, img_h, cw, ch, frac, angle, tilt):
         y += rng.uniform(-0.02, 0.02) * hh
         a = math.radians(angle)
         out.append((x * math.cos(a) - y * math.sin(a), x * math.sin(a) + y * math.cos(a)))
+    # Shrink until the card is whole inside the photo (the page asks for
+    # all four corners).
+    minx = min(p[0] for p in out)
+    maxx = max(p[0] for p in out)
+    miny = min(p[1] for p in out)
+    maxy = max(p[1] for p in out)
+    g = min(1.0, (img_w - 16) / (maxx - minx), (img_h - 16) / (maxy - miny))
+    out = [(x * g, y * g) for x, y in out]
     minx = min(p[0] for p in out)
     maxx = max(p[0] for p in out)
     miny = min(p[1] for p in out)
