@@ -29,10 +29,10 @@
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
 
-#include "idnum.h"
-#include "image.h"
-#include "log.h"
-#include "ocr.h"
+#include "infra/idnum.h"
+#include "infra/image.h"
+#include "infra/log.h"
+#include "infra/ocr.h"
 
 #define DEC_MAX		2400	/* decoded photo: longer side at most (denom) */
 #define DET_MAX		640	/* card finding: longer side at most */

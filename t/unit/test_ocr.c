@@ -29,9 +29,9 @@
 #include <string.h>
 
 #include "corpus.h"
-#include "idnum.h"
-#include "image.h"
-#include "ocr.h"
+#include "infra/idnum.h"
+#include "infra/image.h"
+#include "infra/ocr.h"
 #include "tap.h"
 
 #define FLOOR_TUNE	90	/* per cent */
