@@ -478,7 +478,8 @@ fcgi_pid() { pid_of "$(fcgi_pidfile "$1")" "$(fcgi_pattern "$1")"; }
 # prog_env: the clean environment of the programs (in the array ENVV):
 # TUCAI_* and sanitizer settings pass through (e.g. for debugging runs).
 prog_env() {
-	ENVV=(PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 "TUCAI_CONF=$CONF")
+	# OMP_THREAD_LIMIT=1: Tesseract (ID cards) reads on one core per worker.
+	ENVV=(PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 OMP_THREAD_LIMIT=1 "TUCAI_CONF=$CONF")
 	local v
 	for v in $(compgen -e); do
 		case $v in
