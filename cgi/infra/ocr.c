@@ -46,8 +46,7 @@
 #define BAND_PXMM	11.0	/* band scale: digits about 31 px high */
 #define MAXLINES	60
 #define MAXQUADS	3
-#define MAXREADS	8
-#define BUDGET_MS	600	/* no new outline tried after this */
+#define MAXREADS	8	/* Tesseract runs per photo at most */
 #define CONF_MIN	55.0f	/* every character of a read at least this */
 #define ANG_VOTE	3	/* degrees either side of the gradient */
 
@@ -990,8 +989,7 @@ ocr_idcard(const void *buf, size_t len, const char *roster,
 	order(&q[nq]);
 	nq++;
 	/* 4.-6. */
-	for (i = 0; i < nq && stats.reads < MAXREADS &&
-	    now_ms() - t0 < BUDGET_MS; i++) {
+	for (i = 0; i < nq && stats.reads < MAXREADS; i++) {
 		if (i == nq - 1)
 			stats.whole = 1;
 		for (rot = 0; rot < 2; rot++) {
