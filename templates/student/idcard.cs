@@ -33,7 +33,7 @@
   </label>
   <label class="tc-upload" for="id_image">
     <span class="tc-upload__icon" aria-hidden="true"><svg viewBox="0 0 24 24" width="40" height="40"><path fill="currentColor" d="M2 5h20v14H2V5zm2 2v10h16V7H4zm2 2h5v6H6V9zm7 1h5v1.5h-5V10zm0 3h4v1.5h-4V13z"/></svg></span>
-    <span class="tc-upload__text"><?cs if:Idcard.Failed ?>重新上传身份证照片<?cs else ?>点击上传身份证照片<?cs /if ?></span>
+    <span class="tc-upload__text"><?cs if:Idcard.Failed || Idcard.Other ?>重新上传身份证照片<?cs else ?>点击上传身份证照片<?cs /if ?></span>
     <span class="tc-upload__hint">请在光线充足处平拍，四角完整、字迹清晰（JPG/PNG）</span>
     <input id="id_image" name="id_image" type="file" accept="image/*" class="tc-upload__input" required>
   </label>
