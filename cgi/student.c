@@ -24,6 +24,7 @@
 #include "infra/idnum.h"
 #include "infra/image.h"
 #include "infra/log.h"
+#include "infra/ocr.h"
 #include "domain/outcome.h"
 #include "domain/pay.h"
 #include "infra/httpc.h"
@@ -46,6 +47,11 @@
 #define ST_ALL		(ST_CODE | ST_CONFIRMED | ST_IDCARD)
 #define ST_STALE	0x08	/* back after more than a day away: the full
 				 * ID number again before a cancel */
+#define ST_IDFAIL1	0x10	/* /idcard: the card was not read once */
+#define ST_IDFAIL2	0x20	/* ... twice: the typed number is offered */
+#define ST_IDTYPED	0x40	/* FAQ 1: the full ID number typed instead of
+				 * a card read; the booking gets the mark
+				 * 现场核验身份证 (booking.id_check_onsite) */
 #define STALE_AFTER	86400
 #define ST_WX_DONE	0x100	/* WeChat sign-in tried in this session (done
 				 * or failed): not sent to WeChat again */
@@ -64,6 +70,8 @@ enum stmt {
 	STMT_RECORDS,
 	STMT_SLOT_ONE,
 	STMT_PHOTO,
+	STMT_IDNUM,
+	STMT_IDCHECK,
 	STMT__MAX
 };
 
@@ -144,6 +152,10 @@ static const char *const stmts[STMT__MAX] = {
 	"WHERE p.id = ? AND p.student_id = ? AND p.is_current = 1 "
 	"AND (t.fee_fen = 0 OR EXISTS (SELECT 1 FROM payment q WHERE "
 	"q.booking_id = b.id AND q.state IN ('captured','onsite')))",
+	/* STMT_IDNUM: the roster's number, for the ID card's */
+	"SELECT id_number FROM student WHERE id = ? AND task_id = ?",
+	/* STMT_IDCHECK: the booking's staff check the card itself (FAQ 1) */
+	"UPDATE booking SET id_check_onsite = 1 WHERE id = ? AND student_id = ?",
 };
 _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
@@ -972,19 +984,35 @@ page_confirm(struct req *r)
 /* --- 身份证照片 -------------------------------------------------------------- */
 
 /*
- * GET/POST /idcard : the ID-card photo, stored for staff only.  It is
- * sensitive personal information (PIPL Art. 28): the page says what is
- * collected, why, how long and who sees it, and the student's separate
- * consent (单独同意, Art. 29), a box not ticked in advance, comes first;
- * without it nothing is read or stored (core/privacy.c records it).
+ * GET/POST /idcard : the ID-card photo, read and compared with the roster
+ * (infra/ocr.c), stored for staff only.  It is sensitive personal
+ * information (PIPL Art. 28): the page says what is collected, why, how
+ * long and who sees it, and the student's separate consent (单独同意,
+ * Art. 29), a box not ticked in advance, comes first; without it nothing
+ * is read or stored (domain/privacy.c records it).
+ *
+ * The outcomes (ocr.h), each a 422 but the first:
+ *  - the student's own card: the photo is stored, on to /slots;
+ *  - another person's card (a valid number, read clearly, not the
+ *    roster's): “身份证与学籍信息不一致”, nothing stored, upload again.
+ *    No way round it from here: a roommate's card sent by mistake is
+ *    replaced by one's own; one's own card read as another's means the
+ *    roster is wrong (FAQ 2: the teacher corrects it) or, rarely, a
+ *    misread, which another photo settles;
+ *  - unreadable: “身份证图片识别失败”, nothing stored; the page offers
+ *    “无法识别？继续预约” (/idcard/manual, FAQ 1) and after the second
+ *    failure puts that form on the page itself.
+ * The number read never leaves ocr.c; the roster's is wiped after use.
  */
 static int
 page_idcard(struct req *r)
 {
 	unsigned char	*buf, *jpg = NULL;
+	char		 idn[32];
 	const char	*why;
 	size_t		 len, jlen = 0;
 	struct task	 t;
+	enum ocr_outcome o;
 	int		 rc;
 
 	web_set(r, "Page.Title", "上传身份证照片");
@@ -993,6 +1021,10 @@ page_idcard(struct req *r)
 	web_setf(r, "Privacy.PurgeDays", "%d", privacy_purge_days());
 	if ((rc = steps(r, ST_CODE | ST_CONFIRMED, &t)) != 0)
 		return rc;
+	if (r->s.flags & (ST_IDFAIL1 | ST_IDFAIL2))
+		web_set(r, "Idcard.CanType", "1");
+	if (r->s.flags & ST_IDFAIL2)
+		web_set(r, "Idcard.Manual", "1");
 	if (r->method != M_POST)
 		return web_page(r, "student/idcard.cs");
 	if (!web_has(r, "consent")) {
@@ -1012,14 +1044,40 @@ page_idcard(struct req *r)
 		web_fail(r, 415, why);
 		return web_page(r, "student/idcard.cs");
 	}
-	rc = img_reencode_idcard(buf, len, &jpg, &jlen);
+	rc = db_one(&set, STMT_IDNUM, "ii", "s", r->s.student_id,
+	    r->s.task_id, idn, sizeof(idn));
+	if (rc <= 0) {
+		free(buf);
+		return rc < 0 ? web_dberr(rc) : 404;
+	}
+	rc = ocr_idcard(buf, len, idn, &o, NULL);
+	explicit_bzero(idn, sizeof(idn));
+	if (rc == IMG_OK && o == OCR_MATCH)
+		rc = img_reencode_idcard(buf, len, &jpg, &jlen);
 	free(buf);
 	if (rc == IMG_SYSERR)
 		return 500;
-	if (rc != IMG_OK) {
+	if (rc == IMG_TOOBIG) {
+		web_fail(r, 413, "图片尺寸过大，请重新拍摄上传");
+		return web_page(r, "student/idcard.cs");
+	}
+	if (rc == IMG_OK && o == OCR_OTHER) {
+		log_info("student %lld: /idcard: another person's card",
+		    r->s.student_id);
+		web_set(r, "Idcard.Other", "1");
+		web_fail(r, 422, "身份证与学籍信息不一致，请上传本人身份证");
+		return web_page(r, "student/idcard.cs");
+	}
+	if (rc != IMG_OK || o != OCR_MATCH) {
+		log_info("student %lld: /idcard: card not read", r->s.student_id);
+		r->s.flags |= (r->s.flags & ST_IDFAIL1) ? ST_IDFAIL2 : ST_IDFAIL1;
+		if ((rc = save(r)) != 0)
+			return rc;
 		web_set(r, "Idcard.Failed", "1");
-		web_fail(r, rc == IMG_NOTIMAGE ? 415 : 422,
-		    "身份证图片识别失败，请重新拍摄上传");
+		web_set(r, "Idcard.CanType", "1");
+		if (r->s.flags & ST_IDFAIL2)
+			web_set(r, "Idcard.Manual", "1");
+		web_fail(r, 422, "身份证图片识别失败，请重新拍摄上传");
 		return web_page(r, "student/idcard.cs");
 	}
 	rc = privacy_idcard_add(r->s.student_id, r->s.task_id, jpg, jlen);
@@ -1033,6 +1091,7 @@ page_idcard(struct req *r)
 		return web_page(r, "student/idcard.cs");
 	}
 	r->s.flags |= ST_IDCARD;
+	r->s.flags &= ~(ST_IDFAIL1 | ST_IDFAIL2 | ST_IDTYPED);
 	if ((rc = save(r)) != 0)
 		return rc;
 	return web_redirect(r, "/slots");
@@ -1147,6 +1206,10 @@ page_slots(struct req *r)
 					return web_dberr(rc);
 				if ((rc = wx_bind_session(r, bid)) != 0)
 					return rc;
+				if ((r->s.flags & ST_IDTYPED) &&
+				    (rc = db_exec(&set, STMT_IDCHECK, "ii", bid,
+				    r->s.student_id)) < 0)
+					return web_dberr(rc);
 				return web_redirect(r, st == BS_HELD ?
 				    "/pay" : "/booking");
 			}
@@ -1386,6 +1449,57 @@ id_matches(struct req *r, long long sid, char idn[19], int *right)
 			return web_dberr(rc);
 	}
 	return 0;
+}
+
+/*
+ * GET/POST /idcard/manual : FAQ 1 of the guide.  The card could not be
+ * read (once, and the student chose “无法识别？继续预约”, or twice): the
+ * full ID number typed instead, compared with the roster as /find does,
+ * counting wrong numbers toward the same per-student lock, and the
+ * session's guesses toward its limit.  Right: the step is done without a
+ * photo and the booking will carry the mark 现场核验身份证, for the staff
+ * to check the card itself at check-in.  Wrong: 422, nothing changes.
+ * A card read as another person's gives no way here (see page_idcard).
+ */
+static int
+page_idcard_manual(struct req *r)
+{
+	char		 idn[32];
+	struct task	 t;
+	int		 rc, right;
+
+	web_set(r, "Page.Title", "输入身份证号");
+	web_set(r, "Page.Back", "/idcard");
+	if ((rc = steps(r, ST_CODE | ST_CONFIRMED, &t)) != 0)
+		return rc;
+	if (!t.require_id_photo ||
+	    (r->s.flags & ST_IDCARD))
+		return web_redirect(r, "/slots");
+	if (!(r->s.flags & (ST_IDFAIL1 | ST_IDFAIL2)))
+		return web_redirect(r, "/idcard");
+	if (r->method != M_POST)
+		return web_page(r, "student/idcard_manual.cs");
+	if ((rc = guess_gate(r, "idcard", 1)) != 0)
+		return rc;
+	rc = db_one(&set, STMT_IDNUM, "ii", "s", r->s.student_id,
+	    r->s.task_id, idn, sizeof(idn));
+	if (rc <= 0)
+		return rc < 0 ? web_dberr(rc) : 404;
+	if ((rc = id_matches(r, r->s.student_id, idn, &right)) != 0)
+		return rc;
+	if (!right) {
+		if ((rc = guess_failed(r, "idcard")) != 0)
+			return rc;
+		web_fail(r, 422, "身份证号与学籍信息不一致，请输入本人完整的"
+		    "18位身份证号");
+		return web_page(r, "student/idcard_manual.cs");
+	}
+	log_info("student %lld: ID number typed (FAQ 1): card checked on site",
+	    r->s.student_id);
+	r->s.flags |= ST_IDCARD | ST_IDTYPED;
+	if ((rc = save(r)) != 0)
+		return rc;
+	return web_redirect(r, "/slots");
 }
 
 /*
@@ -1669,6 +1783,9 @@ static const struct field idcard_fields[] = {
 	{ "id_image", FT_FILE, UPLOAD_MAX, 0, "身份证照片" },
 	{ "consent", FT_BOOL, 2, 0, "单独同意" },
 };
+static const struct field idcard_manual_fields[] = {
+	{ "id_number", FT_TEXT, 40, 0, "身份证号" },
+};
 static const struct field slot_fields[] = {
 	{ "slot_id", FT_INT, 15, 0, "预约时段" },
 	{ "agree", FT_BOOL, 2, 0, "预约须知" },
@@ -1730,6 +1847,8 @@ static const struct page pages[] = {
 	{ "/confirm", M_GET | M_POST, NOFIELDS, PG_FORM, 0, page_confirm },
 	{ "/idcard", M_GET | M_POST, FIELDS(idcard_fields), PG_FORM, 0,
 	    page_idcard },
+	{ "/idcard/manual", M_GET | M_POST, FIELDS(idcard_manual_fields),
+	    PG_FORM, 0, page_idcard_manual },
 	{ "/slots", M_GET | M_POST, FIELDS(slot_fields), PG_FORM, 0,
 	    page_slots },
 	{ "/pay", M_GET | M_POST, NOFIELDS, PG_FORM, 0, page_pay },
@@ -1761,6 +1880,10 @@ student_init(void)
 		log_warn("libmagic could not be loaded: uploads are refused");
 	img_budget(conf_int("Upload.MaxSide", IMG_MAX_SIDE),
 	    conf_int("Upload.MaxMegapixels", IMG_MAX_PIXELS / 1000000));
+	/* Tesseract's model, once per worker (about 0.2 s, 30 MB) */
+	if (ocr_init(conf_str("Ocr.TessData", NULL)) != 0)
+		log_warn("ID cards cannot be read: every /idcard upload is "
+		    "answered 身份证图片识别失败 (FAQ 1 stays open)");
 }
 
 static const struct app app = {

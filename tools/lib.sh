@@ -76,7 +76,8 @@ TUCAI_PKGS=(build-essential autoconf automake libtool pkg-config libfcgi-dev
 	libcurl4-openssl-dev libcsv-dev libarchive-dev libpng-dev libjpeg-dev libexif-dev
 	nginx-light spawn-fcgi multiwatch imagemagick chromium
 	fonts-wqy-microhei gsfonts wrk zip unzip qrencode zbar-tools curl python3
-	valgrind libxlsxwriter-dev python3-openpyxl libjansson-dev)
+	valgrind libxlsxwriter-dev python3-openpyxl libjansson-dev
+	tesseract-ocr tesseract-ocr-eng libtesseract-dev libleptonica-dev fonts-ocr-b python3-pil)
 
 msg() { printf 'tucai: %s\n' "$*" >&2; }
 die() { printf 'tucai: error: %s\n' "$*" >&2; exit 1; }
@@ -499,7 +500,8 @@ fcgi_pid() { pid_of "$(fcgi_pidfile "$1")" "$(fcgi_pattern "$1")"; }
 # prog_env: the clean environment of the programs (in the array ENVV):
 # TUCAI_* and sanitizer settings pass through (e.g. for debugging runs).
 prog_env() {
-	ENVV=(PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 "TUCAI_CONF=$CONF")
+	# OMP_THREAD_LIMIT=1: Tesseract (ID cards) reads on one core per worker.
+	ENVV=(PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 OMP_THREAD_LIMIT=1 "TUCAI_CONF=$CONF")
 	local v
 	for v in $(compgen -e); do
 		case $v in

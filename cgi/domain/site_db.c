@@ -123,7 +123,8 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_IDNUM */
 	"SELECT id_number FROM student WHERE id = ?",
 	/* STMT_BOOKING */
-	"SELECT b.id, b.state, b.walkin, b.pay_onsite, b.shot_no, "
+	"SELECT b.id, b.state, b.walkin, b.pay_onsite, b.id_check_onsite, "
+	"b.shot_no, "
 	"DATE_FORMAT(b.shot_day, '%Y-%m-%d') AS shot_day, "
 	"DATE_FORMAT(b.checked_in_at + INTERVAL 8 HOUR, '%Y-%m-%d %H:%i') "
 	"AS checked_in_at, "
