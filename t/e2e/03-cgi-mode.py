@@ -11,6 +11,7 @@ and of the admin login and /find, with their 429 page and Retry-After.
 The clock of one program run moves with TUCAI_NOW (clock.h): "+90" is 90 s
 ahead; "@T" stops it at T, so that fixed windows are known exactly."""
 import hashlib
+import re
 import hmac
 import time
 import urllib.parse
@@ -61,17 +62,13 @@ def snapshot():
 
 def message(r):
     """The message a page shows: its alert, or the error page's text."""
-    import re
-    for pat in (r'role="alert"[^>]*>(?:<[^>]*>)*([^<]+)', r'class="weui-msg__desc">([^<]+)'):
-        m = re.search(pat, r.text)
-        if m and m.group(1).strip():
-            return html_unescape(m.group(1).strip())
-    return ""
-
-
-def html_unescape(s):
     import html
-    return html.unescape(s)
+    for pat in (r'role="alert"[^>]*>(.*?)</(?:div|p)>', r'class="weui-msg__desc">(.*?)</p>'):
+        for m in re.finditer(pat, r.text, re.S):
+            text = " ".join(re.sub(r"<[^>]*>", "", m.group(1)).split())
+            if text:
+                return html.unescape(text)
+    return ""
 
 
 def shanghai_hm(t):

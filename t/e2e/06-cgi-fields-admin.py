@@ -4,4 +4,4 @@
 message, nothing changed (fieldlib)."""
 from fieldlib import main
 
-main(("admin",), (1, 2))
+main((("admin",), (1, 2)))
