@@ -131,7 +131,7 @@ is_((sess(tok) or [0] * 5)[4], seen0, "30 s later: seen_at not written")
 r = s.get("/code", now="+90")
 is_(r.status, 200, "GET /code 90 s later")
 moved = (sess(tok) or [0] * 5)[4] - seen0
-ok(88 <= moved <= 100, "90 s later: seen_at touched (moved %d s)" % moved)
+ok(88 <= moved <= 150, "90 s later: seen_at touched (moved %d s)" % moved)
 
 # identification: a new session id
 r = s.get("/code")
