@@ -11,9 +11,10 @@ NUL byte in a multipart text field is refused like %00.
 
 The checks run per program, and an admin's routes in parts (main(progs,
 part)), so that each t/e2e script stays within tools/check's time for one
-script under the sanitizers: 04-cgi-fields.py (student.fcgi), 05- and
-06-cgi-fields-admin.py (admin.fcgi, every other route each; 05 also
-bank.fcgi)."""
+script under the sanitizers (student.fcgi loads its OCR model at every
+start): 04-cgi-fields.py and 07-cgi-fields-student.py (student.fcgi, every
+other route each), 05- and 06-cgi-fields-admin.py (admin.fcgi likewise; 05
+also bank.fcgi)."""
 import http.server
 import os
 import re
