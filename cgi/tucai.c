@@ -1057,7 +1057,7 @@ int
 main(int argc, char *argv[])
 {
 	size_t	 i;
-	int	 rc;
+	int	 rc, admin;
 
 	if (argc < 2)
 		return usage();
@@ -1083,12 +1083,18 @@ main(int argc, char *argv[])
 				 * weekends only */
 	if (sodium_init() < 0)
 		return 1;
-	/* The schema belongs to the administrator account; the programs'
-	 * account may only change rows (schema/grants.sql). */
-	if (strcmp(cmds[i].name, "migrate") == 0)
+	/* The schema and the dumps belong to the administrator account; the
+	 * programs' account may only change rows (schema/grants.sql). */
+	admin = strcmp(cmds[i].name, "migrate") == 0 ||
+	    strcmp(cmds[i].name, "backup") == 0 ||
+	    strcmp(cmds[i].name, "restore") == 0;
+	if (admin)
 		db_admin();
 	if (db_open() != 0)
-		return refuse("cannot connect to the database");
+		return refuse(!admin && geteuid() == 0 ?
+		    "cannot connect to the database (see the log); as root? "
+		    "run it as the user tucai: runuser -u tucai -- tucai ..." :
+		    "cannot connect to the database");
 	rc = cmds[i].fn(argc - 1, argv + 1);
 	db_close();
 	return rc;
