@@ -28,6 +28,7 @@
 #include "infra/config.h"
 #include "infra/db.h"
 #include "infra/idnum.h"
+#include "infra/lang.h"
 #include "infra/log.h"
 #include "domain/pay.h"
 #include "domain/privacy.h"
@@ -823,6 +824,7 @@ cmd_init_config(int argc, char **argv)
 	    "}\n\n"
 	    "Paths {\n"
 	    "  Templates = %s/templates\n"
+	    "  Lang = %s/lang\n"
 	    "  Schema = %s/schema\n"
 	    "  Tmp = /var/lib/tucai/tmp\n"
 	    "}\n\n"
@@ -844,7 +846,8 @@ cmd_init_config(int argc, char **argv)
 	    "  Phone = \n"
 	    "  Email = \n"
 	    "}\n",
-	    path, formkey, dbpw, PKGDATADIR, PKGDATADIR, PKGDATADIR, paykey);
+	    path, formkey, dbpw, PKGDATADIR, PKGDATADIR, PKGDATADIR,
+	    PKGDATADIR, paykey);
 	sodium_memzero(formkey, sizeof(formkey));
 	sodium_memzero(paykey, sizeof(paykey));
 	sodium_memzero(dbpw, sizeof(dbpw));
@@ -1072,6 +1075,11 @@ main(int argc, char *argv[])
 		return 1;
 	if (log_open("tucai") != 0)
 		return 1;
+	/* Without the words the messages show their keys; every command
+	 * still works (migrate, backup). */
+	if (lang_init() != 0)
+		fprintf(stderr, "tucai: cannot read the words (Paths.Lang, "
+		    "zh.hdf): messages show their keys; see the log\n");
 	if (clock_init() != 0)
 		return refuse("a moved clock (TUCAI_NOW, Test.ClockFile) is only "
 		    "for a test instance (Test.Enabled = 1); see the log");
