@@ -86,6 +86,25 @@ web_fail(struct req *r, int status, const char *msg)
 }
 
 int
+web_failv(struct req *r, int status, const char *key, const struct larg *a,
+    size_t n)
+{
+
+	(void)lang_fmtv(r->msg, sizeof(r->msg), key, a, n);	/* logged */
+	return web_fail(r, status, r->msg);
+}
+
+void
+web_setv(struct req *r, const char *hdfkey, const char *word,
+    const struct larg *a, size_t n)
+{
+	char	 buf[1024];
+
+	(void)lang_fmtv(buf, sizeof(buf), word, a, n);	/* logged */
+	hdf_set_value(r->hdf, hdfkey, buf);
+}
+
+int
 web_page(struct req *r, const char *tmpl)
 {
 

@@ -152,7 +152,6 @@ http_check_fields(struct req *r)
 	size_t			 i;
 	int			 k;
 	struct stat		 st;
-	static char		 errbuf[256];
 
 	q = hdf_get_obj(r->hdf, "Query");
 	for (c = q ? hdf_obj_child(q) : NULL; c != NULL; c = hdf_obj_next(c)) {
@@ -187,9 +186,11 @@ http_check_fields(struct req *r)
 			if (fp == NULL || fstat(fileno(fp), &st) != 0 ||
 			    st.st_size == 0) {
 				if ((f->flags & F_REQ) && r->method == M_POST) {
-					snprintf(errbuf, sizeof(errbuf),
-					    "请选择要上传的%s", f->label ? f->label : "文件");
-					r->err = errbuf;
+					(void)LF(r->msg, sizeof(r->msg),
+					    "Lang.Field.ChooseFile", LS("label",
+					    L(f->label ? f->label :
+					    "Lang.Field.File")));
+					r->err = r->msg;
 					return 422;
 				}
 				continue;
@@ -205,9 +206,10 @@ http_check_fields(struct req *r)
 			/* Required means required in a POST; a GET shows
 			 * the empty form. */
 			if ((f->flags & F_REQ) && r->method == M_POST) {
-				snprintf(errbuf, sizeof(errbuf), "请填写%s",
-				    f->label ? f->label : f->name);
-				r->err = errbuf;
+				(void)LF(r->msg, sizeof(r->msg),
+				    "Lang.Field.Required", LS("label",
+				    f->label ? L(f->label) : f->name));
+				r->err = r->msg;
 				return 422;
 			}
 			continue;
@@ -215,9 +217,10 @@ http_check_fields(struct req *r)
 		if (*v == '\0' && r->method == M_GET)
 			continue;
 		if ((msg = valid_field(f, v, &r->v[i])) != NULL) {
-			snprintf(errbuf, sizeof(errbuf), "%s：%s",
-			    f->label ? f->label : f->name, msg);
-			r->err = errbuf;
+			(void)LF(r->msg, sizeof(r->msg), "Lang.Field.Invalid",
+			    LS("label", f->label ? L(f->label) : f->name),
+			    LS("why", msg));
+			r->err = r->msg;
 			return 422;
 		}
 	}
