@@ -185,14 +185,11 @@ http_check_fields(struct req *r)
 			    cgi_filehandle(r->cgi, f->name) : NULL;
 			if (fp == NULL || fstat(fileno(fp), &st) != 0 ||
 			    st.st_size == 0) {
-				if ((f->flags & F_REQ) && r->method == M_POST) {
-					(void)LF(r->msg, sizeof(r->msg),
+				if ((f->flags & F_REQ) && r->method == M_POST)
+					return web_failw(r, 422,
 					    "Lang.Field.ChooseFile", LS("label",
 					    L(f->label ? f->label :
 					    "Lang.Field.File")));
-					r->err = r->msg;
-					return 422;
-				}
 				continue;
 			}
 			if (f->max > 0 && (size_t)st.st_size > f->max)
@@ -205,24 +202,18 @@ http_check_fields(struct req *r)
 		if (c == NULL || (v = hdf_obj_value(c)) == NULL) {
 			/* Required means required in a POST; a GET shows
 			 * the empty form. */
-			if ((f->flags & F_REQ) && r->method == M_POST) {
-				(void)LF(r->msg, sizeof(r->msg),
-				    "Lang.Field.Required", LS("label",
-				    f->label ? L(f->label) : f->name));
-				r->err = r->msg;
-				return 422;
-			}
+			if ((f->flags & F_REQ) && r->method == M_POST)
+				return web_failw(r, 422, "Lang.Field.Required",
+				    LS("label", f->label ? L(f->label) :
+				    f->name));
 			continue;
 		}
 		if (*v == '\0' && r->method == M_GET)
 			continue;
-		if ((msg = valid_field(f, v, &r->v[i])) != NULL) {
-			(void)LF(r->msg, sizeof(r->msg), "Lang.Field.Invalid",
+		if ((msg = valid_field(f, v, &r->v[i])) != NULL)
+			return web_failw(r, 422, "Lang.Field.Invalid",
 			    LS("label", f->label ? L(f->label) : f->name),
 			    LS("why", msg));
-			r->err = r->msg;
-			return 422;
-		}
 	}
 	return 0;
 }

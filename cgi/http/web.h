@@ -189,8 +189,8 @@ int		 web_write(struct req *, const void *, size_t);
 /* Set HDF value helpers. */
 void		 web_set(struct req *, const char *key, const char *val);
 void		 web_setf(struct req *, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Set key to a word with values (lang.h):
- * web_setw(r, "Tmp.Refused", "Lang.Student.Refused", LS("when", t)). */
+/* Set key to a word with values (lang.h): web_setw(r, "Tmp.Refused",
+ * "Lang.Student.Refused.Until", LS("why", w), LS("when", t)). */
 #define web_setw(r, hdfkey, word, ...)					\
 	web_setv((r), (hdfkey), (word), LARGS(__VA_ARGS__))
 void		 web_setv(struct req *, const char *hdfkey, const char *word,
