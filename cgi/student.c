@@ -1066,14 +1066,14 @@ page_idcard(struct req *r)
 	if (rc == IMG_SYSERR)
 		return 500;
 	if (rc == IMG_TOOBIG) {
-		web_fail(r, 413, "图片尺寸过大，请重新拍摄上传");
+		web_fail(r, 413, L("Lang.Student.Idcard.TooLarge"));
 		return web_page(r, "student/idcard.cs");
 	}
 	if (rc == IMG_OK && o == OCR_OTHER) {
 		log_info("student %lld: /idcard: another person's card",
 		    r->s.student_id);
 		web_set(r, "Idcard.Other", "1");
-		web_fail(r, 422, "身份证与学籍信息不一致，请上传本人身份证");
+		web_fail(r, 422, L("Lang.Student.Idcard.Other"));
 		return web_page(r, "student/idcard.cs");
 	}
 	if (rc != IMG_OK || o != OCR_MATCH) {
@@ -1474,7 +1474,7 @@ page_idcard_manual(struct req *r)
 	struct task	 t;
 	int		 rc, right;
 
-	web_set(r, "Page.Title", "输入身份证号");
+	web_set(r, "Page.Title", L("Lang.Student.Title.IdcardManual"));
 	web_set(r, "Page.Back", "/idcard");
 	if ((rc = steps(r, ST_CODE | ST_CONFIRMED, &t)) != 0)
 		return rc;
@@ -1496,8 +1496,7 @@ page_idcard_manual(struct req *r)
 	if (!right) {
 		if ((rc = guess_failed(r, "idcard")) != 0)
 			return rc;
-		web_fail(r, 422, "身份证号与学籍信息不一致，请输入本人完整的"
-		    "18位身份证号");
+		web_fail(r, 422, L("Lang.Student.Idcard.TypedWrong"));
 		return web_page(r, "student/idcard_manual.cs");
 	}
 	log_info("student %lld: ID number typed (FAQ 1): card checked on site",
@@ -1792,7 +1791,7 @@ static const struct field idcard_fields[] = {
 	{ "consent", FT_BOOL, 2, 0, "Lang.Field.Consent" },
 };
 static const struct field idcard_manual_fields[] = {
-	{ "id_number", FT_TEXT, 40, 0, "身份证号" },
+	{ "id_number", FT_TEXT, 40, 0, "Lang.Field.IdNumber" },
 };
 static const struct field slot_fields[] = {
 	{ "slot_id", FT_INT, 15, 0, "Lang.Field.Slot" },
@@ -1891,7 +1890,7 @@ student_init(void)
 	/* Tesseract's model, once per worker (about 0.2 s, 30 MB) */
 	if (ocr_init(conf_str("Ocr.TessData", NULL)) != 0)
 		log_warn("ID cards cannot be read: every /idcard upload is "
-		    "answered 身份证图片识别失败 (FAQ 1 stays open)");
+		    "answered as unreadable (FAQ 1 stays open)");
 }
 
 static const struct app app = {
