@@ -3,7 +3,8 @@
  * with .gold files (t/golden/NAME.hdf -> NAME.gold).  The fixtures carry
  * hostile strings; besides the byte-for-byte comparison, no rendering may
  * contain them unescaped.  TUCAI_GOLDEN_UPDATE=1 rewrites the .gold files
- * (review the diff before committing).
+ * (review the diff before committing).  The words of lang/zh.hdf are there
+ * as Lang.*, as in the programs.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include <ClearSilver.h>
 
+#include "infra/lang.h"
 #include "tap.h"
 
 static const char *const hostile[] = {
@@ -69,8 +71,10 @@ render(const char *srcdir, const char *fixture, STRING *out)
 	hdf_set_value(hdf, "Config.VarEscapeMode", "html");
 	hdf_set_value(hdf, "hdf.loadpaths.0", path);
 	tmpl = hdf_get_value(hdf, "Golden.Template", "");
-	if ((err = cs_init(&cs, hdf)) != STATUS_OK ||
-	    (err = cs_parse_file(cs, tmpl)) != STATUS_OK ||
+	if ((err = cs_init(&cs, hdf)) != STATUS_OK)
+		goto fail;
+	cs->global_hdf = lang_hdf();	/* Lang.*, as render.c does */
+	if ((err = cs_parse_file(cs, tmpl)) != STATUS_OK ||
 	    (err = cs_render(cs, out, cb)) != STATUS_OK)
 		goto fail;
 	cs_destroy(&cs);
@@ -98,6 +102,8 @@ main(void)
 	if (srcdir == NULL)
 		srcdir = ".";
 	update = getenv("TUCAI_GOLDEN_UPDATE") != NULL;
+	snprintf(dir, sizeof(dir), "%s/lang", srcdir);
+	ok(lang_load(dir) == 0, "the words (lang/zh.hdf) load");
 	snprintf(dir, sizeof(dir), "%s/t/golden", srcdir);
 	if ((n = scandir(dir, &list, NULL, alphasort)) < 0) {
 		ok(0, "read %s", dir);
