@@ -42,13 +42,15 @@
 #include <sodium.h>
 
 #include "bank.h"
-#include "clock.h"
-#include "config.h"
-#include "db.h"
-#include "log.h"
-#include "pay.h"
-#include "util.h"
-#include "web.h"
+#include "infra/clock.h"
+#include "infra/config.h"
+#include "infra/db.h"
+#include "infra/log.h"
+#include "domain/pay.h"
+#include "infra/httpc.h"
+#include "infra/sign.h"
+#include "infra/util.h"
+#include "http/web.h"
 
 enum stmt {
 	STMT_HOLD_NEW,
@@ -205,7 +207,7 @@ api_check(struct req *r)
 
 	if (r->status != 0 || r->method != M_POST)
 		return 400;	/* a field failed validation */
-	return pay_verify_req(r, NULL, 0) == 0 ? 0 : 400;
+	return web_verify_signed(r, NULL, 0) == 0 ? 0 : 400;
 }
 
 /* Lock the hold of order_ref (inside a transaction).  1, 0 or db error. */
@@ -383,7 +385,7 @@ send_claimed(const char *claim, volatile sig_atomic_t *stop)
 			free(o.body[i]);
 			continue;
 		}
-		st = pay_post_body(url, o.body[i], NULL, 0);
+		st = httpc_post_canon(url, o.body[i], NULL, 0);
 		free(o.body[i]);
 		ok = st == 200;
 		gave_up = !ok && (st == 400 || o.attempts[i] + 1 >= max);
@@ -458,7 +460,7 @@ static int
 decide(const struct hold *h, const struct card *c, const char *last4,
     const char *claim)
 {
-	struct pay_kv	 kv[5];
+	struct sign_kv	 kv[5];
 	char		 event[33], amount[24], *body;
 	int		 rc;
 
@@ -470,12 +472,12 @@ decide(const struct hold *h, const struct card *c, const char *last4,
 		return rc;
 	util_token_hex(event, 16);
 	snprintf(amount, sizeof(amount), "%lld", h->amount);
-	kv[0] = (struct pay_kv){ "event_id", event };
-	kv[1] = (struct pay_kv){ "order_ref", h->order_ref };
-	kv[2] = (struct pay_kv){ "type", c->type };
-	kv[3] = (struct pay_kv){ "amount_fen", amount };
-	kv[4] = (struct pay_kv){ "reason", c->reason };
-	if ((body = pay_canon(kv, 5)) == NULL)
+	kv[0] = (struct sign_kv){ "event_id", event };
+	kv[1] = (struct sign_kv){ "order_ref", h->order_ref };
+	kv[2] = (struct sign_kv){ "type", c->type };
+	kv[3] = (struct sign_kv){ "amount_fen", amount };
+	kv[4] = (struct sign_kv){ "reason", c->reason };
+	if ((body = sign_canon(kv, 5)) == NULL)
 		return DB_ERR;
 	rc = db_exec(&set, STMT_OUTBOX_ADD, "isssi", h->id, event, body, claim,
 	    (long long)(claim != NULL ? LEASE_S : 0));

@@ -19,9 +19,11 @@
 #include <string.h>
 
 #include "bank.h"
-#include "db.h"
-#include "pay.h"
-#include "web.h"
+#include "infra/db.h"
+#include "domain/pay.h"
+#include "infra/httpc.h"
+#include "infra/sign.h"
+#include "http/web.h"
 
 enum stmt {
 	STMT_STATEMENT,
@@ -94,7 +96,7 @@ bank_api_statement(struct req *r)
 	int		 rc;
 
 	if (r->status != 0 || r->method != M_POST ||
-	    pay_verify_req(r, NULL, 0) != 0)
+	    web_verify_signed(r, NULL, 0) != 0)
 		return 400;
 	day = web_str(r, "day") != NULL ? web_str(r, "day") : "";
 	memset(&o, 0, sizeof(o));

@@ -12,21 +12,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
-#include "csvout.h"
-#include "db.h"
-#include "image.h"
-#include "log.h"
-#include "pay.h"
-#include "privacy.h"
-#include "qr.h"
-#include "resolve.h"
-#include "scope.h"
+#include "domain/audit.h"
+#include "infra/csvout.h"
+#include "infra/db.h"
+#include "infra/image.h"
+#include "infra/log.h"
+#include "domain/pay.h"
+#include "domain/privacy.h"
+#include "infra/qr.h"
+#include "domain/resolve.h"
+#include "http/scope.h"
 #include "site.h"
-#include "site_db.h"
-#include "text.h"
-#include "util.h"
-#include "zipout.h"
+#include "domain/site_db.h"
+#include "infra/text.h"
+#include "infra/util.h"
+#include "infra/zipout.h"
 
 #define UPLOAD_MAX	10485760	/* bytes of one uploaded image */
 

@@ -4,7 +4,7 @@
 #ifndef TUCAI_SITE_H
 #define TUCAI_SITE_H
 
-#include "web.h"
+#include "http/web.h"
 
 extern const struct page	site_pages[];
 extern const size_t		site_npages;

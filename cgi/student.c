@@ -17,23 +17,25 @@
 
 #include <sodium.h>
 
-#include "booking.h"
-#include "clock.h"
-#include "config.h"
-#include "db.h"
-#include "idnum.h"
-#include "image.h"
-#include "log.h"
-#include "outcome.h"
-#include "pay.h"
-#include "privacy.h"
-#include "qr.h"
-#include "report.h"
-#include "resolve.h"
-#include "text.h"
-#include "util.h"
-#include "web.h"
-#include "workday.h"
+#include "domain/booking.h"
+#include "infra/clock.h"
+#include "infra/config.h"
+#include "infra/db.h"
+#include "infra/idnum.h"
+#include "infra/image.h"
+#include "infra/log.h"
+#include "domain/outcome.h"
+#include "domain/pay.h"
+#include "infra/httpc.h"
+#include "infra/sign.h"
+#include "domain/privacy.h"
+#include "infra/qr.h"
+#include "domain/report.h"
+#include "domain/resolve.h"
+#include "infra/text.h"
+#include "infra/util.h"
+#include "http/web.h"
+#include "infra/workday.h"
 
 /* Session step bits (r->s.flags). */
 #define ST_CODE		0x01	/* 采集码 resolved: student_id is set */
@@ -324,17 +326,17 @@ guess_gate(struct req *r, const char *what, int slow)
 	int		 rc, left;
 
 	sess_key(r, what, k, sizeof(k));
-	rc = web_throttle(k, (int)conf_int("Throttle.SessionFailures", 10),
+	rc = throttle_hit(k, (int)conf_int("Throttle.SessionFailures", 10),
 	    GUESS_WINDOW, 0);
 	if (rc < 0)
 		return web_dberr(rc);
 	if (rc == 1)
-		return refuse(r, web_throttle_left(GUESS_WINDOW),
+		return refuse(r, throttle_left(GUESS_WINDOW),
 		    "错误次数过多，已暂停尝试。");
 	if (!slow)
 		return 0;
 	snprintf(k, sizeof(k), "fail:ip:%s", r->client);
-	if ((n = web_throttle_count(k, GUESS_WINDOW, 0)) < 0)
+	if ((n = throttle_count(k, GUESS_WINDOW, 0)) < 0)
 		return web_dberr((int)n);
 	ceiling = conf_int("Throttle.AddressFailures", 500);
 	if (n < ceiling)
@@ -345,7 +347,7 @@ guess_gate(struct req *r, const char *what, int slow)
 		delay = conf_int("Throttle.MaxSlowSeconds", 120);
 	snprintf(w, sizeof(w), "wait:%s", what);
 	sess_key(r, w, k, sizeof(k));
-	if ((rc = web_wait(k, (int)delay, &left)) < 0)
+	if ((rc = throttle_wait(k, (int)delay, &left)) < 0)
 		return web_dberr(rc);
 	if (rc == 1) {
 		log_info("student %s: address %s past its ceiling (%lld), "
@@ -364,10 +366,10 @@ guess_failed(struct req *r, const char *what)
 	int	 rc;
 
 	sess_key(r, what, k, sizeof(k));
-	if ((rc = web_throttle(k, 1, GUESS_WINDOW, 1)) < 0)
+	if ((rc = throttle_hit(k, 1, GUESS_WINDOW, 1)) < 0)
 		return web_dberr(rc);
 	snprintf(k, sizeof(k), "fail:ip:%s", r->client);
-	if ((rc = web_throttle(k, 1, GUESS_WINDOW, 1)) < 0)
+	if ((rc = throttle_hit(k, 1, GUESS_WINDOW, 1)) < 0)
 		return web_dberr(rc);
 	return 0;
 }
@@ -478,10 +480,10 @@ page_report(struct req *r)
 	if ((rc = sess_save(r)) < 0)	/* the answer comes back to it */
 		return web_dberr(rc);
 	sess_key(r, "report", k, sizeof(k));
-	if ((rc = web_throttle(k, 5, 3600, 1)) < 0)
+	if ((rc = throttle_hit(k, 5, 3600, 1)) < 0)
 		return web_dberr(rc);
 	if (rc == 1)
-		return refuse(r, web_throttle_left(3600),
+		return refuse(r, throttle_left(3600),
 		    "反馈提交过于频繁，老师会尽快处理已提交的反馈。");
 	if ((rc = report_add(r->s.task_id, rk == REPORT_DATA_ERROR ?
 	    r->s.student_id : 0, r->s.key, rk, name, code, msg)) < 0)
@@ -1045,7 +1047,7 @@ page_pay_notify(struct req *r)
 
 	if (r->status != 0)	/* a field failed validation */
 		return 400;
-	if (pay_verify_req(r, body, sizeof(body)) != 0)
+	if (web_verify_signed(r, body, sizeof(body)) != 0)
 		return 400;
 	rc = pay_apply(web_str(r, "event_id"), web_str(r, "order_ref"),
 	    web_str(r, "type"), web_int(r, "amount_fen"),
@@ -1112,7 +1114,7 @@ id_matches(struct req *r, long long sid, char idn[19], int *right)
 
 	*right = 0;
 	snprintf(k, sizeof(k), "idlock:%lld", sid);
-	if ((rc = web_locked(k, &left)) < 0) {
+	if ((rc = throttle_locked(k, &left)) < 0) {
 		explicit_bzero(idn, 19);
 		return web_dberr(rc);
 	}
@@ -1129,14 +1131,14 @@ id_matches(struct req *r, long long sid, char idn[19], int *right)
 	if (*right)
 		return 0;
 	snprintf(k, sizeof(k), "idfail:%lld", sid);
-	rc = web_throttle(k, (int)conf_int("Throttle.IdFailures", 5),
+	rc = throttle_hit(k, (int)conf_int("Throttle.IdFailures", 5),
 	    FIND_WINDOW, 1);
 	if (rc < 0)
 		return web_dberr(rc);
 	if (rc == 1) {
 		log_info("student %lld: /find closed for an hour", sid);
 		snprintf(k, sizeof(k), "idlock:%lld", sid);
-		if ((rc = web_lock(k, FIND_WINDOW)) < 0)
+		if ((rc = throttle_lock(k, FIND_WINDOW)) < 0)
 			return web_dberr(rc);
 	}
 	return 0;

@@ -22,21 +22,21 @@
 
 #include <sodium.h>
 
-#include "audit.h"
-#include "booking.h"
-#include "clock.h"
-#include "config.h"
-#include "db.h"
-#include "idnum.h"
-#include "log.h"
-#include "pay.h"
-#include "privacy.h"
-#include "reconcile.h"
-#include "roster.h"
-#include "student_db.h"
-#include "util.h"
-#include "valid.h"
-#include "workday.h"
+#include "domain/audit.h"
+#include "domain/booking.h"
+#include "infra/clock.h"
+#include "infra/config.h"
+#include "infra/db.h"
+#include "infra/idnum.h"
+#include "infra/log.h"
+#include "domain/pay.h"
+#include "domain/privacy.h"
+#include "domain/reconcile.h"
+#include "domain/roster.h"
+#include "domain/student_db.h"
+#include "infra/util.h"
+#include "infra/valid.h"
+#include "infra/workday.h"
 
 enum stmt {
 	STMT_MIG_TABLE,
@@ -1078,6 +1078,7 @@ main(int argc, char *argv[])
 	if (pay_check_config() != 0)
 		return refuse("Pay.Provider: unknown, or the sandbox on a "
 		    "production site (Site.Production = 1); see the log");
+	booking_init();
 	(void)workday_init();	/* logged when missing; dates then count
 				 * weekends only */
 	if (sodium_init() < 0)

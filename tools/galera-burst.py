@@ -193,7 +193,7 @@ def main():
     # failure, or a brute-force abort found at commit), "db: booking[0]" the
     # seat-taking UPDATE, "db: booking[4]" the INSERT of the booking (the
     # transaction was brute-force aborted by a write set from the other
-    # node), others by statement set and number (cgi/core/*.c).
+    # node), others by statement set and number (cgi/*/*.c).
     where = {}
     for m in re.finditer(r"db: (\S+\[\d+\]): Deadlock found", text):
         k = {"-[0]": "COMMIT", "booking[0]": "UPDATE slot (take a seat)",

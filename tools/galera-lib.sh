@@ -278,7 +278,7 @@ lb_config() {
 # another node.  GALERA_PROBE_ROUNDS (5) rounds: nodes 1 and 2 each update
 # the same row in a transaction, hold it a second, and commit at the same
 # moment; one wins, the other must get ER_LOCK_DEADLOCK (1213), the error
-# that the app retries (cgi/core/db.c).  Galera reports it both for a
+# that the app retries (cgi/infra/db.c).  Galera reports it both for a
 # certification failure (both write sets ordered; the later one fails its
 # certification: wsrep_local_cert_failures) and for a brute-force abort (the
 # winner's write set, applied on the loser's node, kills the local

@@ -5,8 +5,8 @@
  *
  * libFuzzer:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -DTUCAI_LIBFUZZER \
- *     -Icgi/core $(pkg-config --cflags zbar libqrencode libpng libjpeg \
- *     libexif libmagic) cgi/core/image.c cgi/core/qr.c t/fuzz/fuzz_qr.c \
+ *     -Icgi $(pkg-config --cflags zbar libqrencode libpng libjpeg \
+ *     libexif libmagic) cgi/infra/image.c cgi/infra/qr.c t/fuzz/fuzz_qr.c \
  *     $(pkg-config --libs zbar libqrencode libpng libjpeg libexif \
  *     libmagic) -o fuzz_qr
  *   ./fuzz_qr -max_len=2000000 -rss_limit_mb=1024 CORPUS_DIR
@@ -23,8 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "image.h"
-#include "qr.h"
+#include "infra/image.h"
+#include "infra/qr.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

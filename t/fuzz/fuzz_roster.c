@@ -3,8 +3,8 @@
  *
  * libFuzzer:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -DTUCAI_LIBFUZZER \
- *     -Icgi/core t/fuzz/fuzz_roster.c cgi/core/roster.c cgi/core/text.c \
- *     cgi/core/idnum.c -lcsv -o fuzz_roster
+ *     -Icgi t/fuzz/fuzz_roster.c cgi/infra/roster.c cgi/infra/text.c \
+ *     cgi/infra/idnum.c -lcsv -o fuzz_roster
  *   ./fuzz_roster t/fuzz/corpus/roster
  * AFL++ or a plain build: compile without -DTUCAI_LIBFUZZER and run
  *   fuzz_roster FILE...   (or read standard input when no FILE is given).
@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "idnum.h"
-#include "roster.h"
-#include "text.h"
+#include "infra/idnum.h"
+#include "domain/roster.h"
+#include "infra/text.h"
 
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

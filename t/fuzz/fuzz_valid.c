@@ -6,8 +6,8 @@
  * for FT_LINES), within its length, and numbers are in range.
  *
  * libFuzzer:  clang -g -O1 -fsanitize=fuzzer,address,undefined \
- *   -DTUCAI_LIBFUZZER -Icgi/core t/fuzz/fuzz_valid.c cgi/core/valid.c \
- *   cgi/core/text.c -o fuzz_valid && ./fuzz_valid t/fuzz/corpus/fields
+ *   -DTUCAI_LIBFUZZER -Icgi t/fuzz/fuzz_valid.c cgi/infra/valid.c \
+ *   cgi/infra/text.c -o fuzz_valid && ./fuzz_valid t/fuzz/corpus/fields
  * Plain (AFL, regression): main() runs each file named on the command line.
  */
 #include <stdint.h>
@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
-#include "valid.h"
+#include "infra/text.h"
+#include "infra/valid.h"
 
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvout.h"
-#include "roster.h"
+#include "infra/csvout.h"
+#include "domain/roster.h"
 #include "tap.h"
 
 /* Write one field into a fresh GBK-less, BOM-less view: returns the

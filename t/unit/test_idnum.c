@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "idnum.h"
+#include "infra/idnum.h"
 #include "tap.h"
 
 /* Build a valid ID from 17 digits; out must hold 19 bytes. */

@@ -1,5 +1,5 @@
 /*
- * test_image.c - unit tests for cgi/core/image.c (TAP).
+ * test_image.c - unit tests for cgi/infra/image.c (TAP).
  *
  * Generates its corpus with t/lib/mkimages.sh (set "img") in a fresh
  * temporary folder, found through $srcdir, and removes it at the end.
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "corpus.h"
-#include "image.h"
+#include "infra/image.h"
 #include "tap.h"
 
 /* img_decode of a corpus file; returns its code (-100: unreadable). */

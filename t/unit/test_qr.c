@@ -1,5 +1,5 @@
 /*
- * test_qr.c - unit tests for cgi/core/qr.c (TAP).
+ * test_qr.c - unit tests for cgi/infra/qr.c (TAP).
  *
  * Round trips through qr_encode_png and qr_decode_image, then decodes
  * the corpus made by t/lib/mkimages.sh (set "qr": screenshots, turned,
@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "corpus.h"
-#include "image.h"
-#include "qr.h"
+#include "infra/image.h"
+#include "infra/qr.h"
 #include "tap.h"
 
 #define PAYLOAD	"TC-采集码-café-20250101-0007"

@@ -24,8 +24,8 @@
 #include <string.h>
 
 #include "corpus.h"
-#include "image.h"
-#include "qr.h"
+#include "infra/image.h"
+#include "infra/qr.h"
 #include "tap.h"
 
 #define PAYLOAD	"TC-采集码-café-20250101-0007"

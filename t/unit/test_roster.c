@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "roster.h"
+#include "domain/roster.h"
 #include "tap.h"
-#include "text.h"
+#include "infra/text.h"
 
 #define HDR "采集码,姓名,身份证号,学号,学历类别,学历层次,班级"
 /* Valid ID numbers (check digits computed). */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "text.h"
+#include "infra/text.h"
 
 /* Returns 1 if utf8_valid() on the string literal s gives want. */
 static int

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "valid.h"
+#include "infra/valid.h"
 
 static const char *
 check(enum ftype t, unsigned max, unsigned flags, const char *in,

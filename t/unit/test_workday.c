@@ -13,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "workday.h"
+#include "infra/config.h"
+#include "infra/workday.h"
 #include "tap.h"
 
 static char	 tmpdir[256];

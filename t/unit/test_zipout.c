@@ -11,7 +11,7 @@
 #include <archive_entry.h>
 
 #include "tap.h"
-#include "zipout.h"
+#include "infra/zipout.h"
 
 struct buf {
 	unsigned char	*p;

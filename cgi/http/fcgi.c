@@ -1,0 +1,323 @@
+/*
+ * fcgi.c - the FastCGI loop, and the fixed order every request runs in:
+ * method -> route -> content type and size -> body -> session -> role ->
+ * CSRF -> fields -> handler -> render_respond().
+ *
+ * ClearSilver's CGI kit parses the query, cookies and multipart uploads.
+ * One request at a time per process (the CGI kit keeps global state).
+ * Started without a FastCGI socket on stdin (from a shell, a test), the
+ * program answers one CGI request: environment and stdin in, the response
+ * on stdout (FCGX_IsCGI).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <ClearSilver.h>
+#include <fcgiapp.h>
+#include <sodium.h>
+
+#include "infra/clock.h"
+#include "infra/config.h"
+#include "infra/db.h"
+#include "infra/log.h"
+#include "http/web.h"
+#include "http/http.h"
+#include "domain/booking.h"
+#include "domain/pay.h"
+#include "infra/workday.h"
+
+extern char **environ;
+
+/*
+ * The request's I/O: the FastCGI request, or in CGI mode (fx == NULL) the
+ * process's environment, stdin and stdout.  The callbacks are ClearSilver's
+ * (cgiwrap_init_emu), with data = the FCGX_Request or NULL.
+ */
+
+static int
+cb_read(void *data, char *buf, int len)
+{
+	int	 n;
+
+	if (data != NULL)
+		n = FCGX_GetStr(buf, len, ((FCGX_Request *)data)->in);
+	else
+		n = (int)fread(buf, 1, (size_t)len, stdin);
+	http_scan_body(buf, n);
+	return n;
+}
+
+static int
+cb_writef(void *data, const char *fmt, va_list ap)
+{
+
+	/* ClearSilver treats any non-zero return as an error. */
+	if (data == NULL)
+		return vfprintf(stdout, fmt, ap) < 0 ? -1 : 0;
+	return FCGX_VFPrintF(((FCGX_Request *)data)->out, fmt, ap) < 0 ? -1 : 0;
+}
+
+static int
+cb_write(void *data, const char *buf, int len)
+{
+
+	if (data == NULL)
+		return (int)fwrite(buf, 1, (size_t)len, stdout);
+	return FCGX_PutStr(buf, len, ((FCGX_Request *)data)->out);
+}
+
+static char **
+envp_of(void *data)
+{
+
+	return data != NULL ? ((FCGX_Request *)data)->envp : environ;
+}
+
+static char *
+cb_getenv(void *data, const char *name)
+{
+	char	*v = data != NULL ? FCGX_GetParam(name, envp_of(data)) :
+		    getenv(name);
+
+	return v ? strdup(v) : NULL;	/* ClearSilver frees it */
+}
+
+static int
+cb_putenv(void *data, const char *k, const char *v)
+{
+
+	return -1;
+}
+
+static int
+cb_iterenv(void *data, int n, char **k, char **v)
+{
+	char	**env = envp_of(data);
+	char	 *eq;
+	int	  i;
+
+	*k = *v = NULL;
+	for (i = 0; env[i] != NULL && i < n; i++)
+		continue;
+	if (env[i] == NULL || (eq = strchr(env[i], '=')) == NULL)
+		return 0;
+	*k = strndup(env[i], (size_t)(eq - env[i]));
+	*v = strdup(eq + 1);
+	return 0;
+}
+
+const char *
+http_param(struct req *r, const char *name)
+{
+
+	if (r->fx == NULL)
+		return getenv(name);
+	return FCGX_GetParam(name, ((FCGX_Request *)r->fx)->envp);
+}
+
+int
+http_out(struct req *r, const void *buf, size_t len)
+{
+
+	if (len == 0)
+		return 0;
+	if (r->fx == NULL)
+		return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
+	return FCGX_PutStr(buf, (int)len, ((FCGX_Request *)r->fx)->out) ==
+	    (int)len ? 0 : -1;
+}
+
+int
+http_outs(struct req *r, const char *s)
+{
+
+	return http_out(r, s, strlen(s));
+}
+
+int
+http_outf(struct req *r, const char *fmt, ...)
+{
+	char	 buf[2048];
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return -1;	/* a header line never is this long */
+	return http_out(r, buf, (size_t)n);
+}
+
+static int
+dispatch(struct req *r)
+{
+	int	 rc;
+
+	if ((rc = http_route(r)) != 0 || (rc = http_read_body(r)) != 0)
+		return rc;
+
+	/* session (public pages never touch it: they answer without the
+	 * database) */
+	if (!(r->page->flags & PG_PUBLIC_CACHE) && (rc = sess_load(r)) < 0)
+		return web_dberr(rc);
+	if (r->s.token)
+		hdf_set_value(r->hdf, "CSRF", r->s.csrf);
+	if (r->app->load_user != NULL && r->s.valid && r->s.user_id > 0)
+		if ((rc = r->app->load_user(r)) != 0)
+			return rc;
+	if (((r->page->flags & PG_SESSION) && !r->s.valid) ||
+	    (r->page->roles != 0 && r->s.user_id == 0))
+		return web_redirect(r, "%s", r->app->login);
+	if (r->page->roles != 0 && !(r->page->roles & r->s.role)) {
+		log_info("%s %s: role %d refused", r->app->name, r->path,
+		    r->s.role);
+		return 403;
+	}
+	if ((r->page->flags & PG_FORM) && (rc = sess_need(r)) < 0)
+		return web_dberr(rc);
+	if ((rc = csrf_check(r)) != 0)
+		return rc;
+
+	/* fields */
+	if ((rc = http_check_fields(r)) != 0) {
+		if (rc != 422 || r->method != M_POST)
+			return rc;
+		/* Show the form again with the message. */
+		r->status = 422;
+		r->method = M_GET;
+		memset(r->v, 0, sizeof(r->v));
+	}
+	return r->page->fn(r);
+}
+
+static void
+handle(const struct app *app, FCGX_Request *fx)
+{
+	struct req	 r;
+	HDF		*hdf = NULL;
+	CGI		*cgi = NULL;
+	NEOERR		*err;
+	const char	*ra;
+	int		 status;
+
+	clock_tick();
+	memset(&r, 0, sizeof(r));
+	r.app = app;
+	r.fx = fx;
+	cgiwrap_init_emu(fx, cb_read, cb_writef, cb_write, cb_getenv,
+	    cb_putenv, cb_iterenv);
+	if ((err = hdf_init(&hdf)) != STATUS_OK) {
+		nerr_ignore(&err);
+		return;
+	}
+	hdf_set_value(hdf, "Config.VarEscapeMode", "html");
+	hdf_set_value(hdf, "Config.TimeFooter", "0");
+	hdf_set_value(hdf, "Config.Upload.TmpDir", conf_str("Paths.Tmp", "/tmp"));
+	hdf_set_value(hdf, "hdf.loadpaths.0",
+	    conf_str("Paths.Templates", PKGDATADIR "/templates"));
+	hdf_set_value(hdf, "Support.Phone", conf_str("Support.Phone", ""));
+	render_support(hdf, conf_str("Support.Phone", ""));
+	hdf_set_value(hdf, "Support.Email", conf_str("Support.Email", ""));
+	if ((err = cgi_init(&cgi, hdf)) != STATUS_OK) {
+		/* cgi_init destroyed the HDF. */
+		nerr_ignore(&err);
+		http_outs(&r, "Status: 500 Internal Server Error\r\n"
+		    "Content-Type: text/plain\r\n\r\n500\n");
+		return;
+	}
+	r.cgi = cgi;
+	r.hdf = cgi->hdf;
+	if ((ra = http_param(&r, "REMOTE_ADDR")) != NULL)
+		snprintf(r.client, sizeof(r.client), "%s", ra);
+	status = dispatch(&r);
+	if (status == WEB_STREAMED)
+		r.streamed = 1;
+	render_respond(&r, status);
+	free(r.body);
+	cgi_destroy(&cgi);
+}
+
+/*
+ * CGI mode: started by a CGI server or a test (GATEWAY_INTERFACE set) and
+ * not on a FastCGI socket.  A FastCGI server never sets the variable in
+ * the process's own environment, so a worker cannot fall into this mode.
+ */
+static int
+cgi_mode(void)
+{
+	const char	*gw = getenv("GATEWAY_INTERFACE");
+
+	return gw != NULL && strncmp(gw, "CGI/", 4) == 0 && FCGX_IsCGI();
+}
+
+/*
+ * SIGTERM (multiwatch or spawn-fcgi stopping us): finish the request in
+ * hand, then leave the accept loop and exit normally.  No SA_RESTART, so a
+ * blocking accept() returns at once.
+ */
+static void
+on_term(int sig)
+{
+
+	FCGX_ShutdownPending();
+}
+
+int
+web_main(const struct app *app)
+{
+	FCGX_Request	 fx;
+	struct sigaction sa;
+
+	if (conf_load() != 0)
+		return 1;
+	if (log_open(app->name) != 0)
+		return 1;
+	if (strlen(conf_str("Site.FormKey", "")) < 32) {
+		log_warn("Site.FormKey is missing or shorter than 32 "
+		    "characters (tucai.hdf(5)): not starting");
+		return 1;
+	}
+	if (clock_init() != 0 || pay_check_config() != 0)
+		return 1;
+	/* A missing calendar only makes refund dates count weekends; it is
+	 * logged (and again by every sweep), and the site still runs. */
+	if (workday_init() == 0)
+		(void)workday_check(clock_now());
+	render_init();
+	booking_init();
+	if (sodium_init() < 0)
+		return 1;
+	if (app->init != NULL)
+		app->init();
+	(void)db_open();	/* a later request retries */
+	if (cgi_mode()) {
+		/* One request from a CGI server or a test (fcgi.c). */
+		handle(app, NULL);
+		fflush(stdout);
+		db_close();
+		return 0;
+	}
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fx, 0, 0) != 0)
+		return 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	log_info("started");
+	while (FCGX_Accept_r(&fx) >= 0) {
+		handle(app, &fx);
+		FCGX_Finish_r(&fx);
+	}
+	FCGX_Free(&fx, 1);
+	db_close();
+	log_info("stopped");
+	return 0;
+}

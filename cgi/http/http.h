@@ -1,0 +1,50 @@
+/*
+ * http.h - what the files of http/ share among themselves.  Programs use
+ * web.h only.
+ *
+ *   fcgi.c      the loop, CGI mode and the order of a request (dispatch)
+ *   request.c   route, body checks, declared fields and their values
+ *   session.c   the session cookie and its row
+ *   csrf.c      the CSRF token of a session
+ *   throttle.c  counters and waits
+ *   render.c    templates, headers and the single response exit
+ */
+#ifndef TUCAI_HTTP_H
+#define TUCAI_HTTP_H
+
+#include <stddef.h>
+
+#include <ClearSilver.h>
+
+struct req;
+
+/* fcgi.c: the request's environment and output (FastCGI, or CGI mode) */
+const char	*http_param(struct req *, const char *name);
+int		 http_out(struct req *, const void *, size_t);
+int		 http_outs(struct req *, const char *);
+int		 http_outf(struct req *, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* request.c */
+int		 http_route(struct req *);
+int		 http_read_body(struct req *);
+int		 http_check_fields(struct req *);
+int		 http_match(const char *pat, const char *path, long long id[2]);
+int		 http_check_ctype(const char *ct);
+int		 http_has_pct00(const char *s, size_t len);
+void		 http_scan_body(const char *buf, int n);
+int		 field_index(const struct req *, const char *name);
+
+/* session.c: the session named by the cookie (0, or a db.h code) */
+int		 sess_load(struct req *);
+
+/* csrf.c */
+void		 csrf_derive(const unsigned char key[32], char out[44]);
+int		 csrf_check(struct req *);
+
+/* render.c */
+void		 render_init(void);
+void		 render_support(HDF *, const char *phones);
+void		 render_respond(struct req *, int status);
+
+#endif
