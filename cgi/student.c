@@ -32,6 +32,7 @@
 #include "infra/qr.h"
 #include "domain/report.h"
 #include "domain/resolve.h"
+#include "domain/seats.h"
 #include "infra/text.h"
 #include "infra/util.h"
 #include "http/web.h"
@@ -51,10 +52,9 @@
 enum stmt {
 	STMT_TASK_BY_CODE,
 	STMT_TASK,
+	STMT_TASK_BOOKING,
 	STMT_STUDENT,
 	STMT_BOOKING,
-	STMT_DAYS,
-	STMT_SLOTS,
 	STMT_FIND,
 	STMT_FIND_PENDING,
 	STMT_TOKEN,
@@ -65,14 +65,32 @@ enum stmt {
 	STMT__MAX
 };
 
-/*
- * Seats of unpaid holds past their time count as free on the pages,
- * though the page writes nothing: booking_take() gives them back when it
- * finds the slot full, and the sweep does for the rest.  Needs slot s.
- */
-#define LAPSED_HOLDS							\
-	"(SELECT COUNT(*) FROM booking h WHERE h.slot_id = s.id "	\
-	"AND h.state = 'held' AND h.hold_expires_at < UTC_TIMESTAMP())"
+/* What the pages show of the session's task t, with its school sc. */
+#define TASK_COLS							\
+	"t.id, t.code, t.title, t.fee_fen, t.require_id_photo, "	\
+	"t.notice, t.is_open, DATE_FORMAT(t.first_day, '%Y-%m-%d') AS first_day, " \
+	"DATE_FORMAT(t.last_day, '%Y-%m-%d') AS last_day, "		\
+	"sc.name AS school_name, sc.code AS school_code, "		\
+	"IFNULL(t.contact_name, '') AS contact_name, "			\
+	"IFNULL(t.contact_phone, '') AS contact_phone"
+
+/* What the pages show of a booking b, with its slot sl and its task bt;
+ * each name after the prefix p. */
+#define BOOKING_COLS(pre)							\
+	"b.id AS `" pre "id`, b.state AS `" pre "state`, "			\
+	"b.shot_no AS `" pre "shot_no`, "					\
+	"DATE_FORMAT(sl.starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS `" pre "day`, " \
+	"DAYOFWEEK(sl.starts_at + INTERVAL 8 HOUR) AS `" pre "dow`, "	\
+	"DATE_FORMAT(sl.starts_at + INTERVAL 8 HOUR, '%H:%i') AS `" pre "t_from`, " \
+	"DATE_FORMAT(sl.ends_at + INTERVAL 8 HOUR, '%H:%i') AS `" pre "t_to`, " \
+	"DATE_FORMAT(b.hold_expires_at + INTERVAL 8 HOUR, '%H:%i') "	\
+	"AS `" pre "hold_until`, b.slot_id AS `" pre "slot_id`, "		\
+	"bt.fee_fen AS `" pre "fee_fen`, bt.title AS `" pre "title`, "	\
+	"(SELECT p.state FROM payment p WHERE p.booking_id = b.id "	\
+	" ORDER BY p.id DESC LIMIT 1) AS `" pre "pay_state`, "		\
+	"IFNULL(UNIX_TIMESTAMP(b.cancelled_at), 0) AS `" pre "ended_ts`, " \
+	"DATE_FORMAT(b.reauth_by + INTERVAL 8 HOUR, '%Y-%m-%d %H:%i') "	\
+	"AS `" pre "reauth_by`, b.pay_onsite AS `" pre "pay_onsite`"
 
 static const char *const stmts[STMT__MAX] = {
 	/* STMT_TASK_BY_CODE: the task, and whether its window is open */
@@ -80,48 +98,25 @@ static const char *const stmts[STMT__MAX] = {
 	"last_day >= DATE(UTC_TIMESTAMP() + INTERVAL 8 HOUR) FROM task "
 	"WHERE code = ?",
 	/* STMT_TASK: what the pages show of the session's task */
-	"SELECT t.id, t.code, t.title, t.fee_fen, t.require_id_photo, "
-	"t.notice, t.is_open, DATE_FORMAT(t.first_day, '%Y-%m-%d') AS first_day, "
-	"DATE_FORMAT(t.last_day, '%Y-%m-%d') AS last_day, "
-	"sc.name AS school_name, sc.code AS school_code, "
-	"IFNULL(t.contact_name, '') AS contact_name, "
-	"IFNULL(t.contact_phone, '') AS contact_phone "
-	"FROM task t JOIN school sc ON sc.id = t.school_id WHERE t.id = ?",
+	"SELECT " TASK_COLS " FROM task t JOIN school sc ON sc.id = t.school_id "
+	"WHERE t.id = ?",
+	/* STMT_TASK_BOOKING: the same, the signature of its slots (for the
+	 * seats kept by seats.c) and the student's latest booking (bk.*),
+	 * in one round trip: the slots page */
+	"SELECT " TASK_COLS ", " SEATS_SIG("t.id") " AS seats_sig, "
+	BOOKING_COLS("bk.") " FROM task t JOIN school sc ON sc.id = t.school_id "
+	"LEFT JOIN booking b ON b.id = "
+	"(SELECT MAX(x.id) FROM booking x WHERE x.student_id = ?) "
+	"LEFT JOIN task bt ON bt.id = b.task_id "
+	"LEFT JOIN slot sl ON sl.id = b.slot_id WHERE t.id = ?",
 	/* STMT_STUDENT */
 	"SELECT collect_code, name, id_number, student_no, edu_category, "
 	"edu_level, class_name FROM student WHERE id = ? AND task_id = ?",
 	/* STMT_BOOKING: the student's latest booking, for display */
-	"SELECT b.id, b.state, b.shot_no, "
-	"DATE_FORMAT(sl.starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, "
-	"DAYOFWEEK(sl.starts_at + INTERVAL 8 HOUR) AS dow, "
-	"DATE_FORMAT(sl.starts_at + INTERVAL 8 HOUR, '%H:%i') AS t_from, "
-	"DATE_FORMAT(sl.ends_at + INTERVAL 8 HOUR, '%H:%i') AS t_to, "
-	"DATE_FORMAT(b.hold_expires_at + INTERVAL 8 HOUR, '%H:%i') AS hold_until, "
-	"b.slot_id, t.fee_fen, t.title, "
-	"(SELECT p.state FROM payment p WHERE p.booking_id = b.id "
-	" ORDER BY p.id DESC LIMIT 1) AS pay_state, "
-	"IFNULL(UNIX_TIMESTAMP(b.cancelled_at), 0) AS ended_ts, "
-	"DATE_FORMAT(b.reauth_by + INTERVAL 8 HOUR, '%Y-%m-%d %H:%i') AS reauth_by, "
-	"b.pay_onsite "
-	"FROM booking b JOIN task t ON t.id = b.task_id "
+	"SELECT " BOOKING_COLS("") " FROM booking b "
+	"JOIN task bt ON bt.id = b.task_id "
 	"LEFT JOIN slot sl ON sl.id = b.slot_id "
 	"WHERE b.student_id = ? ORDER BY b.id DESC LIMIT 1",
-	/* STMT_DAYS: bookable days of the task's window with seats left */
-	"SELECT DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, "
-	"DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%m-%d') AS md, "
-	"DAYOFWEEK(s.starts_at + INTERVAL 8 HOUR) AS dow, "
-	"SUM(s.capacity - s.booked + " LAPSED_HOLDS ") AS seats_left "
-	"FROM slot s JOIN task t ON t.id = s.task_id "
-	"WHERE s.task_id = ? AND s.starts_at > UTC_TIMESTAMP() "
-	"AND DATE(s.starts_at + INTERVAL 8 HOUR) BETWEEN t.first_day AND t.last_day "
-	"GROUP BY day, md, dow ORDER BY day",
-	/* STMT_SLOTS: one day's slots */
-	"SELECT id, DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%H:%i') AS t_from, "
-	"DATE_FORMAT(ends_at + INTERVAL 8 HOUR, '%H:%i') AS t_to, "
-	"capacity - booked + " LAPSED_HOLDS " AS seats_left FROM slot s "
-	"WHERE task_id = ? AND starts_at > UTC_TIMESTAMP() "
-	"AND DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') = ? "
-	"ORDER BY starts_at",
 	/* STMT_FIND: the latest student with this 采集码 (open or closed
 	 * task), with the ID number to compare */
 	"SELECT id, task_id, id_number FROM student WHERE collect_code = ? "
@@ -228,36 +223,77 @@ refund_by(HDF *b)
 	hdf_set_value(b, "refund_by", out);
 }
 
+/* Booking.* as read: the amount formatted, the refund date. */
+static void
+booking_shown(struct req *r)
+{
+	char	 fen[32];
+
+	util_fen(hdf_get_int_value(r->hdf, "Booking.fee_fen", 0), fen,
+	    sizeof(fen));
+	web_set(r, "Booking.amount", fen);
+	refund_by(hdf_get_obj(r->hdf, "Booking"));
+}
+
 /* The session student's latest booking into Booking.*, with the amount
  * formatted.  Returns 1, 0 (none), or db code. */
 static int
 load_booking(struct req *r)
 {
-	char	 fen[32];
 	int	 rc;
 
 	if (r->s.student_id == 0)
 		return 0;
 	if ((rc = load_one(r, "Booking", STMT_BOOKING, r->s.student_id)) != 1)
 		return rc;
-	util_fen(hdf_get_int_value(r->hdf, "Booking.fee_fen", 0), fen,
-	    sizeof(fen));
-	web_set(r, "Booking.amount", fen);
-	refund_by(hdf_get_obj(r->hdf, "Booking"));
+	booking_shown(r);
 	return 1;
 }
 
 /*
- * The steps a page needs (ST_* bits) after the task.  Loads the task.
- * Returns 0 when they are done, else 303 to the first step missing (or a
- * failure status).
+ * The session's task into Task.* (with seats_sig, its slots' signature)
+ * and the student's latest booking into Booking.* as load_booking() puts
+ * it, in one statement.  Returns 1, 0 (no task), or db code.
  */
 static int
-steps(struct req *r, long long need)
+load_task_booking(struct req *r)
 {
+	HDF	*row;
+	NEOERR	*err;
 	int	 rc;
 
-	if ((rc = load_task(r)) < 0)
+	if (r->s.task_id == 0)
+		return 0;
+	hdf_remove_tree(r->hdf, "Tmp");
+	if ((rc = db_hdf(r->hdf, "Tmp", &set, STMT_TASK_BOOKING, "ii",
+	    r->s.student_id, r->s.task_id)) <= 0)
+		return rc;
+	if (hdf_get_value(r->hdf, "Tmp.0.bk.id", NULL) != NULL &&
+	    (row = hdf_get_obj(r->hdf, "Tmp.0.bk")) != NULL) {
+		err = hdf_copy(r->hdf, "Booking", row);
+		nerr_ignore(&err);
+		booking_shown(r);
+	}
+	hdf_remove_tree(r->hdf, "Tmp.0.bk");
+	if ((row = hdf_get_obj(r->hdf, "Tmp.0")) != NULL) {
+		err = hdf_copy(r->hdf, "Task", row);
+		nerr_ignore(&err);
+	}
+	hdf_remove_tree(r->hdf, "Tmp");
+	return 1;
+}
+
+/*
+ * The steps a page needs (ST_* bits) after the task, which the caller
+ * read into Task.* (rc is what the read returned: 1 found, 0 none, or a
+ * db code).  Returns 0 when they are done, else 303 to the first step
+ * missing (or a failure status).
+ */
+static int
+steps_read(struct req *r, long long need, int rc)
+{
+
+	if (rc < 0)
 		return web_dberr(rc);
 	if (rc == 0)
 		return web_redirect(r, "/task");
@@ -270,6 +306,14 @@ steps(struct req *r, long long need)
 	    hdf_get_int_value(r->hdf, "Task.require_id_photo", 0))
 		return web_redirect(r, "/idcard");
 	return 0;
+}
+
+/* The same, reading the task. */
+static int
+steps(struct req *r, long long need)
+{
+
+	return steps_read(r, need, load_task(r));
 }
 
 /* --- guessing ------------------------------------------------------------
@@ -807,36 +851,91 @@ page_idcard(struct req *r)
 
 /* --- 第5步 slots ------------------------------------------------------------- */
 
-/* Days and the chosen day's slots into Days.* and Slots.*.  0 or status. */
+/* t (UNIX time) in Beijing time by strftime format fmt. */
+static void
+cn_time(long long t, const char *fmt, char *out, size_t outsz)
+{
+	time_t		 tt = (time_t)(t + 8 * 3600);
+	struct tm	 tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, outsz, fmt, &tm);
+}
+
+/*
+ * The bookable days (with the seats left on each) into Days.* and the
+ * chosen day's slots into Slots.*: want when it is one of them, else the
+ * first day with a seat, else the first.  The seats come from seats.c,
+ * checked against Task.seats_sig (load_task_booking).  0 or status.
+ */
 static int
 load_slots(struct req *r, const char *want)
 {
-	char		 key[64];
-	const char	*day = NULL, *d;
-	int		 n, i, rc;
+	const struct seat_slot	*s;
+	char			 key[64], day[16], prev[16] = "", v[16];
+	struct tm		 tm;
+	time_t			 tt;
+	long long		 left = 0;
+	int			 n, i, nd = 0, pick = -1, first_free = -1;
 
-	if ((n = db_hdf(r->hdf, "Days", &set, STMT_DAYS, "i",
-	    r->s.task_id)) < 0)
+	if ((n = seats_list(r->s.task_id, hdf_get_value(r->hdf,
+	    "Task.seats_sig", NULL), &s)) < 0)
 		return web_dberr(n);
-	for (i = 0; i < n; i++) {
-		snprintf(key, sizeof(key), "Days.%d.day", i);
-		d = hdf_get_value(r->hdf, key, "");
-		if (want != NULL && strcmp(d, want) == 0) {
-			day = d;
-			break;
+	for (i = 0; i <= n; i++) {
+		if (i < n)
+			cn_time(s[i].starts, "%Y-%m-%d", day, sizeof(day));
+		if (i > 0 && (i == n || strcmp(day, prev) != 0)) {
+			/* the day before ends */
+			snprintf(key, sizeof(key), "Days.%d.seats_left", nd - 1);
+			hdf_set_int_value(r->hdf, key, (int)left);
+			if (first_free < 0 && left > 0)
+				first_free = nd - 1;
 		}
-		snprintf(key, sizeof(key), "Days.%d.seats_left", i);
-		if (day == NULL && hdf_get_int_value(r->hdf, key, 0) > 0)
-			day = d;
+		if (i == n)
+			break;
+		if (i == 0 || strcmp(day, prev) != 0) {
+			snprintf(key, sizeof(key), "Days.%d.day", nd);
+			hdf_set_value(r->hdf, key, day);
+			snprintf(key, sizeof(key), "Days.%d.md", nd);
+			cn_time(s[i].starts, "%m-%d", v, sizeof(v));
+			hdf_set_value(r->hdf, key, v);
+			tt = (time_t)(s[i].starts + 8 * 3600);
+			gmtime_r(&tt, &tm);
+			snprintf(key, sizeof(key), "Days.%d.dow", nd);
+			hdf_set_int_value(r->hdf, key, tm.tm_wday + 1);
+			if (pick < 0 && want != NULL && strcmp(day, want) == 0)
+				pick = nd;
+			snprintf(prev, sizeof(prev), "%s", day);
+			left = 0;
+			nd++;
+		}
+		left += s[i].left;
 	}
-	if (day == NULL && n > 0)
-		day = hdf_get_value(r->hdf, "Days.0.day", NULL);
-	if (day == NULL)
+	if (pick < 0)
+		pick = first_free >= 0 ? first_free : 0;
+	if (nd == 0)
 		return 0;
+	snprintf(key, sizeof(key), "Days.%d.day", pick);
+	snprintf(day, sizeof(day), "%s", hdf_get_value(r->hdf, key, ""));
 	web_set(r, "Day", day);
-	rc = db_hdf(r->hdf, "Slots", &set, STMT_SLOTS, "is", r->s.task_id,
-	    hdf_get_value(r->hdf, "Day", ""));
-	return rc < 0 ? web_dberr(rc) : 0;
+	for (i = 0, nd = 0; i < n; i++) {
+		cn_time(s[i].starts, "%Y-%m-%d", v, sizeof(v));
+		if (strcmp(v, day) != 0)
+			continue;
+		snprintf(key, sizeof(key), "Slots.%d.id", nd);
+		snprintf(v, sizeof(v), "%lld", s[i].id);
+		hdf_set_value(r->hdf, key, v);
+		snprintf(key, sizeof(key), "Slots.%d.t_from", nd);
+		cn_time(s[i].starts, "%H:%M", v, sizeof(v));
+		hdf_set_value(r->hdf, key, v);
+		snprintf(key, sizeof(key), "Slots.%d.t_to", nd);
+		cn_time(s[i].ends, "%H:%M", v, sizeof(v));
+		hdf_set_value(r->hdf, key, v);
+		snprintf(key, sizeof(key), "Slots.%d.seats_left", nd);
+		hdf_set_int_value(r->hdf, key, (int)s[i].left);
+		nd++;
+	}
+	return 0;
 }
 
 /* Outcomes of taking or moving a seat: status and message. */
@@ -868,28 +967,43 @@ change_confirm(struct req *r)
 	return web_page(r, "student/slot_change.cs");
 }
 
-/* GET/POST /slots : pick a slot (第5步), or move the booking to another. */
+/* Is a booking in state st active (booking_active's states)? */
+static int
+is_active(const char *st)
+{
+
+	return strcmp(st, "held") == 0 || strcmp(st, "booked") == 0 ||
+	    strcmp(st, "checked_in") == 0 || strcmp(st, "collected") == 0;
+}
+
+/*
+ * GET/POST /slots : pick a slot (第5步), or move the booking to another.
+ * A page view is three round trips at most: the session, the task with
+ * the student's booking, and the seats (kept a second, seats.c).  No
+ * write on a page view: seats of unpaid holds past their time go back in
+ * the sweep, and at booking time when a slot is full.
+ */
 static int
 page_slots(struct req *r)
 {
-	char		 st[16];
+	const char	*st;
 	long long	 bid;
-	int		 rc, active;
+	int		 rc, active, held;
 
 	web_set(r, "Page.Title", "预约确认");
 	web_set(r, "Page.Back", "/");
-	if ((rc = steps(r, ST_ALL)) != 0)
+	if ((rc = steps_read(r, ST_ALL, load_task_booking(r))) != 0)
 		return rc;
-	/* No write on a page view: seats of unpaid holds past their time go
-	 * back in the sweep, and at booking time when a slot looks full. */
-	if ((active = booking_active(r->s.student_id, &bid, st)) < 0)
-		return web_dberr(active);
+	/* The latest booking is the active one if there is one: a student
+	 * has at most one, and a new one is never made beside it. */
+	st = hdf_get_value(r->hdf, "Booking.state", "");
+	active = is_active(st);
+	bid = active ? strtoll(hdf_get_value(r->hdf, "Booking.id", "0"),
+	    NULL, 10) : 0;
 	if (active && strcmp(st, "held") != 0 && strcmp(st, "booked") != 0)
 		return web_redirect(r, "/booking");	/* checked in */
 
 	if (r->method == M_POST) {
-		if (active && (rc = load_booking(r)) < 0)
-			return web_dberr(rc);
 		if (!web_has(r, "slot_id"))
 			web_fail(r, 422, "请选择预约时段");
 		else if (!web_has(r, "agree"))
@@ -899,28 +1013,23 @@ page_slots(struct req *r)
 			    web_int(r, "slot_id") != hdf_get_int_value(r->hdf,
 			    "Booking.slot_id", 0))
 				return change_confirm(r);
-			if (active)
+			if (active) {
 				rc = booking_change(bid, web_int(r, "slot_id"));
-			else
+				held = strcmp(st, "held") == 0;
+			} else
 				rc = booking_take(r->s.task_id,
 				    hdf_get_int_value(r->hdf, "Task.fee_fen", 0),
 				    r->s.student_id, web_int(r, "slot_id"),
-				    &bid);
+				    &bid, &held);
 			if (rc == BK_ACTIVE || rc == BK_STATE)
 				return web_redirect(r, "/booking");
-			if (rc == 0) {
-				if ((rc = booking_active(r->s.student_id,
-				    &bid, st)) < 0)
-					return web_dberr(rc);
-				return web_redirect(r, strcmp(st, "held") == 0 ?
-				    "/pay" : "/booking");
-			}
+			if (rc == 0)
+				return web_redirect(r, held ? "/pay" :
+				    "/booking");
 			if ((rc = seat_failed(r, rc)) >= 500)
 				return rc;
 		}
 	}
-	if (active && (rc = load_booking(r)) < 0)
-		return web_dberr(rc);
 	if ((rc = load_slots(r, web_str(r, "date"))) != 0)
 		return rc;
 	return web_page(r, "student/slots.cs");
