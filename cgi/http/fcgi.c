@@ -27,6 +27,7 @@
 #include "infra/config.h"
 #include "infra/db.h"
 #include "infra/log.h"
+#include "infra/tmpl.h"
 #include "http/web.h"
 #include "http/http.h"
 #include "domain/booking.h"
@@ -317,6 +318,7 @@ web_main(const struct app *app)
 		FCGX_Finish_r(&fx);
 	}
 	FCGX_Free(&fx, 1);
+	tmpl_forget();
 	db_close();
 	log_info("stopped");
 	return 0;

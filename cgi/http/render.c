@@ -14,6 +14,7 @@
 #include "infra/config.h"
 #include "infra/db.h"
 #include "infra/log.h"
+#include "infra/tmpl.h"
 #include "http/web.h"
 #include "http/http.h"
 #include "domain/outcome.h"
@@ -182,29 +183,16 @@ headers(struct req *r, int status, const char *ctype)
 		    r->inline_file ? "inline" : "attachment", r->filename);
 }
 
-static NEOERR *
-render_cb(void *ctx, char *s)
-{
-
-	return string_append((STRING *)ctx, s);
-}
-
 /* Render a template to a string.  Returns 0, or -1 (logged). */
 static int
 render(struct req *r, const char *tmpl, STRING *out)
 {
-	CSPARSE	*cs = NULL;
 	NEOERR	*err;
 	STRING	 e;
 	char	 id[17];
 
 	string_init(out);
-	if ((err = cs_init(&cs, r->hdf)) == STATUS_OK &&
-	    (err = cgi_register_strfuncs(cs)) == STATUS_OK &&
-	    (err = cs_parse_file(cs, tmpl)) == STATUS_OK)
-		err = cs_render(cs, out, render_cb);
-	cs_destroy(&cs);
-	if (err == STATUS_OK)
+	if ((err = tmpl_render(r->hdf, tmpl, out)) == STATUS_OK)
 		return 0;
 	string_init(&e);
 	nerr_error_string(err, &e);
