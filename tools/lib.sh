@@ -50,7 +50,11 @@ URL=http://127.0.0.1:$TUCAI_PORT
 # /pay/notify; with one pool for both, a burst of payments deadlocked until
 # the 5 s timeouts).
 FCGI_PROGRAMS=(student upload notify admin bank)
-TUCAI_WORKERS=${TUCAI_WORKERS:-2}	# worker processes per FastCGI program
+# Worker processes per FastCGI program: twice the cores by default.  A
+# worker spends part of every request waiting (MariaDB's round trips, a
+# booking's commit on disk), so one per core leaves cores idle; tools/bench
+# measured 2, 4 and 8 on 2 cores (README "Performance").
+TUCAI_WORKERS=${TUCAI_WORKERS:-$((2 * $(nproc 2>/dev/null || echo 1)))}
 TUCAI_UPLOAD_WORKERS=${TUCAI_UPLOAD_WORKERS:-1}	# ... of the upload pool
 TUCAI_NOTIFY_WORKERS=${TUCAI_NOTIFY_WORKERS:-2}	# ... of the notify pool
 UPLOAD_CONN=$((TUCAI_UPLOAD_WORKERS * 4))
