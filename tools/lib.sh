@@ -393,14 +393,22 @@ db_install() {
 		{ tail -n 20 "$LOGDIR/mariadb-install.log" >&2; die "mariadb-install-db failed"; }
 }
 
+# The server runs with MariaDB's defaults (innodb_flush_log_at_trx_commit=1:
+# every commit is on disk before it returns; no binary log).
+# TUCAI_DB_ARGS adds options for an experiment, e.g. the binary log with
+# its group commit: "--log-bin=$TUCAI_VAR/db/binlog --sync-binlog=1"
+# (README "Performance").
 db_start() {
 	db_pid >/dev/null && return 0
 	[[ -d $DBDIR/mysql ]] || db_install
 	rm -f "$DB_SOCK"
+	local extra=()
+	read -r -a extra <<<"${TUCAI_DB_ARGS:-}"
 	start_bg "$DB_PID" "$LOGDIR/mariadb.out" mariadbd --no-defaults \
 		--datadir="$DBDIR" --user=root --socket="$DB_SOCK" --skip-networking \
 		--pid-file="$DB_PID" --log-error="$LOGDIR/mariadb.log" \
-		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci
+		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+		"${extra[@]}"
 	db_wait
 }
 
