@@ -70,9 +70,10 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_SEAT_GIVE */
 	"UPDATE slot SET booked = booked - 1 WHERE id = ? AND booked > 0",
 	/* STMT_SLOT_CHECK: a future slot of this open task, in its window?
-	 * And how many of its holds ran out unpaid (their seats can go
-	 * back) */
-	"SELECT s.id, (SELECT COUNT(*) FROM booking h WHERE h.slot_id = s.id "
+	 * Has it a seat free, and how many of its holds ran out unpaid
+	 * (their seats can go back)?  Read without locks */
+	"SELECT s.id, s.booked < s.capacity, (SELECT COUNT(*) FROM booking h "
+	"WHERE h.slot_id = s.id "
 	"AND h.state = 'held' AND h.hold_expires_at < UTC_TIMESTAMP()) "
 	"FROM slot s JOIN task t ON t.id = s.task_id "
 	"WHERE s.id = ? AND s.task_id = ? AND s.starts_at > UTC_TIMESTAMP() "
@@ -227,24 +228,43 @@ fail(int rc)
 	return rc;
 }
 
-/* Seats of the last slot why_not() found full that unpaid holds past
+/* Seats of the last slot slot_check() looked at that unpaid holds past
  * their time still occupy. */
 static long long	 lapsed_holds;
 
-/* Why did STMT_SEAT_TAKE change nothing?  BK_BADSLOT, BK_FULL (with
- * lapsed_holds) or db.  After the transaction's end: one statement. */
+/*
+ * The slot as committed, outside any transaction and without a lock:
+ * 0 when it has a seat free, BK_FULL, BK_BADSLOT (not a future slot of
+ * this open task in its window), or db; sets lapsed_holds.  Before a
+ * take, so that a full slot is answered without a transaction (most
+ * answers of an opening minute); after a take that found no seat, to say
+ * why.  The seat itself is only ever taken by STMT_SEAT_TAKE.
+ */
 static int
-why_not(long long task_id, long long slot_id)
+slot_check(long long task_id, long long slot_id)
 {
-	long long	 id;
+	long long	 id, free_seat = 0;
 	int		 rc;
 
 	lapsed_holds = 0;
-	rc = db_one(&set, STMT_SLOT_CHECK, "ii", "ii", slot_id, task_id, &id,
-	    &lapsed_holds);
+	rc = db_one(&set, STMT_SLOT_CHECK, "ii", "iii", slot_id, task_id, &id,
+	    &free_seat, &lapsed_holds);
 	if (rc < 0)
 		return rc;
-	return rc == 0 ? BK_BADSLOT : BK_FULL;
+	if (rc == 0)
+		return BK_BADSLOT;
+	return free_seat ? 0 : BK_FULL;
+}
+
+/* Why did STMT_SEAT_TAKE change nothing?  BK_BADSLOT, BK_FULL (with
+ * lapsed_holds) or db.  After the transaction's end. */
+static int
+why_not(long long task_id, long long slot_id)
+{
+	int	 rc;
+
+	rc = slot_check(task_id, slot_id);
+	return rc == 0 ? BK_FULL : rc;	/* taken meanwhile */
 }
 
 static int	 expire_where(int stmt, long long id);
@@ -258,7 +278,7 @@ struct take {
 };
 
 /* The seat and the booking row, in one transaction of four round trips
- * (three when the slot is full). */
+ * (three, and the check, when the last seat went meanwhile). */
 static int
 take_once(const struct take *tk, long long *booking_id)
 {
@@ -305,7 +325,12 @@ booking_take(long long task_id, long long fee, long long student_id,
 	    conf_int("Booking.HoldMinutes", 15) : 0;
 	util_token_hex(tk.token, 16);
 	*held = tk.hold > 0;
-	DB_TX(rc, take_once(&tk, booking_id));
+	*booking_id = 0;
+	/* A full slot is told so without a transaction: no row lock is
+	 * asked for, none waited for behind the commits of those who got
+	 * the last seats.  Else the transaction decides. */
+	if ((rc = slot_check(task_id, slot_id)) == 0)
+		DB_TX(rc, take_once(&tk, booking_id));
 	/* Full?  Seats whose unpaid hold ran out go back before anyone is
 	 * told so, whether or not the sweep has run yet; then once more.
 	 * Only here, and only when the check that found the slot full saw

@@ -51,9 +51,10 @@ struct sweep_counts {
 #define BK_PROVIDER	7	/* the payment provider failed: run again */
 
 /*
- * Take a seat on slot_id of task_id for a student, in one transaction: a
- * conditional UPDATE of the slot (booked < capacity, future, task open),
- * then the booking row: 'held' until now + Booking.HoldMinutes, or
+ * Take a seat on slot_id of task_id for a student.  A slot that reads
+ * full (as committed, no lock) is answered BK_FULL at once; else in one
+ * transaction: a conditional UPDATE of the slot (booked < capacity,
+ * future, task open), then the booking row: 'held' until now + Booking.HoldMinutes, or
  * 'booked' at once when the task is free (fee 0).  A fresh 128-bit token
  * is the 预约二维码 payload.  Returns 0 with *booking_id, BK_FULL,
  * BK_BADSLOT, BK_ACTIVE (the unique key booking_active refused a second
