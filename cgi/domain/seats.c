@@ -8,7 +8,9 @@
  * younger than a second, and the test clock (clock.c) did not move.  So
  * a seat taken or given back anywhere, or a hold running out unpaid,
  * shows on the next page; what may be up to a second old is a slot that
- * started meanwhile.  The booking itself never reads this (booking.c).
+ * started or was deleted meanwhile, or two changes in one microsecond
+ * (in one second under a test clock, which the server's clock follows).
+ * The booking itself never reads this (booking.c).
  */
 #include <stdio.h>
 #include <stdlib.h>

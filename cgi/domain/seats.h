@@ -6,16 +6,15 @@
 #define TUCAI_SEATS_H
 
 /*
- * What the seats of the task in column col look like now: the number of
- * its slots, their booked seats and capacity, weighed by slot id (so that
- * a move between two slots shows too), the newest slot, and the unpaid
- * holds past their time (index booking_state: a range of those rows
- * only).  A statement that reads the task anyway selects it (one round
- * trip less than asking for the list) and hands it to seats_list().
+ * What the seats of the task in column col look like now: the newest
+ * change of any of its slots (slot.changed_at, which the server sets on
+ * every change of a row) and the number of unpaid holds past their time;
+ * each one index lookup (schema 015).  A statement that reads the task
+ * anyway selects it (one round trip less than asking for the list) and
+ * hands it to seats_list().
  */
 #define SEATS_SIG(col)							\
-	"CONCAT_WS(':', (SELECT CONCAT_WS(':', COUNT(*), SUM(booked), "	\
-	"SUM(booked * id), SUM(capacity * id), MAX(id)) FROM slot "	\
+	"CONCAT_WS(':', (SELECT MAX(changed_at) FROM slot "		\
 	"WHERE task_id = " col "), (SELECT COUNT(*) FROM booking "	\
 	"WHERE task_id = " col " AND state = 'held' "			\
 	"AND hold_expires_at < UTC_TIMESTAMP()))"
