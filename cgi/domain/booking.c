@@ -17,6 +17,7 @@
 #include "domain/booking.h"
 #include "infra/config.h"
 #include "infra/db.h"
+#include "infra/lang.h"
 #include "infra/log.h"
 #include "domain/pay.h"
 #include "infra/util.h"
@@ -634,8 +635,9 @@ block_cb(void *arg, int ncol, char **val, unsigned long *len)
 	struct close_plan	*p = arg;
 
 	if (p->nblock < BK_BLOCK_MAX && ncol == 2 && val[0] != NULL)
-		snprintf(p->block[p->nblock++], sizeof(p->block[0]),
-		    "%s（拍摄号 %s）", val[0], val[1] != NULL ? val[1] : "-");
+		(void)LF(p->block[p->nblock++], sizeof(p->block[0]),
+		    "Lang.Admin.Close.Blocked", LS("name", val[0]),
+		    LS("shot", val[1] != NULL ? val[1] : "-"));
 	return 0;
 }
 
@@ -702,7 +704,7 @@ booking_close_task(long long task_id, const struct actor *who, int force,
 {
 	struct close_plan	*p;
 	struct idlist		 l;
-	char			 after[160];
+	char			 after[256];
 	long long		 school, collected = 0;
 	int			 i, rc, failed;
 
@@ -747,9 +749,11 @@ booking_close_task(long long task_id, const struct actor *who, int force,
 	    &collected)) < 0)
 		return rc;
 	cc->collected = (int)collected;
-	snprintf(after, sizeof(after), "取消 %d，解冻 %d，扣款 %d，已采集 %d%s%s",
-	    cc->cancelled, cc->voided, cc->captured, cc->collected,
-	    force ? "，强制结束" : "", failed ? "，支付平台暂不可用" : "");
+	(void)LF(after, sizeof(after), "Lang.Admin.Audit.Closed",
+	    LI("cancelled", cc->cancelled), LI("voided", cc->voided),
+	    LI("captured", cc->captured), LI("collected", cc->collected),
+	    LS("forced", force ? L("Lang.Admin.Audit.Forced") : ""),
+	    LS("failed", failed ? L("Lang.Admin.Audit.ProviderDown") : ""));
 	if ((rc = audit_add(who, "task_close", "task", task_id, school,
 	    NULL, NULL, after, reason)) < 0)
 		return rc;

@@ -52,7 +52,7 @@ struct close_plan {
 	int	 collected;	/* photo taken */
 	int	 to_capture;	/* of those: hold still frozen, to capture */
 	int	 nblock;	/* entries in block[] */
-	char	 block[BK_BLOCK_MAX][96];	/* "姓名（拍摄号 N）" */
+	char	 block[BK_BLOCK_MAX][256];	/* "姓名（拍摄号 N）" */
 };
 
 struct sweep_counts {

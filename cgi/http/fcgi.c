@@ -26,6 +26,7 @@
 #include "infra/clock.h"
 #include "infra/config.h"
 #include "infra/db.h"
+#include "infra/lang.h"
 #include "infra/log.h"
 #include "infra/tmpl.h"
 #include "http/web.h"
@@ -303,6 +304,10 @@ web_main(const struct app *app)
 	if (conf_load() != 0)
 		return 1;
 	if (log_open(app->name) != 0)
+		return 1;
+	/* Without its words a page would show keys: not starting is the
+	 * louder failure (the file is named in the log). */
+	if (lang_init() != 0)
 		return 1;
 	if (strlen(conf_str("Site.FormKey", "")) < 32) {
 		log_warn("Site.FormKey is missing or shorter than 32 "

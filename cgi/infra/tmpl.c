@@ -41,7 +41,7 @@ parse(HDF *hdf, const char *name, CSPARSE **csp)
 }
 
 NEOERR *
-tmpl_render(HDF *hdf, const char *name, STRING *out)
+tmpl_render(HDF *hdf, HDF *global, const char *name, STRING *out)
 {
 	struct kept	*k = NULL;
 	CSPARSE		*cs;
@@ -63,10 +63,13 @@ tmpl_render(HDF *hdf, const char *name, STRING *out)
 	} else
 		cs = k->cs;
 	/* The tree is walked with this request's data: variables, each,
-	 * set and call all go through parse->hdf. */
+	 * set and call all go through parse->hdf; a name it lacks is
+	 * looked up in global (read-only). */
 	cs->hdf = hdf;
+	cs->global_hdf = global;
 	err = cs_render(cs, out, out_cb);
 	cs->hdf = NULL;
+	cs->global_hdf = NULL;
 	if (err != STATUS_OK || k == NULL) {
 		/* A failed walk may leave locals behind: parse afresh. */
 		cs_destroy(&cs);

@@ -3,9 +3,10 @@
  * with .gold files (t/golden/NAME.hdf -> NAME.gold).  The fixtures carry
  * hostile strings; besides the byte-for-byte comparison, no rendering may
  * contain them unescaped.  TUCAI_GOLDEN_UPDATE=1 rewrites the .gold files
- * (review the diff before committing).  Each fixture renders the same
- * again through tmpl_render(), the programs' way: a tree parsed once
- * (here for other data first) and walked with the fixture's HDF, twice.
+ * (review the diff before committing).  The words of lang/zh.hdf are there
+ * as Lang.*, as in the programs.  Each fixture renders the same again
+ * through tmpl_render(), the programs' way: a tree parsed once (here for
+ * other data first) and walked with the fixture's HDF, twice.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include <ClearSilver.h>
 
+#include "infra/lang.h"
 #include "infra/tmpl.h"
 #include "tap.h"
 
@@ -72,8 +74,10 @@ render(const char *srcdir, const char *fixture, STRING *out)
 	hdf_set_value(hdf, "Config.VarEscapeMode", "html");
 	hdf_set_value(hdf, "hdf.loadpaths.0", path);
 	tmpl = hdf_get_value(hdf, "Golden.Template", "");
-	if ((err = cs_init(&cs, hdf)) != STATUS_OK ||
-	    (err = cs_parse_file(cs, tmpl)) != STATUS_OK ||
+	if ((err = cs_init(&cs, hdf)) != STATUS_OK)
+		goto fail;
+	cs->global_hdf = lang_hdf();	/* Lang.*, as render.c does */
+	if ((err = cs_parse_file(cs, tmpl)) != STATUS_OK ||
 	    (err = cs_render(cs, out, cb)) != STATUS_OK)
 		goto fail;
 	cs_destroy(&cs);
@@ -103,12 +107,17 @@ fixture_hdf(const char *srcdir, const char *fixture)
 		hdf_destroy(&hdf);
 		return NULL;
 	}
-	hdf_set_value(hdf, "Config.VarEscapeMode", "html");
-	hdf_set_value(hdf, "hdf.loadpaths.0", path);
+	if ((err = hdf_set_value(hdf, "Config.VarEscapeMode", "html")) != STATUS_OK ||
+	    (err = hdf_set_value(hdf, "hdf.loadpaths.0", path)) != STATUS_OK) {
+		nerr_log_error(err);
+		nerr_ignore(&err);
+		hdf_destroy(&hdf);
+		return NULL;
+	}
 	return hdf;
 }
 
-/* The fixture through a kept tree: parsed while rendering data-less
+/* The fixture through a kept tree: parsed while rendering a data-less
  * HDF, then walked with the fixture's twice; 0 when both walks give
  * the same as out. */
 static int
@@ -127,7 +136,7 @@ render_kept(const char *srcdir, const char *fixture, const STRING *out)
 	tmpl = hdf_get_value(hdf, "Golden.Template", "");
 	tmpl_forget();
 	string_init(&s);
-	err = tmpl_render(blank, tmpl, &s);
+	err = tmpl_render(blank, lang_hdf(), tmpl, &s);
 	string_clear(&s);
 	if (err != STATUS_OK) {
 		nerr_log_error(err);
@@ -136,7 +145,7 @@ render_kept(const char *srcdir, const char *fixture, const STRING *out)
 	}
 	for (i = 0; i < 2; i++) {
 		string_init(&s);
-		if ((err = tmpl_render(hdf, tmpl, &s)) != STATUS_OK) {
+		if ((err = tmpl_render(hdf, lang_hdf(), tmpl, &s)) != STATUS_OK) {
 			nerr_log_error(err);
 			nerr_ignore(&err);
 			goto done;
@@ -169,6 +178,8 @@ main(void)
 	if (srcdir == NULL)
 		srcdir = ".";
 	update = getenv("TUCAI_GOLDEN_UPDATE") != NULL;
+	snprintf(dir, sizeof(dir), "%s/lang", srcdir);
+	ok(lang_load(dir) == 0, "the words (lang/zh.hdf) load");
 	snprintf(dir, sizeof(dir), "%s/t/golden", srcdir);
 	if ((n = scandir(dir, &list, NULL, alphasort)) < 0) {
 		ok(0, "read %s", dir);
