@@ -28,6 +28,7 @@
 #include "infra/db.h"
 #include "infra/lang.h"
 #include "infra/log.h"
+#include "infra/tmpl.h"
 #include "http/web.h"
 #include "http/http.h"
 #include "domain/booking.h"
@@ -346,6 +347,7 @@ web_main(const struct app *app)
 		FCGX_Finish_r(&fx);
 	}
 	FCGX_Free(&fx, 1);
+	tmpl_forget();
 	db_close();
 	log_info("stopped");
 	return 0;

@@ -4,7 +4,9 @@
  * hostile strings; besides the byte-for-byte comparison, no rendering may
  * contain them unescaped.  TUCAI_GOLDEN_UPDATE=1 rewrites the .gold files
  * (review the diff before committing).  The words of lang/zh.hdf are there
- * as Lang.*, as in the programs.
+ * as Lang.*, as in the programs.  Each fixture renders the same again
+ * through tmpl_render(), the programs' way: a tree parsed once (here for
+ * other data first) and walked with the fixture's HDF, twice.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <ClearSilver.h>
 
 #include "infra/lang.h"
+#include "infra/tmpl.h"
 #include "tap.h"
 
 static const char *const hostile[] = {
@@ -88,6 +91,79 @@ fail:
 	return -1;
 }
 
+/* An HDF with the programs' settings and the fixture's data, or none. */
+static HDF *
+fixture_hdf(const char *srcdir, const char *fixture)
+{
+	HDF	*hdf = NULL;
+	NEOERR	*err;
+	char	 path[1024];
+
+	snprintf(path, sizeof(path), "%s/templates", srcdir);
+	if ((err = hdf_init(&hdf)) != STATUS_OK ||
+	    (fixture != NULL && (err = hdf_read_file(hdf, fixture)) != STATUS_OK)) {
+		nerr_log_error(err);
+		nerr_ignore(&err);
+		hdf_destroy(&hdf);
+		return NULL;
+	}
+	if ((err = hdf_set_value(hdf, "Config.VarEscapeMode", "html")) != STATUS_OK ||
+	    (err = hdf_set_value(hdf, "hdf.loadpaths.0", path)) != STATUS_OK) {
+		nerr_log_error(err);
+		nerr_ignore(&err);
+		hdf_destroy(&hdf);
+		return NULL;
+	}
+	return hdf;
+}
+
+/* The fixture through a kept tree: parsed while rendering a data-less
+ * HDF, then walked with the fixture's twice; 0 when both walks give
+ * the same as out. */
+static int
+render_kept(const char *srcdir, const char *fixture, const STRING *out)
+{
+	HDF	*blank, *hdf;
+	STRING	 s;
+	NEOERR	*err;
+	int	 i, rc = -1;
+	const char *tmpl;
+
+	blank = fixture_hdf(srcdir, NULL);
+	hdf = fixture_hdf(srcdir, fixture);
+	if (blank == NULL || hdf == NULL)
+		goto done;
+	tmpl = hdf_get_value(hdf, "Golden.Template", "");
+	tmpl_forget();
+	string_init(&s);
+	err = tmpl_render(blank, lang_hdf(), tmpl, &s);
+	string_clear(&s);
+	if (err != STATUS_OK) {
+		nerr_log_error(err);
+		nerr_ignore(&err);
+		goto done;
+	}
+	for (i = 0; i < 2; i++) {
+		string_init(&s);
+		if ((err = tmpl_render(hdf, lang_hdf(), tmpl, &s)) != STATUS_OK) {
+			nerr_log_error(err);
+			nerr_ignore(&err);
+			goto done;
+		}
+		if (s.len != out->len || memcmp(s.buf, out->buf, s.len) != 0) {
+			string_clear(&s);
+			goto done;
+		}
+		string_clear(&s);
+	}
+	rc = 0;
+done:
+	tmpl_forget();
+	hdf_destroy(&blank);
+	hdf_destroy(&hdf);
+	return rc;
+}
+
 int
 main(void)
 {
@@ -136,6 +212,8 @@ main(void)
 		    memcmp(want, out.buf, wlen) == 0, "%s matches %s",
 		    list[i]->d_name, strrchr(gold, '/') + 1);
 		free(want);
+		ok(render_kept(srcdir, fix, &out) == 0, "%s: the same from a kept "
+		    "tree, walked twice", list[i]->d_name);
 		string_clear(&out);
 		free(list[i]);
 	}
