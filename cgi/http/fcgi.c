@@ -27,7 +27,9 @@
 #include "infra/clock.h"
 #include "infra/config.h"
 #include "infra/db.h"
+#include "infra/lang.h"
 #include "infra/log.h"
+#include "infra/tmpl.h"
 #include "http/web.h"
 #include "http/http.h"
 #include "domain/booking.h"
@@ -390,6 +392,10 @@ web_main(const struct app *app)
 		return 1;
 	if (log_open(app->name) != 0)
 		return 1;
+	/* Without its words a page would show keys: not starting is the
+	 * louder failure (the file is named in the log). */
+	if (lang_init() != 0)
+		return 1;
 	if (strlen(conf_str("Site.FormKey", "")) < 32) {
 		log_warn("Site.FormKey is missing or shorter than 32 "
 		    "characters (tucai.hdf(5)): not starting");
@@ -428,6 +434,7 @@ web_main(const struct app *app)
 		FCGX_Finish_r(&fx);
 	}
 	FCGX_Free(&fx, 1);
+	tmpl_forget();
 	db_close();
 	log_info("stopped");
 	return 0;

@@ -153,7 +153,6 @@ http_check_fields(struct req *r)
 	size_t			 i;
 	int			 k;
 	struct stat		 st;
-	static char		 errbuf[256];
 
 	q = hdf_get_obj(r->hdf, "Query");
 	for (c = q ? hdf_obj_child(q) : NULL; c != NULL; c = hdf_obj_next(c)) {
@@ -187,12 +186,11 @@ http_check_fields(struct req *r)
 			    cgi_filehandle(r->cgi, f->name) : NULL;
 			if (fp == NULL || fstat(fileno(fp), &st) != 0 ||
 			    st.st_size == 0) {
-				if ((f->flags & F_REQ) && r->method == M_POST) {
-					snprintf(errbuf, sizeof(errbuf),
-					    "请选择要上传的%s", f->label ? f->label : "文件");
-					r->err = errbuf;
-					return 422;
-				}
+				if ((f->flags & F_REQ) && r->method == M_POST)
+					return web_failw(r, 422,
+					    "Lang.Field.ChooseFile", LS("label",
+					    L(f->label ? f->label :
+					    "Lang.Field.File")));
 				continue;
 			}
 			if (f->max > 0 && (size_t)st.st_size > f->max)
@@ -205,22 +203,18 @@ http_check_fields(struct req *r)
 		if (c == NULL || (v = hdf_obj_value(c)) == NULL) {
 			/* Required means required in a POST; a GET shows
 			 * the empty form. */
-			if ((f->flags & F_REQ) && r->method == M_POST) {
-				snprintf(errbuf, sizeof(errbuf), "请填写%s",
-				    f->label ? f->label : f->name);
-				r->err = errbuf;
-				return 422;
-			}
+			if ((f->flags & F_REQ) && r->method == M_POST)
+				return web_failw(r, 422, "Lang.Field.Required",
+				    LS("label", f->label ? L(f->label) :
+				    f->name));
 			continue;
 		}
 		if (*v == '\0' && r->method == M_GET)
 			continue;
-		if ((msg = valid_field(f, v, &r->v[i])) != NULL) {
-			snprintf(errbuf, sizeof(errbuf), "%s：%s",
-			    f->label ? f->label : f->name, msg);
-			r->err = errbuf;
-			return 422;
-		}
+		if ((msg = valid_field(f, v, &r->v[i])) != NULL)
+			return web_failw(r, 422, "Lang.Field.Invalid",
+			    LS("label", f->label ? L(f->label) : f->name),
+			    LS("why", msg));
 	}
 	return 0;
 }

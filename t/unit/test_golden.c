@@ -19,6 +19,11 @@
  * other HDF files of t/golden read first (shared data, "_*.hdf", which
  * are not fixtures themselves).  TUCAI_GOLDEN_UPDATE=1 rewrites the .gold
  * files (review the diff before committing).
+ *
+ * The words of lang/zh.hdf are there as Lang.*, as in the programs.  Each
+ * fixture renders the same again through tmpl_render(), the programs' way:
+ * a tree parsed once (here for data-less HDF first) and walked with the
+ * fixture's HDF, twice.
  */
 #define _GNU_SOURCE	/* nftw FTW_PHYS */
 #include <dirent.h>
@@ -31,6 +36,8 @@
 
 #include <ClearSilver.h>
 
+#include "infra/lang.h"
+#include "infra/tmpl.h"
 #include "tap.h"
 
 /*
@@ -138,9 +145,54 @@ load(void *ctx, HDF *hdf, const char *filename, char **contents)
 
 /* Render the fixture; returns 0 and the output, or -1.  *plain is set
  * from Golden.Plain. */
+/* The fixture through a kept tree (infra/tmpl.c): parsed while walking a
+ * data-less HDF, then walked with the fixture's twice.  0 when both walks
+ * give out. */
+static int
+render_kept(HDF *hdf, const char *t, const STRING *out)
+{
+	HDF	*blank = NULL;
+	STRING	 s;
+	NEOERR	*err;
+	int	 i, rc = -1;
+
+	tmpl_forget();
+	if ((err = hdf_init(&blank)) != STATUS_OK ||
+	    (err = hdf_copy(blank, "hdf", hdf_get_obj(hdf, "hdf"))) !=
+	    STATUS_OK ||
+	    (err = hdf_set_value(blank, "Config.VarEscapeMode", "html")) !=
+	    STATUS_OK)
+		goto done;
+	string_init(&s);
+	err = tmpl_render(blank, lang_hdf(), t, &s);
+	string_clear(&s);
+	if (err != STATUS_OK)
+		goto done;
+	for (i = 0; i < 2; i++) {
+		string_init(&s);
+		if ((err = tmpl_render(hdf, lang_hdf(), t, &s)) != STATUS_OK)
+			goto done;
+		if (s.len != out->len || (s.len > 0 &&
+		    memcmp(s.buf, out->buf, (size_t)s.len) != 0)) {
+			string_clear(&s);
+			goto done;
+		}
+		string_clear(&s);
+	}
+	rc = 0;
+done:
+	if (err != STATUS_OK) {
+		nerr_log_error(err);
+		nerr_ignore(&err);
+	}
+	tmpl_forget();
+	hdf_destroy(&blank);
+	return rc;
+}
+
 static int
 render(const char *srcdir, const char *dir, const char *fixture, STRING *out,
-    int *plain)
+    int *plain, int *kept)
 {
 	HDF	*hdf = NULL, *inc;
 	CSPARSE	*cs = NULL;
@@ -179,12 +231,14 @@ render(const char *srcdir, const char *dir, const char *fixture, STRING *out,
 	t = hdf_get_value(hdf, "Golden.Template", "");
 	if ((err = cs_init(&cs, hdf)) != STATUS_OK)
 		goto fail;
+	cs->global_hdf = lang_hdf();	/* Lang.*, as render.c does */
 	cs_register_fileload(cs, NULL, load);
 	if ((err = cgi_register_strfuncs(cs)) != STATUS_OK ||
 	    (err = cs_parse_file(cs, t)) != STATUS_OK ||
 	    (err = cs_render(cs, out, cb)) != STATUS_OK)
 		goto fail;
 	cs_destroy(&cs);
+	*kept = render_kept(hdf, t, out) == 0;
 	hdf_destroy(&hdf);
 	return 0;
 fail:
@@ -266,13 +320,15 @@ main(void)
 	struct dirent	**list;
 	char		 dir[PATH_MAX], fix[PATH_MAX], gold[PATH_MAX], *want;
 	size_t		 wlen, l;
-	int		 n, i, update, plain;
+	int		 n, i, update, plain, kept;
 	STRING		 out;
 	FILE		*fp;
 
 	if (srcdir == NULL)
 		srcdir = ".";
 	update = getenv("TUCAI_GOLDEN_UPDATE") != NULL;
+	snprintf(dir, sizeof(dir), "%s/lang", srcdir);
+	ok(lang_load(dir) == 0, "the words (lang/zh.hdf) load");
 	snprintf(tmpldir, sizeof(tmpldir), "%s/templates", srcdir);
 	if (nftw(tmpldir, add_template, 16, FTW_PHYS) != 0 || ntmpl == 0) {
 		ok(0, "list the templates in %s", tmpldir);
@@ -296,13 +352,14 @@ main(void)
 		if ((size_t)snprintf(fix, sizeof(fix), "%s/%s", dir, d) >=
 		    sizeof(fix) || (size_t)snprintf(gold, sizeof(gold),
 		    "%s/%.*s.gold", dir, (int)(l - 4), d) >= sizeof(gold) ||
-		    render(srcdir, dir, fix, &out, &plain) != 0) {
+		    render(srcdir, dir, fix, &out, &plain, &kept) != 0) {
 			ok(0, "%s renders", d);
 			free(list[i]);
 			continue;
 		}
 		check_escaped(d, out.buf != NULL ? out.buf : "", plain);
 		check_forms(d, out.buf != NULL ? out.buf : "");
+		ok(kept, "%s: the same from a kept tree, walked twice", d);
 		if (update && (fp = fopen(gold, "wb")) != NULL) {
 			if (out.len > 0)
 				fwrite(out.buf, 1, (size_t)out.len, fp);
