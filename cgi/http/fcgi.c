@@ -289,7 +289,10 @@ cgi_mode(void)
  * JSON object a line per page, in the order of the tables:
  *   {"path": "/task", "methods": ["GET", "POST"], "flags": ["FORM"],
  *    "roles": 0, "fields": [{"name": "task_code", "type": "code",
- *    "max": 32, "flags": ["REQ"], "label": "任务代码"}, ...]}
+ *    "max": 32, "flags": ["REQ"], "label": "Lang.Field.TaskCode",
+ *    "text": "任务代码"}, ...]}
+ * (after the configuration and the words are read: text is the label's
+ * word, as the messages name the field).
  */
 static const char *const ftype_names[] = {
 	"int", "text", "lines", "code", "date", "time", "money", "bool",
@@ -359,6 +362,9 @@ print_routes(const struct app *app)
 				json_str(f->label);
 			else
 				printf("null");
+			/* The field's name in the messages (request.c). */
+			printf(", \"text\": ");
+			json_str(f->label != NULL ? L(f->label) : f->name);
 			putchar('}');
 		}
 		printf("]}\n");
@@ -383,11 +389,6 @@ web_main(const struct app *app)
 	FCGX_Request	 fx;
 	struct sigaction sa;
 
-	if (cgi_mode() && getenv("TUCAI_ROUTES") != NULL) {
-		/* The route table for the tests, nothing else. */
-		print_routes(app);
-		return fflush(stdout) == 0 ? 0 : 1;
-	}
 	if (conf_load() != 0)
 		return 1;
 	if (log_open(app->name) != 0)
@@ -396,6 +397,11 @@ web_main(const struct app *app)
 	 * louder failure (the file is named in the log). */
 	if (lang_init() != 0)
 		return 1;
+	if (cgi_mode() && getenv("TUCAI_ROUTES") != NULL) {
+		/* The route table for the tests, nothing else. */
+		print_routes(app);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
 	if (strlen(conf_str("Site.FormKey", "")) < 32) {
 		log_warn("Site.FormKey is missing or shorter than 32 "
 		    "characters (tucai.hdf(5)): not starting");

@@ -100,7 +100,9 @@ def parse(out, stderr=b"", rc=0):
 
 
 def _env(extra=None, now=None):
-    e = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "TUCAI_CONF": CONF}
+    # As tools/lib.sh starts the workers (one thread for Tesseract).
+    e = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "TUCAI_CONF": CONF,
+         "OMP_THREAD_LIMIT": "1"}
     for k, v in os.environ.items():
         if k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
             e[k] = v
@@ -164,11 +166,36 @@ def run(prog, method="GET", path="/", query="", body=b"", ctype=None, cookie=Non
 
 def routes(prog):
     """The route table of prog: a list of {"path", "methods", "flags",
-    "roles", "fields": [{"name", "type", "max", "flags", "label"}]}."""
+    "roles", "fields": [{"name", "type", "max", "flags", "label" (a word's key), "text" (the word)}]}."""
     p = subprocess.run(_cmd(prog), input=b"", env=_env({"GATEWAY_INTERFACE": "CGI/1.1",
                                                         "TUCAI_ROUTES": "1"}),
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
     return [json.loads(line) for line in p.stdout.decode("utf-8").splitlines() if line.strip()]
+
+
+def digest(tables):
+    """{table: SHA-256 of its rows} on the instance's database, as the
+    application's user: what a test compares to show that nothing changed.
+    (CHECKSUM TABLE is not used: it changed now and then on unchanged
+    InnoDB rows.)"""
+    cfg = conf_values()
+    q = " ".join("SELECT 'TABLE %s'; SELECT * FROM `%s` ORDER BY 1;" % (t, t) for t in tables)
+    p = subprocess.run(
+        ["mariadb", "--no-defaults", "--default-character-set=utf8mb4",
+         "--socket=" + cfg["DB.Socket"], "-u", cfg["DB.User"], "-p" + cfg["DB.Password"],
+         cfg["DB.Name"], "-N", "-B", "-e", q],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    if p.returncode != 0:
+        diag("digest: " + p.stderr.decode("utf-8", "replace"))
+        return None
+    out, name, h = {}, None, None
+    for line in p.stdout.split(b"\n"):
+        if line.startswith(b"TABLE "):
+            name = line[6:].decode()
+            h = out[name] = hashlib.sha256()
+        elif h is not None:
+            h.update(line + b"\n")
+    return dict((k, v.hexdigest()[:16]) for k, v in out.items())
 
 
 def csrf_of(token):

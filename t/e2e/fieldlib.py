@@ -26,7 +26,7 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 from tlib import *
-from cgilib import Cgi, csrf_of, routes, run
+from cgilib import Cgi, csrf_of, digest, routes, run
 from _student import make_task
 from adminlib import PW, user
 
@@ -37,7 +37,7 @@ CJK = re.compile("[\u4e00-\u9fff]")
 
 
 def snapshot():
-    return sql_rows("CHECKSUM TABLE " + ", ".join(MAIN))
+    return digest(MAIN)
 
 
 def message(r):
@@ -237,7 +237,7 @@ def cases(prog, page):
         base = [(f["name"], valid(f)) for f in fields]
         for f in fields:
             others = [(k, v) for k, v in base if k != f["name"]]
-            label = f["label"] or f["name"]
+            label = f["text"]
             for what, v in invalid(f):
                 out.append(("%s %s=%s" % (where, f["name"], what), bad, label, method,
                             others + [(f["name"], v)], None))
@@ -260,7 +260,7 @@ def cases(prog, page):
                             None, method, base, {f["name"]: big}))
                 if "REQ" in f["flags"]:
                     out.append(("%s without %s" % (where, f["name"]), bad,
-                                f["label"] or f["name"], method, base, {}))
+                                f["text"], method, base, {}))
     return out
 
 
