@@ -356,7 +356,7 @@ print_routes(const struct app *app)
 			    sizeof(ftype_names[0]) ? ftype_names[f->type] : "?",
 			    f->max, (f->flags & F_REQ) ? "\"REQ\"" : "");
 			if (f->label != NULL)
-				json_str(f->label);
+				json_str(L(f->label));
 			else
 				printf("null");
 			putchar('}');
@@ -383,11 +383,6 @@ web_main(const struct app *app)
 	FCGX_Request	 fx;
 	struct sigaction sa;
 
-	if (cgi_mode() && getenv("TUCAI_ROUTES") != NULL) {
-		/* The route table for the tests, nothing else. */
-		print_routes(app);
-		return fflush(stdout) == 0 ? 0 : 1;
-	}
 	if (conf_load() != 0)
 		return 1;
 	if (log_open(app->name) != 0)
@@ -396,6 +391,12 @@ web_main(const struct app *app)
 	 * louder failure (the file is named in the log). */
 	if (lang_init() != 0)
 		return 1;
+	if (cgi_mode() && getenv("TUCAI_ROUTES") != NULL) {
+		/* The route table for the tests (labels in words), nothing
+		 * else. */
+		print_routes(app);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
 	if (strlen(conf_str("Site.FormKey", "")) < 32) {
 		log_warn("Site.FormKey is missing or shorter than 32 "
 		    "characters (tucai.hdf(5)): not starting");
