@@ -273,8 +273,8 @@ test_decode(void)
 	    "JPEG at 1/4 gray: %ux%u", im.w, im.h);
 	img_free(&im);
 	rc = decode_file("img_idcard.jpg", 0, 8, &im);
-	ok(rc == IMG_OK && im.w == 300 && im.h == 188 && im.ch == 3,
-	    "JPEG at 1/8 RGB: %ux%u", im.w, im.h);
+	ok(rc == IMG_OK && im.w == 300 && im.h == 187 && im.ch == 3,
+	    "JPEG at 1/8 RGB: %ux%u (sides rounded down)", im.w, im.h);
 	img_free(&im);
 	rc = decode_file("qr_plain.png", 1, 1, &im);
 	w = im.w;
