@@ -1,13 +1,16 @@
 /*
- * imgbench.c - time and peak memory of the photo and ID-card pipelines
- * (not a test: nothing is asserted).  Built on demand:
- *   make t/bench/imgbench && t/bench/imgbench [-i] [-k KB] [-n N] [-o OUT] FILE
- * -i: img_reencode_idcard() instead of img_photo(); -k: the photo's size
- * limit (default 40 KB, the task default); -n: runs (default 5); -o: the
- * last output is written to OUT.  Prints one line: the median and best
- * wall time, the peak resident memory the call added (VmHWM after it,
- * reset before each run, less VmRSS before it), the output size and the
- * quality used.
+ * imgbench.c - time and peak memory of the image pipelines (not a test:
+ * nothing is asserted).  Built on demand:
+ *   make t/bench/imgbench && t/bench/imgbench [-i | -q | -g D] [-k KB] [-n N] [-o OUT] FILE
+ * Default img_photo(); -i: img_reencode_idcard(); -q: qr_decode_image();
+ * -g D: img_decode() to gray at 1/D.  -k: the photo's size limit
+ * (default 40 KB, the task default); -n: runs (default 5); -o: the last
+ * output is written to OUT.  Prints one line: the median and best wall
+ * and CPU times, the peak resident memory a call added (VmHWM after it,
+ * reset before each run, less VmRSS before it: the first run, which
+ * also faults in the libraries, and the largest of the later runs),
+ * VmRSS after the first and after the last run (growth over many
+ * runs), the output size and the quality used.
  */
 #include <sys/time.h>
 
@@ -19,6 +22,7 @@
 #include <unistd.h>
 
 #include "infra/image.h"
+#include "infra/qr.h"
 
 static long
 status_kb(const char *key)
@@ -53,11 +57,11 @@ hwm_reset(void)
 }
 
 static double
-ms(void)
+ms(clockid_t c)
 {
 	struct timespec	 t;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(c, &t);
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
@@ -75,21 +79,27 @@ main(int argc, char *argv[])
 	FILE		*f;
 	unsigned char	*b, *j = NULL;
 	size_t		 n, jl = 0, cap = 1 << 20;
-	double		 t[100], t0;
-	long		 base, peak = 0, hwm;
+	double		 t[1000], u[1000], t0, u0;
+	struct img	 im;
+	char		*pl;
+	long		 base, peak1 = 0, peak = 0, hwm, rss1 = 0;
 	const char	*out = NULL;
-	int		 c, idcard = 0, runs = 5, kb = 40, i, rc = 0, q = 0, bg = 0;
+	int		 c, mode = 'p', runs = 5, kb = 40, i, rc = 0, q = 0, bg = 0;
+	unsigned	 denom = 1;
 
-	while ((c = getopt(argc, argv, "ik:n:o:")) != -1)
+	while ((c = getopt(argc, argv, "g:ik:n:o:q")) != -1)
 		switch (c) {
-		case 'i': idcard = 1; break;
+		case 'g': mode = 'g'; denom = atoi(optarg); break;
+		case 'i': mode = 'i'; break;
+		case 'q': mode = 'q'; break;
 		case 'k': kb = atoi(optarg); break;
 		case 'n': runs = atoi(optarg); break;
 		case 'o': out = optarg; break;
 		default: return 2;
 		}
-	if (optind != argc - 1 || runs < 1 || runs > 100) {
-		fprintf(stderr, "usage: imgbench [-i] [-k KB] [-n N] [-o OUT] FILE\n");
+	if (optind != argc - 1 || runs < 1 || runs > 1000) {
+		fprintf(stderr, "usage: imgbench [-i | -q | -g D] [-k KB] "
+		    "[-n N] [-o OUT] FILE\n");
 		return 2;
 	}
 	if ((f = fopen(argv[optind], "rb")) == NULL) {
@@ -110,21 +120,42 @@ main(int argc, char *argv[])
 		j = NULL;
 		base = status_kb("VmRSS");
 		hwm_reset();
-		t0 = ms();
-		if (idcard)
+		t0 = ms(CLOCK_MONOTONIC);
+		u0 = ms(CLOCK_PROCESS_CPUTIME_ID);
+		switch (mode) {
+		case 'i':
 			rc = img_reencode_idcard(b, n, &j, &jl);
-		else
+			break;
+		case 'q':
+			rc = qr_decode_image(b, n, &pl, &jl);
+			free(pl);
+			break;
+		case 'g':
+			rc = img_decode(b, n, 1, denom, &im);
+			jl = (size_t)im.w * im.h;
+			img_free(&im);
+			break;
+		default:
 			rc = img_photo(b, n, (size_t)kb * 1024, &j, &jl, &q,
 			    &bg);
-		t[i] = ms() - t0;
+		}
+		t[i] = ms(CLOCK_MONOTONIC) - t0;
+		u[i] = ms(CLOCK_PROCESS_CPUTIME_ID) - u0;
 		hwm = status_kb("VmHWM") - base;
-		if (hwm > peak)
+		if (i == 0)
+			rss1 = status_kb("VmRSS");
+		if (i == 0)
+			peak1 = hwm;
+		else if (hwm > peak)
 			peak = hwm;
 	}
 	qsort(t, runs, sizeof(t[0]), cmp);
-	printf("%s %s: rc %d, median %.1f ms, best %.1f ms, peak +%ld KB, "
-	    "%zu bytes, q%d, bg %d\n", argv[optind], idcard ? "idcard" :
-	    "photo", rc, t[runs / 2], t[0], peak, jl, q, bg);
+	qsort(u, runs, sizeof(u[0]), cmp);
+	printf("%s %c: rc %d, wall median %.1f best %.1f ms, cpu median %.1f "
+	    "best %.1f ms, peak +%ld KB first, +%ld KB later, rss %ld -> %ld KB, "
+	    "%zu bytes, q%d, bg %d\n", argv[optind], mode, rc, t[runs / 2],
+	    t[0], u[runs / 2], u[0], peak1, peak, rss1, status_kb("VmRSS"), jl,
+	    q, bg);
 	if (out != NULL && j != NULL && (f = fopen(out, "wb")) != NULL) {
 		fwrite(j, 1, jl, f);
 		fclose(f);
