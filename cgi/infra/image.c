@@ -204,14 +204,18 @@ dims_check(unsigned long w, unsigned long h)
 
 /*
  * Walks the JPEG marker segments from SOI up to SOS.  Returns 1 and
- * sets w and h from the first SOFn, else 0.
+ * sets w and h from the first SOFn, else 0.  *sos is set to the offset
+ * of the first SOS marker (0 when none was reached).
  */
 static int
-jpeg_scan(const unsigned char *p, size_t len, unsigned *w, unsigned *h)
+jpeg_scan(const unsigned char *p, size_t len, unsigned *w, unsigned *h,
+    size_t *sos)
 {
 	size_t		 i = 2, seg;
 	unsigned	 m;
+	int		 found = 0;
 
+	*sos = 0;
 	if (len < 4 || p[0] != 0xff || p[1] != 0xd8)
 		return 0;
 	while (i + 2 <= len) {
@@ -225,6 +229,8 @@ jpeg_scan(const unsigned char *p, size_t len, unsigned *w, unsigned *h)
 		i += 2;
 		if (m == 0xd8 || m == 0x01 || (m >= 0xd0 && m <= 0xd7))
 			continue;		/* no length */
+		if (m == 0xda)
+			*sos = i - 2;
 		if (m == 0xd9 || m == 0xda)	/* EOI, SOS */
 			break;
 		if (i + 2 > len)
@@ -233,33 +239,44 @@ jpeg_scan(const unsigned char *p, size_t len, unsigned *w, unsigned *h)
 		if (seg < 2 || seg > len - i)
 			break;
 		if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 &&
-		    m != 0xcc && seg >= 8) {
+		    m != 0xcc && seg >= 8 && !found) {
 			*h = (unsigned)p[i + 3] << 8 | p[i + 4];
 			*w = (unsigned)p[i + 5] << 8 | p[i + 6];
-			return 1;
+			found = 1;
 		}
 		i += seg;
 	}
-	return 0;
+	return found;
 }
 
 /*
- * Number of SOS markers in a JPEG.  In entropy-coded data an 0xff byte
- * is always followed by 0x00 or RSTn, so every 0xff 0xda is a scan.
+ * Whether a JPEG's image data, from its first SOS on, ends with EOI
+ * after at most JPEG_MAX_SCANS scans (endless progressive files).  In
+ * entropy-coded data an 0xff byte is always followed by 0x00 or RSTn, so
+ * every 0xff 0xda there is a scan and 0xff 0xd9 the end.  libvips stops
+ * reading after the last row: a file cut after it, or whose lost data
+ * decodes as valid codes (zeros), would pass; libjpeg's
+ * jpeg_finish_decompress() refused it (JWRN_JPEG_EOF).  Data after EOI
+ * (other images of an MPF file, padding) is not looked at.
  */
-static size_t
-jpeg_scans(const unsigned char *p, size_t len)
+static int
+jpeg_whole(const unsigned char *p, size_t len)
 {
 	const unsigned char	*e = p + len, *q;
-	size_t			 n = 0;
+	size_t			 sos, scans = 0;
+	unsigned		 w, h;
 
-	while (p < e && (q = memchr(p, 0xff, e - p)) != NULL) {
+	if (!jpeg_scan(p, len, &w, &h, &sos) || sos == 0)
+		return 0;
+	for (p += sos; p < e && (q = memchr(p, 0xff, e - p)) != NULL; ) {
 		for (p = q + 1; p < e && *p == 0xff; p++)
 			continue;
-		if (p < e && *p == 0xda)
-			n++;
+		if (p < e && *p == 0xda && ++scans > JPEG_MAX_SCANS)
+			return 0;
+		if (p < e && *p == 0xd9)
+			return 1;
 	}
-	return n;
+	return 0;
 }
 
 /*
@@ -290,6 +307,7 @@ img_dims(const void *buf, size_t len, enum img_type type,
 {
 	const unsigned char	*p = buf;
 	unsigned long		 pw, ph;
+	size_t			 sos;
 
 	*w = *h = 0;
 	switch (type) {
@@ -305,7 +323,7 @@ img_dims(const void *buf, size_t len, enum img_type type,
 		*h = ph > UINT_MAX ? UINT_MAX : ph;
 		return dims_check(pw, ph);
 	case IMG_JPEG:
-		if (!jpeg_scan(p, len, w, h))
+		if (!jpeg_scan(p, len, w, h, &sos))
 			return IMG_CORRUPT;
 		return dims_check(*w, *h);
 	default:
@@ -828,7 +846,8 @@ jpeg_shrink(double factor, unsigned gap)
 
 /*
  * Checks common to every decode: type known, header within the pixel
- * budget, no endless progressive JPEG.  Returns IMG_OK or an error code.
+ * budget, the file whole (JPEG: EOI after the scans, not too many
+ * scans; PNG: chunks up to IEND).  Returns IMG_OK or an error code.
  */
 static int
 precheck(const void *buf, size_t len, enum img_type type, unsigned *w,
@@ -841,7 +860,7 @@ precheck(const void *buf, size_t len, enum img_type type, unsigned *w,
 		return IMG_NOTIMAGE;
 	if ((rc = img_dims(buf, len, type, w, h)) != IMG_OK)
 		return rc;
-	if (type == IMG_JPEG && jpeg_scans(buf, len) > JPEG_MAX_SCANS)
+	if (type == IMG_JPEG && !jpeg_whole(buf, len))
 		return IMG_CORRUPT;
 	if (type == IMG_PNG && !png_whole(buf, len))
 		return IMG_CORRUPT;
