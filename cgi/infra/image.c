@@ -25,6 +25,7 @@
 #include <sys/types.h>
 
 #include <limits.h>
+#include <malloc.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -135,6 +136,14 @@ vips_up(void)
 	if (getenv("VIPSHOME") == NULL &&
 	    setenv("VIPSHOME", VIPSHOME_NONE, 0) == -1)
 		return -1;
+	/*
+	 * Before the first pipeline starts libvips' worker threads: one
+	 * malloc arena, or each thread's own arena keeps its peak (10 ID
+	 * cards in a row: 80 MB resident instead of 44 MB, flat after).
+	 */
+#ifdef M_ARENA_MAX
+	mallopt(M_ARENA_MAX, 1);
+#endif
 	if (VIPS_INIT("tucai") != 0) {
 		vips_error_clear();
 		return -1;
