@@ -859,6 +859,7 @@ static const struct app app = {
 	.login = "/bank/pay",
 	.pages = pages,
 	.npages = sizeof(pages) / sizeof(pages[0]),
+	.more = wxsb_pages,	/* the sandbox WeChat (wxsandbox.c) */
 };
 
 /* --- the deliverer (bank.fcgi --deliver) ------------------------------- */
@@ -946,5 +947,10 @@ main(int argc, char *argv[])
 		fprintf(stderr, "usage: bank.fcgi [--deliver]\n");
 		return 2;
 	}
-	return web_main(&app);
+	{
+		struct app	 a = app;
+
+		a.nmore = wxsb_npages;	/* not a constant expression */
+		return web_main(&a);
+	}
 }

@@ -24,6 +24,7 @@
 #include "infra/idnum.h"
 #include "infra/image.h"
 #include "infra/log.h"
+#include "infra/ocr.h"
 #include "domain/outcome.h"
 #include "domain/pay.h"
 #include "infra/httpc.h"
@@ -32,10 +33,12 @@
 #include "infra/qr.h"
 #include "domain/report.h"
 #include "domain/resolve.h"
+#include "domain/task.h"
 #include "infra/text.h"
 #include "infra/util.h"
 #include "http/web.h"
 #include "infra/workday.h"
+#include "domain/weixin.h"
 
 /* Session step bits (r->s.flags). */
 #define ST_CODE		0x01	/* 采集码 resolved: student_id is set */
@@ -44,15 +47,20 @@
 #define ST_ALL		(ST_CODE | ST_CONFIRMED | ST_IDCARD)
 #define ST_STALE	0x08	/* back after more than a day away: the full
 				 * ID number again before a cancel */
+#define ST_IDFAIL1	0x10	/* /idcard: the card was not read once */
+#define ST_IDFAIL2	0x20	/* ... twice: the typed number is offered */
+#define ST_IDTYPED	0x40	/* FAQ 1: the full ID number typed instead of
+				 * a card read; the booking gets the mark
+				 * 现场核验身份证 (booking.id_check_onsite) */
 #define STALE_AFTER	86400
+#define ST_WX_DONE	0x100	/* WeChat sign-in tried in this session (done
+				 * or failed): not sent to WeChat again */
 
 #define UPLOAD_MAX	(10 * 1024 * 1024)
 
 enum stmt {
 	STMT_TASK_BY_CODE,
-	STMT_TASK,
 	STMT_STUDENT,
-	STMT_BOOKING,
 	STMT_DAYS,
 	STMT_SLOTS,
 	STMT_FIND,
@@ -62,6 +70,8 @@ enum stmt {
 	STMT_RECORDS,
 	STMT_SLOT_ONE,
 	STMT_PHOTO,
+	STMT_IDNUM,
+	STMT_IDCHECK,
 	STMT__MAX
 };
 
@@ -79,33 +89,9 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT id, is_open = 1 AND "
 	"last_day >= DATE(UTC_TIMESTAMP() + INTERVAL 8 HOUR) FROM task "
 	"WHERE code = ?",
-	/* STMT_TASK: what the pages show of the session's task */
-	"SELECT t.id, t.code, t.title, t.fee_fen, t.require_id_photo, "
-	"t.notice, t.is_open, DATE_FORMAT(t.first_day, '%Y-%m-%d') AS first_day, "
-	"DATE_FORMAT(t.last_day, '%Y-%m-%d') AS last_day, "
-	"sc.name AS school_name, sc.code AS school_code, "
-	"IFNULL(t.contact_name, '') AS contact_name, "
-	"IFNULL(t.contact_phone, '') AS contact_phone "
-	"FROM task t JOIN school sc ON sc.id = t.school_id WHERE t.id = ?",
 	/* STMT_STUDENT */
 	"SELECT collect_code, name, id_number, student_no, edu_category, "
 	"edu_level, class_name FROM student WHERE id = ? AND task_id = ?",
-	/* STMT_BOOKING: the student's latest booking, for display */
-	"SELECT b.id, b.state, b.shot_no, "
-	"DATE_FORMAT(sl.starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, "
-	"DAYOFWEEK(sl.starts_at + INTERVAL 8 HOUR) AS dow, "
-	"DATE_FORMAT(sl.starts_at + INTERVAL 8 HOUR, '%H:%i') AS t_from, "
-	"DATE_FORMAT(sl.ends_at + INTERVAL 8 HOUR, '%H:%i') AS t_to, "
-	"DATE_FORMAT(b.hold_expires_at + INTERVAL 8 HOUR, '%H:%i') AS hold_until, "
-	"b.slot_id, t.fee_fen, t.title, "
-	"(SELECT p.state FROM payment p WHERE p.booking_id = b.id "
-	" ORDER BY p.id DESC LIMIT 1) AS pay_state, "
-	"IFNULL(UNIX_TIMESTAMP(b.cancelled_at), 0) AS ended_ts, "
-	"DATE_FORMAT(b.reauth_by + INTERVAL 8 HOUR, '%Y-%m-%d %H:%i') AS reauth_by, "
-	"b.pay_onsite "
-	"FROM booking b JOIN task t ON t.id = b.task_id "
-	"LEFT JOIN slot sl ON sl.id = b.slot_id "
-	"WHERE b.student_id = ? ORDER BY b.id DESC LIMIT 1",
 	/* STMT_DAYS: bookable days of the task's window with seats left */
 	"SELECT DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, "
 	"DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%m-%d') AS md, "
@@ -166,6 +152,10 @@ static const char *const stmts[STMT__MAX] = {
 	"WHERE p.id = ? AND p.student_id = ? AND p.is_current = 1 "
 	"AND (t.fee_fen = 0 OR EXISTS (SELECT 1 FROM payment q WHERE "
 	"q.booking_id = b.id AND q.state IN ('captured','onsite')))",
+	/* STMT_IDNUM: the roster's number, for the ID card's */
+	"SELECT id_number FROM student WHERE id = ? AND task_id = ?",
+	/* STMT_IDCHECK: the booking's staff check the card itself (FAQ 1) */
+	"UPDATE booking SET id_check_onsite = 1 WHERE id = ? AND student_id = ?",
 };
 _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
@@ -173,78 +163,118 @@ static struct db_set set = DB_SET("student", stmts);
 
 /* --- helpers ---------------------------------------------------------- */
 
-/* Run a one-row statement with one id parameter into HDF prefix.* (not
- * prefix.0.*).  Returns 1 found, 0 none, or a db.h error code. */
-static int
-load_one(struct req *r, const char *prefix, int stmt, long long id)
-{
-	HDF	*row;
-	int	 rc;
+/* --- reading, then the page's data ------------------------------------
+ *
+ * Rows are read into structs (domain/task.h, domain/booking.h); the rules
+ * below decide on those; the template's HDF is written once, at the edge
+ * (task_hdf, booking_hdf).
+ */
 
-	hdf_remove_tree(r->hdf, "Tmp");
-	if ((rc = db_hdf(r->hdf, "Tmp", &set, stmt, "i", id)) <= 0)
-		return rc;
-	if ((row = hdf_get_obj(r->hdf, "Tmp.0")) != NULL) {
-		NEOERR *err = hdf_copy(r->hdf, prefix, row);
-		nerr_ignore(&err);
-	}
-	hdf_remove_tree(r->hdf, "Tmp");
-	return 1;
+/* The task for the template: Task.*. */
+static void
+task_hdf(struct req *r, const struct task *t)
+{
+
+	web_setf(r, "Task.id", "%lld", t->id);
+	web_set(r, "Task.code", t->code);
+	web_set(r, "Task.title", t->title);
+	web_setf(r, "Task.fee_fen", "%lld", t->fee_fen);
+	web_setf(r, "Task.require_id_photo", "%d", t->require_id_photo);
+	web_set(r, "Task.notice", t->notice);
+	web_setf(r, "Task.is_open", "%d", t->is_open);
+	web_set(r, "Task.first_day", t->first_day);
+	web_set(r, "Task.last_day", t->last_day);
+	web_set(r, "Task.school_name", t->school_name);
+	web_set(r, "Task.school_code", t->school_code);
+	web_set(r, "Task.contact_name", t->contact_name);
+	web_set(r, "Task.contact_phone", t->contact_phone);
 }
 
-/* The session's task into Task.*.  Returns 1, 0 (none), or db code. */
+/* The session's task, read and shown.  Returns 1, 0 (none), or db code. */
 static int
-load_task(struct req *r)
+load_task(struct req *r, struct task *t)
 {
+	int	 rc;
 
+	memset(t, 0, sizeof(*t));
 	if (r->s.task_id == 0)
 		return 0;
-	return load_one(r, "Task", STMT_TASK, r->s.task_id);
+	if ((rc = task_get(r->s.task_id, t)) == 1)
+		task_hdf(r, t);
+	return rc;
 }
 
 /*
  * The date by which the frozen money of an ended booking is back
  * (“冻结款项将于 YYYY-MM-DD 前原路返回”): 3 working days after the
  * cancellation, in China, on the State Council's holiday calendar
- * (workday.c).  Sets refund_by in the booking's node.
+ * (workday.c).  0 with out filled, -1 when there is none to show.
  */
-static void
-refund_by(HDF *b)
+static int
+refund_by(long long ended_ts, char out[11])
 {
-	char		 out[11];
-	long long	 ts;
-	int		 y, m, d, rc;
+	int	 y, m, d, rc;
 
-	if (b == NULL || (ts = strtoll(hdf_get_value(b, "ended_ts", "0"),
-	    NULL, 10)) <= 0)
-		return;
-	if (workday_cn_date((time_t)ts, &y, &m, &d) != 0 ||
+	if (ended_ts <= 0)
+		return -1;
+	if (workday_cn_date((time_t)ended_ts, &y, &m, &d) != 0 ||
 	    (rc = workday_add(y, m, d, 3, &y, &m, &d)) < 0 ||
 	    workday_format(y, m, d, out) != 0)
-		return;
+		return -1;
 	if (rc == 1)
 		log_warn("refund date %s counted without a holiday calendar "
 		    "for its year (Calendar.Path)", out);
-	hdf_set_value(b, "refund_by", out);
+	return 0;
 }
 
-/* The session student's latest booking into Booking.*, with the amount
- * formatted.  Returns 1, 0 (none), or db code. */
-static int
-load_booking(struct req *r)
+/* The booking for the template: Booking.* (a value the row does not
+ * have is left out, as the templates test for it). */
+static void
+booking_hdf(struct req *r, const struct booking *b)
 {
-	char	 fen[32];
+	char	 fen[32], by[11];
+
+	web_setf(r, "Booking.id", "%lld", b->id);
+	web_set(r, "Booking.state", bs_name(b->state));
+	if (b->shot_no > 0)
+		web_setf(r, "Booking.shot_no", "%lld", b->shot_no);
+	if (b->day[0] != '\0') {
+		web_set(r, "Booking.day", b->day);
+		web_setf(r, "Booking.dow", "%d", b->dow);
+		web_set(r, "Booking.t_from", b->t_from);
+		web_set(r, "Booking.t_to", b->t_to);
+	}
+	if (b->hold_until[0] != '\0')
+		web_set(r, "Booking.hold_until", b->hold_until);
+	if (b->slot_id > 0)
+		web_setf(r, "Booking.slot_id", "%lld", b->slot_id);
+	web_setf(r, "Booking.fee_fen", "%lld", b->fee_fen);
+	web_set(r, "Booking.title", b->title);
+	if (b->pay_state[0] != '\0')
+		web_set(r, "Booking.pay_state", b->pay_state);
+	web_setf(r, "Booking.ended_ts", "%lld", b->ended_ts);
+	if (b->reauth_by[0] != '\0')
+		web_set(r, "Booking.reauth_by", b->reauth_by);
+	web_setf(r, "Booking.pay_onsite", "%d", b->pay_onsite);
+	util_fen(b->fee_fen, fen, sizeof(fen));
+	web_set(r, "Booking.amount", fen);
+	if (refund_by(b->ended_ts, by) == 0)
+		web_set(r, "Booking.refund_by", by);
+}
+
+/* The session student's latest booking, read and shown.  Returns 1, 0
+ * (none), or db code. */
+static int
+load_booking(struct req *r, struct booking *b)
+{
 	int	 rc;
 
+	memset(b, 0, sizeof(*b));
 	if (r->s.student_id == 0)
 		return 0;
-	if ((rc = load_one(r, "Booking", STMT_BOOKING, r->s.student_id)) != 1)
-		return rc;
-	util_fen(hdf_get_int_value(r->hdf, "Booking.fee_fen", 0), fen,
-	    sizeof(fen));
-	web_set(r, "Booking.amount", fen);
-	refund_by(hdf_get_obj(r->hdf, "Booking"));
-	return 1;
+	if ((rc = booking_latest(r->s.student_id, b)) == 1)
+		booking_hdf(r, b);
+	return rc;
 }
 
 /*
@@ -253,11 +283,11 @@ load_booking(struct req *r)
  * failure status).
  */
 static int
-steps(struct req *r, long long need)
+steps(struct req *r, long long need, struct task *t)
 {
 	int	 rc;
 
-	if ((rc = load_task(r)) < 0)
+	if ((rc = load_task(r, t)) < 0)
 		return web_dberr(rc);
 	if (rc == 0)
 		return web_redirect(r, "/task");
@@ -267,7 +297,7 @@ steps(struct req *r, long long need)
 	if ((need & ST_CONFIRMED) && !(r->s.flags & ST_CONFIRMED))
 		return web_redirect(r, "/confirm");
 	if ((need & ST_IDCARD) && !(r->s.flags & ST_IDCARD) &&
-	    hdf_get_int_value(r->hdf, "Task.require_id_photo", 0))
+	    t->require_id_photo)
 		return web_redirect(r, "/idcard");
 	return 0;
 }
@@ -294,6 +324,18 @@ sess_key(const struct req *r, const char *what, char *out, size_t outsz)
 
 	sodium_bin2hex(hex, sizeof(hex), r->s.key, 8);
 	snprintf(out, outsz, "%s:s:%s", what, hex);
+}
+
+/* The throttle key of the session's WeChat user: "what:w:" and 16 hex
+ * digits of the openid's hash.  1 when signed in through WeChat, else 0. */
+static int
+wx_key(const struct req *r, const char *what, char *out, size_t outsz)
+{
+
+	if (r->s.wx_openid[0] == '\0')
+		return 0;
+	snprintf(out, outsz, "%s:w:%.16s", what, r->s.wx_openid);
+	return 1;
 }
 
 /* Refuse with 429 for left seconds; the page says until when. */
@@ -328,6 +370,11 @@ guess_gate(struct req *r, const char *what, int slow)
 	sess_key(r, what, k, sizeof(k));
 	rc = throttle_hit(k, (int)conf_int("Throttle.SessionFailures", 10),
 	    GUESS_WINDOW, 0);
+	/* A WeChat user's failures count across all their sessions: new
+	 * cookies do not start the count again. */
+	if (rc == 0 && wx_key(r, what, k, sizeof(k)))
+		rc = throttle_hit(k, (int)conf_int("Throttle.SessionFailures",
+		    10), GUESS_WINDOW, 0);
 	if (rc < 0)
 		return web_dberr(rc);
 	if (rc == 1)
@@ -368,6 +415,9 @@ guess_failed(struct req *r, const char *what)
 	sess_key(r, what, k, sizeof(k));
 	if ((rc = throttle_hit(k, 1, GUESS_WINDOW, 1)) < 0)
 		return web_dberr(rc);
+	if (wx_key(r, what, k, sizeof(k)) &&
+	    (rc = throttle_hit(k, 1, GUESS_WINDOW, 1)) < 0)
+		return web_dberr(rc);
 	snprintf(k, sizeof(k), "fail:ip:%s", r->client);
 	if ((rc = throttle_hit(k, 1, GUESS_WINDOW, 1)) < 0)
 		return web_dberr(rc);
@@ -384,7 +434,7 @@ identified(struct req *r, long long task_id, long long student_id,
 
 	r->s.task_id = task_id;
 	r->s.student_id = student_id;
-	r->s.flags = flags;
+	r->s.flags = flags | (r->s.flags & ST_WX_DONE);
 	r->s.pending = 0;
 	if ((rc = sess_rotate(r)) < 0 || (rc = sess_save(r)) < 0)
 		return web_dberr(rc);
@@ -398,6 +448,180 @@ save(struct req *r)
 	int	 rc;
 
 	return (rc = sess_save(r)) < 0 ? web_dberr(rc) : 0;
+}
+
+/* --- WeChat sign-in (weixin.h; README "WeChat sign-in") ---------------
+ *
+ * Optional: with Weixin.AppId and Weixin.Secret set, a student whose
+ * browser is WeChat's is sent once per session through WeChat's web
+ * authorisation (snsapi_base: silent) when opening an entry page (/,
+ * /task, /find, /booking, /records), with a state bound to the session;
+ * the callback exchanges the code for the openid, keeps its hash with the
+ * session and opens that WeChat user's latest booking from any phone.
+ * Whatever fails (refused, stale, network, 快照页) leads back to the page
+ * with a message and today's flow (?wx=...), never to another round.
+ * Outside WeChat, or without the configuration, nothing here acts.
+ */
+
+/* Where a sign-in goes on to: the state carries the index. */
+static const char *const wx_next[] = {
+	"/", "/task", "/find", "/booking", "/records"
+};
+#define WX_NEXT_N	(sizeof(wx_next) / sizeof(wx_next[0]))
+
+/* The failures a page explains (?wx=), as the template names them. */
+static const char *const wx_notices[] = {
+	"refused", "expired", "network", "snapshot"
+};
+
+/* Give the session's WeChat user the booking bid (0: none) unless it
+ * has one.  0 or a failure status. */
+static int
+wx_bind_session(struct req *r, long long bid)
+{
+	int	 rc;
+
+	if (bid <= 0 || r->s.wx_openid[0] == '\0')
+		return 0;
+	return (rc = wx_bind(bid, r->s.wx_openid)) < 0 ? web_dberr(rc) : 0;
+}
+
+/* To WeChat's authorisation, back to wx_next[next].  Returns 303, or 0
+ * when the URL cannot be made (logged; the page shows as today). */
+static int
+wx_start(struct req *r, int next)
+{
+	char	 state[WX_STATE_LEN + 1], url[sizeof(r->location)];
+
+	sess_need(r);
+	wx_state_make(r->s.key, clock_now(), next, state);
+	if (wx_authorize_url(state, url, sizeof(url)) != 0) {
+		log_warn("weixin: the authorise URL does not fit (Site.Url, "
+		    "Weixin.AuthorizeUrl too long)");
+		return 0;
+	}
+	return web_redirect(r, "%s", url);
+}
+
+/*
+ * An entry page (wx_next[next]) in WeChat's browser: to WeChat once per
+ * session (303), else 0 after Weixin.* for the template (signed in, the
+ * failure's notice).  Needs the page's field wx.
+ */
+static int
+wx_gate(struct req *r, int next)
+{
+	const char	*w = web_str(r, "wx");
+	size_t		 i;
+	int		 in;
+
+	if (!wx_enabled())
+		return 0;
+	in = wx_in_wechat(web_header(r, "HTTP_USER_AGENT"));
+	if (in && r->method == M_GET && r->s.wx_openid[0] == '\0' &&
+	    !(r->s.flags & ST_WX_DONE) && w == NULL)
+		return wx_start(r, next);
+	if (in)
+		web_set(r, "Weixin.In", "1");
+	if (r->s.wx_openid[0] != '\0')
+		web_set(r, "Weixin.Signed", "1");
+	for (i = 0; w != NULL && i < sizeof(wx_notices) / sizeof(*wx_notices);
+	    i++)
+		if (strcmp(w, wx_notices[i]) == 0)
+			web_set(r, "Weixin.Notice", w);
+	return 0;
+}
+
+/* A sign-in that did not work: remembered for the session, and on to
+ * the page with why.  303 or a failure status. */
+static int
+wx_failed(struct req *r, int next, const char *why)
+{
+	int	 rc;
+
+	r->s.flags |= ST_WX_DONE;
+	if ((rc = save(r)) != 0)
+		return rc;
+	return web_redirect(r, "%s?wx=%s", wx_next[next], why);
+}
+
+/* GET /weixin/login?next=N : “重新微信登录”, also after a failure. */
+static int
+page_wx_login(struct req *r)
+{
+	long long	 next = web_int(r, "next");
+	int		 rc;
+
+	if (!wx_enabled())
+		return 404;
+	if (next < 0 || (size_t)next >= WX_NEXT_N)
+		next = 0;
+	if (!wx_in_wechat(web_header(r, "HTTP_USER_AGENT")))
+		return web_redirect(r, "%s", wx_next[next]);
+	if ((rc = wx_start(r, (int)next)) != 0)
+		return rc;
+	return web_redirect(r, "%s?wx=network", wx_next[next]);
+}
+
+/*
+ * GET /weixin/callback?code=&state= : back from WeChat.  The state must
+ * be this session's and fresh (else a page of another session, or a
+ * replayed one, could sign this browser in as someone else); no code: the
+ * user refused.  The openid's hash stays with the session (a new session
+ * id: a sign-in); the WeChat user's latest booking opens when the session
+ * has no student yet, and a session's own active booking gets the hash.
+ */
+static int
+page_wx_callback(struct req *r)
+{
+	char			 openid[WX_OPENID_MAX + 1];
+	char			 hash[WX_HASH_HEX + 1];
+	enum booking_state	 st;
+	long long		 tid, sid, bid;
+	int			 rc, next = 0, active;
+	enum wx_outcome		 o;
+
+	if (!wx_enabled())
+		return 404;
+	if (r->status != 0 || !r->s.token || wx_state_check(r->s.key,
+	    web_str(r, "state"), clock_now(), &next) != 0 ||
+	    (size_t)next >= WX_NEXT_N) {
+		log_info("weixin: callback with a state not of this session "
+		    "or too old");
+		return wx_failed(r, 0, "expired");
+	}
+	if (!web_has(r, "code")) {
+		log_info("weixin: the user did not authorise");
+		return wx_failed(r, next, "refused");
+	}
+	if ((o = wx_exchange(web_str(r, "code"), openid)) != WX_OK)
+		return wx_failed(r, next, o == WX_CODE ? "expired" :
+		    o == WX_SNAPSHOT ? "snapshot" : "network");
+	wx_openid_hash(openid, hash);
+	explicit_bzero(openid, sizeof(openid));
+	memcpy(r->s.wx_openid, hash, sizeof(hash));
+	r->s.flags |= ST_WX_DONE;
+	if (r->s.student_id == 0) {
+		if ((rc = wx_booking_of(hash, &tid, &sid, &active)) < 0)
+			return web_dberr(rc);
+		if (rc == 1) {
+			log_info("weixin: signed in; the WeChat user's booking "
+			    "opens");
+			if ((rc = identified(r, tid, sid,
+			    active ? ST_ALL : ST_CODE)) != 0)
+				return rc;
+			return web_redirect(r, "%s", wx_next[next]);
+		}
+	} else {
+		if ((rc = booking_active(r->s.student_id, &bid, &st)) < 0)
+			return web_dberr(rc);
+		if (rc == 1 && (rc = wx_bind_session(r, bid)) != 0)
+			return rc;
+	}
+	log_info("weixin: signed in");
+	if ((rc = sess_rotate(r)) < 0 || (rc = sess_save(r)) < 0)
+		return web_dberr(rc);
+	return web_redirect(r, "%s", wx_next[next]);
 }
 
 /* RFC 5987 attr-char percent-encoding of s into out.  0, or -1 if too long. */
@@ -432,9 +656,12 @@ pct_encode(const char *s, int strict, char *out, size_t outsz)
 static int
 page_index(struct req *r)
 {
-	int	 rc;
+	struct booking	 b;
+	int		 rc;
 
-	if ((rc = load_booking(r)) < 0)
+	if ((rc = wx_gate(r, 0)) != 0)
+		return rc;
+	if ((rc = load_booking(r, &b)) < 0)
 		return web_dberr(rc);
 	/* The teacher's answers to what this student (or this phone) told
 	 * them. */
@@ -459,9 +686,10 @@ page_report(struct req *r)
 	const char	*name = web_str(r, "name"), *code = web_str(r, "code");
 	char		 k[64];
 	enum report_kind rk;
+	struct task	 t;
 	int		 rc;
 
-	if ((rc = load_task(r)) < 0)
+	if ((rc = load_task(r, &t)) < 0)
 		return web_dberr(rc);
 	if (rc == 0)
 		return web_redirect(r, "/task");
@@ -522,6 +750,8 @@ page_task(struct req *r)
 
 	web_set(r, "Page.Title", "填写任务代码");
 	web_set(r, "Page.Back", "/");
+	if ((rc = wx_gate(r, 1)) != 0)
+		return rc;
 	if (r->method != M_POST)
 		return web_page(r, "student/task.cs");
 
@@ -546,7 +776,7 @@ page_task(struct req *r)
 	r->s.task_id = id;
 	r->s.student_id = 0;
 	r->s.pending = 0;
-	r->s.flags = 0;
+	r->s.flags &= ST_WX_DONE;
 	if ((rc = save(r)) != 0)
 		return rc;
 	return web_redirect(r, "/code");
@@ -634,14 +864,16 @@ read_code(struct req *r, char **payload, size_t *plen)
 static int
 page_code(struct req *r)
 {
-	char		*payload = NULL, st[16];
-	size_t		 plen = 0;
-	long long	 sid, bid;
-	int		 rc, mine;
+	char			*payload = NULL;
+	size_t			 plen = 0;
+	long long		 sid, bid;
+	enum booking_state	 st;
+	struct task		 t;
+	int			 rc, mine;
 
 	web_set(r, "Page.Title", "上传采集码");
 	web_set(r, "Page.Back", "/task");
-	if ((rc = steps(r, 0)) != 0)
+	if ((rc = steps(r, 0, &t)) != 0)
 		return rc;
 	if (r->method != M_POST)
 		return web_page(r, "student/code.cs");
@@ -663,13 +895,24 @@ page_code(struct req *r)
 		web_set(r, "Report.Offer", "1");
 		return web_page(r, "student/code.cs");
 	}
-	if ((rc = booking_active(sid, &bid, st)) < 0)
+	if ((rc = booking_active(sid, &bid, &st)) < 0)
 		return web_dberr(rc);
 	mine = r->s.student_id == sid && (r->s.flags & ST_CODE);
+	/* The WeChat user who made that booking (on another phone) is the
+	 * stronger identity: the booking opens without the ID number. */
+	if (bid > 0 && !mine && r->s.wx_openid[0] != '\0') {
+		if ((rc = wx_bound(bid, r->s.wx_openid)) < 0)
+			return web_dberr(rc);
+		if (rc == 1) {
+			if ((rc = identified(r, r->s.task_id, sid, ST_ALL)) != 0)
+				return rc;
+			return web_redirect(r, "/booking");
+		}
+	}
 	if (bid > 0 && !mine) {
 		/* Nothing of this student is shown before the ID number. */
 		r->s.student_id = 0;
-		r->s.flags = 0;
+		r->s.flags &= ST_WX_DONE;
 		r->s.pending = sid;
 		if ((rc = save(r)) != 0)
 			return rc;
@@ -717,18 +960,19 @@ load_student(struct req *r)
 static int
 page_confirm(struct req *r)
 {
-	int	 rc;
+	struct task	 t;
+	int		 rc;
 
 	web_set(r, "Page.Title", "采集码认证");
 	web_set(r, "Page.Back", "/code");
-	if ((rc = steps(r, ST_CODE)) != 0)
+	if ((rc = steps(r, ST_CODE, &t)) != 0)
 		return rc;
 	if (r->method == M_POST) {
 		r->s.flags |= ST_CONFIRMED;
 		if ((rc = save(r)) != 0)
 			return rc;
-		return web_redirect(r, hdf_get_int_value(r->hdf,
-		    "Task.require_id_photo", 0) ? "/idcard" : "/slots");
+		return web_redirect(r, t.require_id_photo ? "/idcard" :
+		    "/slots");
 	}
 	if ((rc = load_student(r)) < 0)
 		return web_dberr(rc);
@@ -740,26 +984,47 @@ page_confirm(struct req *r)
 /* --- 身份证照片 -------------------------------------------------------------- */
 
 /*
- * GET/POST /idcard : the ID-card photo, stored for staff only.  It is
- * sensitive personal information (PIPL Art. 28): the page says what is
- * collected, why, how long and who sees it, and the student's separate
- * consent (单独同意, Art. 29), a box not ticked in advance, comes first;
- * without it nothing is read or stored (core/privacy.c records it).
+ * GET/POST /idcard : the ID-card photo, read and compared with the roster
+ * (infra/ocr.c), stored for staff only.  It is sensitive personal
+ * information (PIPL Art. 28): the page says what is collected, why, how
+ * long and who sees it, and the student's separate consent (单独同意,
+ * Art. 29), a box not ticked in advance, comes first; without it nothing
+ * is read or stored (domain/privacy.c records it).
+ *
+ * The outcomes (ocr.h), each a 422 but the first:
+ *  - the student's own card: the photo is stored, on to /slots;
+ *  - another person's card (a valid number, read clearly, not the
+ *    roster's): “身份证与学籍信息不一致”, nothing stored, upload again.
+ *    No way round it from here: a roommate's card sent by mistake is
+ *    replaced by one's own; one's own card read as another's means the
+ *    roster is wrong (FAQ 2: the teacher corrects it) or, rarely, a
+ *    misread, which another photo settles;
+ *  - unreadable: “身份证图片识别失败”, nothing stored; the page offers
+ *    “无法识别？继续预约” (/idcard/manual, FAQ 1) and after the second
+ *    failure puts that form on the page itself.
+ * The number read never leaves ocr.c; the roster's is wiped after use.
  */
 static int
 page_idcard(struct req *r)
 {
 	unsigned char	*buf, *jpg = NULL;
+	char		 idn[32];
 	const char	*why;
 	size_t		 len, jlen = 0;
+	struct task	 t;
+	enum ocr_outcome o;
 	int		 rc;
 
 	web_set(r, "Page.Title", "上传身份证照片");
 	web_set(r, "Page.Back", "/confirm");
 	web_set(r, "Privacy.Version", privacy_notice_version());
 	web_setf(r, "Privacy.PurgeDays", "%d", privacy_purge_days());
-	if ((rc = steps(r, ST_CODE | ST_CONFIRMED)) != 0)
+	if ((rc = steps(r, ST_CODE | ST_CONFIRMED, &t)) != 0)
 		return rc;
+	if (r->s.flags & (ST_IDFAIL1 | ST_IDFAIL2))
+		web_set(r, "Idcard.CanType", "1");
+	if (r->s.flags & ST_IDFAIL2)
+		web_set(r, "Idcard.Manual", "1");
 	if (r->method != M_POST)
 		return web_page(r, "student/idcard.cs");
 	if (!web_has(r, "consent")) {
@@ -779,14 +1044,40 @@ page_idcard(struct req *r)
 		web_fail(r, 415, why);
 		return web_page(r, "student/idcard.cs");
 	}
-	rc = img_reencode_idcard(buf, len, &jpg, &jlen);
+	rc = db_one(&set, STMT_IDNUM, "ii", "s", r->s.student_id,
+	    r->s.task_id, idn, sizeof(idn));
+	if (rc <= 0) {
+		free(buf);
+		return rc < 0 ? web_dberr(rc) : 404;
+	}
+	rc = ocr_idcard(buf, len, idn, &o, NULL);
+	explicit_bzero(idn, sizeof(idn));
+	if (rc == IMG_OK && o == OCR_MATCH)
+		rc = img_reencode_idcard(buf, len, &jpg, &jlen);
 	free(buf);
 	if (rc == IMG_SYSERR)
 		return 500;
-	if (rc != IMG_OK) {
+	if (rc == IMG_TOOBIG) {
+		web_fail(r, 413, "图片尺寸过大，请重新拍摄上传");
+		return web_page(r, "student/idcard.cs");
+	}
+	if (rc == IMG_OK && o == OCR_OTHER) {
+		log_info("student %lld: /idcard: another person's card",
+		    r->s.student_id);
+		web_set(r, "Idcard.Other", "1");
+		web_fail(r, 422, "身份证与学籍信息不一致，请上传本人身份证");
+		return web_page(r, "student/idcard.cs");
+	}
+	if (rc != IMG_OK || o != OCR_MATCH) {
+		log_info("student %lld: /idcard: card not read", r->s.student_id);
+		r->s.flags |= (r->s.flags & ST_IDFAIL1) ? ST_IDFAIL2 : ST_IDFAIL1;
+		if ((rc = save(r)) != 0)
+			return rc;
 		web_set(r, "Idcard.Failed", "1");
-		web_fail(r, rc == IMG_NOTIMAGE ? 415 : 422,
-		    "身份证图片识别失败，请重新拍摄上传");
+		web_set(r, "Idcard.CanType", "1");
+		if (r->s.flags & ST_IDFAIL2)
+			web_set(r, "Idcard.Manual", "1");
+		web_fail(r, 422, "身份证图片识别失败，请重新拍摄上传");
 		return web_page(r, "student/idcard.cs");
 	}
 	rc = privacy_idcard_add(r->s.student_id, r->s.task_id, jpg, jlen);
@@ -800,6 +1091,7 @@ page_idcard(struct req *r)
 		return web_page(r, "student/idcard.cs");
 	}
 	r->s.flags |= ST_IDCARD;
+	r->s.flags &= ~(ST_IDFAIL1 | ST_IDFAIL2 | ST_IDTYPED);
 	if ((rc = save(r)) != 0)
 		return rc;
 	return web_redirect(r, "/slots");
@@ -872,23 +1164,25 @@ change_confirm(struct req *r)
 static int
 page_slots(struct req *r)
 {
-	char		 st[16];
-	long long	 bid;
-	int		 rc, active;
+	enum booking_state	 st;
+	struct task		 t;
+	struct booking		 b;
+	long long		 bid;
+	int			 rc, active;
 
 	web_set(r, "Page.Title", "预约确认");
 	web_set(r, "Page.Back", "/");
-	if ((rc = steps(r, ST_ALL)) != 0)
+	if ((rc = steps(r, ST_ALL, &t)) != 0)
 		return rc;
 	/* No write on a page view: seats of unpaid holds past their time go
 	 * back in the sweep, and at booking time when a slot looks full. */
-	if ((active = booking_active(r->s.student_id, &bid, st)) < 0)
+	if ((active = booking_active(r->s.student_id, &bid, &st)) < 0)
 		return web_dberr(active);
-	if (active && strcmp(st, "held") != 0 && strcmp(st, "booked") != 0)
+	if (active && st != BS_HELD && st != BS_BOOKED)
 		return web_redirect(r, "/booking");	/* checked in */
 
 	if (r->method == M_POST) {
-		if (active && (rc = load_booking(r)) < 0)
+		if (active && (rc = load_booking(r, &b)) < 0)
 			return web_dberr(rc);
 		if (!web_has(r, "slot_id"))
 			web_fail(r, 422, "请选择预约时段");
@@ -896,30 +1190,34 @@ page_slots(struct req *r)
 			web_fail(r, 422, "请阅读并勾选同意预约须知");
 		else {
 			if (active && !web_has(r, "confirm") &&
-			    web_int(r, "slot_id") != hdf_get_int_value(r->hdf,
-			    "Booking.slot_id", 0))
+			    web_int(r, "slot_id") != b.slot_id)
 				return change_confirm(r);
 			if (active)
 				rc = booking_change(bid, web_int(r, "slot_id"));
 			else
-				rc = booking_take(r->s.task_id,
-				    hdf_get_int_value(r->hdf, "Task.fee_fen", 0),
+				rc = booking_take(r->s.task_id, t.fee_fen,
 				    r->s.student_id, web_int(r, "slot_id"),
 				    &bid);
 			if (rc == BK_ACTIVE || rc == BK_STATE)
 				return web_redirect(r, "/booking");
 			if (rc == 0) {
 				if ((rc = booking_active(r->s.student_id,
-				    &bid, st)) < 0)
+				    &bid, &st)) < 0)
 					return web_dberr(rc);
-				return web_redirect(r, strcmp(st, "held") == 0 ?
+				if ((rc = wx_bind_session(r, bid)) != 0)
+					return rc;
+				if ((r->s.flags & ST_IDTYPED) &&
+				    (rc = db_exec(&set, STMT_IDCHECK, "ii", bid,
+				    r->s.student_id)) < 0)
+					return web_dberr(rc);
+				return web_redirect(r, st == BS_HELD ?
 				    "/pay" : "/booking");
 			}
 			if ((rc = seat_failed(r, rc)) >= 500)
 				return rc;
 		}
 	}
-	if (active && (rc = load_booking(r)) < 0)
+	if (active && (rc = load_booking(r, &b)) < 0)
 		return web_dberr(rc);
 	if ((rc = load_slots(r, web_str(r, "date"))) != 0)
 		return rc;
@@ -932,26 +1230,28 @@ page_slots(struct req *r)
 static int
 page_pay(struct req *r)
 {
-	char		 st[16], url[512] = "";
-	long long	 bid;
-	int		 rc, again;
+	char			 url[512] = "";
+	enum booking_state	 st;
+	struct task		 t;
+	struct booking		 b;
+	long long		 bid;
+	int			 rc, again;
 
 	web_set(r, "Page.Title", "预支付");
 	web_set(r, "Page.Back", "/booking");
-	if ((rc = steps(r, ST_ALL)) != 0)
+	if ((rc = steps(r, ST_ALL, &t)) != 0)
 		return rc;
-	if ((rc = booking_active(r->s.student_id, &bid, st)) < 0)
+	if ((rc = booking_active(r->s.student_id, &bid, &st)) < 0)
 		return web_dberr(rc);
 	if (rc == 0)
 		return web_redirect(r, "/slots");
-	if ((rc = load_booking(r)) < 0)
+	if ((rc = load_booking(r, &b)) < 0)
 		return web_dberr(rc);
 	/* A held seat pays; a booked one confirms its hold again when asked
 	 * (需重新授权), or after it was moved to 到场支付. */
-	again = hdf_get_value(r->hdf, "Booking.reauth_by", NULL) != NULL ||
-	    hdf_get_int_value(r->hdf, "Booking.pay_onsite", 0) == 1;
-	if (strcmp(st, "held") != 0 && !(again &&
-	    (strcmp(st, "booked") == 0 || strcmp(st, "checked_in") == 0)))
+	again = b.reauth_by[0] != '\0' || b.pay_onsite;
+	if (st != BS_HELD && !(again &&
+	    (st == BS_BOOKED || st == BS_CHECKED_IN)))
 		return web_redirect(r, "/booking");
 	web_set(r, "Pay.Again", again ? "1" : "0");
 	if (r->method == M_POST) {
@@ -978,20 +1278,22 @@ page_pay(struct req *r)
 static int
 pay_return_public(struct req *r)
 {
-	char		 pst[16] = "", bst[16] = "";
-	const char	*ref = web_str(r, "order_ref"), *st;
-	int		 rc;
+	char			 pst[16] = "", bst[16] = "";
+	const char		*ref = web_str(r, "order_ref"), *st;
+	enum booking_state	 bs;
+	int			 rc;
 
 	if ((rc = pay_order_state(ref, pst, sizeof(pst), bst,
 	    sizeof(bst))) < 0)
 		return web_dberr(rc);
 	if (rc == 0)
 		return web_redirect(r, "/");
-	if (strcmp(bst, "cancelled") == 0 || strcmp(bst, "expired") == 0)
+	bs = bs_parse(bst);
+	if (bs == BS_CANCELLED || bs == BS_EXPIRED)
 		st = "ended";
 	else if (strcmp(pst, "authorized") == 0 ||
-	    strcmp(pst, "captured") == 0 || strcmp(bst, "booked") == 0 ||
-	    strcmp(bst, "checked_in") == 0 || strcmp(bst, "collected") == 0)
+	    strcmp(pst, "captured") == 0 || bs == BS_BOOKED ||
+	    bs == BS_CHECKED_IN || bs == BS_COLLECTED)
 		st = "ok";
 	else if (strcmp(pst, "failed") == 0)
 		st = "failed";
@@ -1009,8 +1311,9 @@ pay_return_public(struct req *r)
 static int
 page_pay_return(struct req *r)
 {
-	char	 pst[16] = "", why[80] = "", bst[16] = "";
-	int	 rc;
+	char		 pst[16] = "", why[80] = "", bst[16] = "";
+	struct booking	 b;
+	int		 rc;
 
 	web_set(r, "Page.Title", "支付结果");
 	web_set(r, "Page.Back", "/");
@@ -1020,16 +1323,16 @@ page_pay_return(struct req *r)
 	    pst, sizeof(pst), why, sizeof(why), bst, sizeof(bst));
 	if (rc < 0)
 		return web_dberr(rc);
-	if (strcmp(bst, "booked") == 0 || strcmp(pst, "authorized") == 0 ||
+	if (bs_parse(bst) == BS_BOOKED || strcmp(pst, "authorized") == 0 ||
 	    strcmp(pst, "captured") == 0)
 		return web_redirect(r, "/booking");
-	if (rc == 0 || strcmp(bst, "held") != 0)
+	if (rc == 0 || bs_parse(bst) != BS_HELD)
 		return web_redirect(r, "/booking");
 	if (strcmp(pst, "failed") == 0) {
 		web_set(r, "Pay.Failed", strstr(why, "insufficient") ||
 		    strstr(why, "funds") || strstr(why, "余额") ?
 		    "funds" : "bind");
-		if ((rc = load_booking(r)) < 0)
+		if ((rc = load_booking(r, &b)) < 0)
 			return web_dberr(rc);
 	} else {
 		web_set(r, "Pay.Pending", "1");
@@ -1069,13 +1372,17 @@ page_pay_notify(struct req *r)
 static int
 page_booking(struct req *r)
 {
-	int	 rc;
+	struct task	 t;
+	struct booking	 b;
+	int		 rc;
 
 	web_set(r, "Page.Title", "我的预约");
 	web_set(r, "Page.Back", "/");
+	if ((rc = wx_gate(r, 3)) != 0)
+		return rc;
 	if (r->s.student_id == 0)
 		return web_redirect(r, "/find");
-	if ((rc = load_task(r)) < 0 || (rc = load_booking(r)) < 0)
+	if ((rc = load_task(r, &t)) < 0 || (rc = load_booking(r, &b)) < 0)
 		return web_dberr(rc);
 	return web_page(r, "student/booking.cs");
 }
@@ -1145,6 +1452,57 @@ id_matches(struct req *r, long long sid, char idn[19], int *right)
 }
 
 /*
+ * GET/POST /idcard/manual : FAQ 1 of the guide.  The card could not be
+ * read (once, and the student chose “无法识别？继续预约”, or twice): the
+ * full ID number typed instead, compared with the roster as /find does,
+ * counting wrong numbers toward the same per-student lock, and the
+ * session's guesses toward its limit.  Right: the step is done without a
+ * photo and the booking will carry the mark 现场核验身份证, for the staff
+ * to check the card itself at check-in.  Wrong: 422, nothing changes.
+ * A card read as another person's gives no way here (see page_idcard).
+ */
+static int
+page_idcard_manual(struct req *r)
+{
+	char		 idn[32];
+	struct task	 t;
+	int		 rc, right;
+
+	web_set(r, "Page.Title", "输入身份证号");
+	web_set(r, "Page.Back", "/idcard");
+	if ((rc = steps(r, ST_CODE | ST_CONFIRMED, &t)) != 0)
+		return rc;
+	if (!t.require_id_photo ||
+	    (r->s.flags & ST_IDCARD))
+		return web_redirect(r, "/slots");
+	if (!(r->s.flags & (ST_IDFAIL1 | ST_IDFAIL2)))
+		return web_redirect(r, "/idcard");
+	if (r->method != M_POST)
+		return web_page(r, "student/idcard_manual.cs");
+	if ((rc = guess_gate(r, "idcard", 1)) != 0)
+		return rc;
+	rc = db_one(&set, STMT_IDNUM, "ii", "s", r->s.student_id,
+	    r->s.task_id, idn, sizeof(idn));
+	if (rc <= 0)
+		return rc < 0 ? web_dberr(rc) : 404;
+	if ((rc = id_matches(r, r->s.student_id, idn, &right)) != 0)
+		return rc;
+	if (!right) {
+		if ((rc = guess_failed(r, "idcard")) != 0)
+			return rc;
+		web_fail(r, 422, "身份证号与学籍信息不一致，请输入本人完整的"
+		    "18位身份证号");
+		return web_page(r, "student/idcard_manual.cs");
+	}
+	log_info("student %lld: ID number typed (FAQ 1): card checked on site",
+	    r->s.student_id);
+	r->s.flags |= ST_IDCARD | ST_IDTYPED;
+	if ((rc = save(r)) != 0)
+		return rc;
+	return web_redirect(r, "/slots");
+}
+
+/*
  * GET /booking/cancel : are you sure?  POST : cancel the held or booked
  * booking, once.  A session back after more than a day away gives the
  * full ID number first (the one lasting session must not let a found
@@ -1153,22 +1511,26 @@ id_matches(struct req *r, long long sid, char idn[19], int *right)
 static int
 page_cancel(struct req *r)
 {
-	char		 st[16], idn[19];
-	long long	 bid, sid, tid;
-	int		 rc, right;
+	char			 idn[19];
+	enum booking_state	 st;
+	struct task		 t;
+	struct booking		 b;
+	long long		 bid, sid, tid;
+	int			 rc, right;
 
 	web_set(r, "Page.Title", "取消预约");
 	web_set(r, "Page.Back", "/booking");
 	if (r->s.student_id == 0)
 		return web_redirect(r, "/find");
-	if ((rc = booking_active(r->s.student_id, &bid, st)) < 0)
+	if ((rc = booking_active(r->s.student_id, &bid, &st)) < 0)
 		return web_dberr(rc);
-	if (rc == 0 || (strcmp(st, "held") != 0 && strcmp(st, "booked") != 0))
+	if (rc == 0 || (st != BS_HELD && st != BS_BOOKED))
 		return web_redirect(r, "/booking");
 	if (r->s.flags & ST_STALE)
 		web_set(r, "Cancel.AskId", "1");
 	if (r->method == M_GET || r->status != 0) {
-		if ((rc = load_task(r)) < 0 || (rc = load_booking(r)) < 0)
+		if ((rc = load_task(r, &t)) < 0 ||
+		    (rc = load_booking(r, &b)) < 0)
 			return web_dberr(rc);
 		return web_page(r, "student/cancel.cs");
 	}
@@ -1183,8 +1545,8 @@ page_cancel(struct req *r)
 			return rc;
 		if (!right) {
 			web_fail(r, 422, "身份证号不正确，请输入本人完整的身份证号");
-			if ((rc = load_task(r)) < 0 ||
-			    (rc = load_booking(r)) < 0)
+			if ((rc = load_task(r, &t)) < 0 ||
+			    (rc = load_booking(r, &b)) < 0)
 				return web_dberr(rc);
 			return web_page(r, "student/cancel.cs");
 		}
@@ -1257,15 +1619,18 @@ page_qr(struct req *r)
 static int
 page_find(struct req *r)
 {
-	char		 code[RESOLVE_CODE_MAX + 1], idn[19], *payload = NULL;
-	char		 st[16];
-	const char	*c;
+	char			 code[RESOLVE_CODE_MAX + 1], idn[19];
+	char			*payload = NULL;
+	enum booking_state	 st;
+	const char		*c;
 	size_t		 plen = 0;
 	long long	 sid = 0, tid = 0, bid;
-	int		 rc, right;
+	int			 rc, right;
 
 	web_set(r, "Page.Title", "查找我的预约");
 	web_set(r, "Page.Back", "/");
+	if ((rc = wx_gate(r, 2)) != 0)
+		return rc;
 	if (r->s.pending > 0)
 		web_set(r, "Find.Pending", "1");
 	if (web_has(r, "closed"))
@@ -1312,31 +1677,68 @@ page_find(struct req *r)
 		web_fail(r, 422, "未找到匹配的预约信息，请核对采集码和身份证号");
 		return web_page(r, "student/find.cs");
 	}
-	if ((rc = booking_active(sid, &bid, st)) < 0)
+	if ((rc = booking_active(sid, &bid, &st)) < 0)
 		return web_dberr(rc);
 	if ((rc = identified(r, tid, sid, rc == 1 ? ST_ALL : ST_CODE)) != 0)
+		return rc;
+	/* Proven with the ID number inside WeChat: the booking is this
+	 * WeChat user's from now on (unless another's already). */
+	if ((rc = wx_bind_session(r, bid)) != 0)
 		return rc;
 	return web_redirect(r, bid > 0 ? "/booking" : "/confirm");
 }
 
 /* --- 采集完成后 records ------------------------------------------------------- */
 
+/* One record for the template, Records.N.* (the columns of
+ * STMT_RECORDS), with its refund date when its money was frozen. */
+struct records {
+	struct req	*r;
+	int		 n;
+};
+
+static int
+record_row(void *arg, int ncol, char **val, unsigned long *len)
+{
+	static const char *const col[] = { "id", "state", "shot_no", "title",
+	    "day", "at", "ended", "ended_ts", "pay_state", "settled",
+	    "photo_id" };
+	struct records	*rs = arg;
+	char		 key[48], by[11];
+	long long	 ended = 0;
+	int		 i;
+
+	for (i = 0; i < ncol && i < (int)(sizeof(col) / sizeof(col[0])); i++) {
+		if (val[i] == NULL)
+			continue;
+		snprintf(key, sizeof(key), "Records.%d.%s", rs->n, col[i]);
+		web_set(rs->r, key, val[i]);
+		if (strcmp(col[i], "ended_ts") == 0 &&
+		    util_parse_ll(val[i], &ended) != 0)
+			ended = 0;
+	}
+	if (refund_by(ended, by) == 0) {
+		snprintf(key, sizeof(key), "Records.%d.refund_by", rs->n);
+		web_set(rs->r, key, by);
+	}
+	rs->n++;
+	return 0;
+}
+
 /* GET /records : the session student's collection records. */
 static int
 page_records(struct req *r)
 {
-	HDF	*x;
-	int	 rc;
+	struct records	 rs = { r, 0 };
+	int		 rc;
 
 	web_set(r, "Page.Title", "采集记录");
 	web_set(r, "Page.Back", "/");
-	if (r->s.student_id != 0 &&
-	    (rc = db_hdf(r->hdf, "Records", &set, STMT_RECORDS, "i",
-	    r->s.student_id)) < 0)
+	if ((rc = wx_gate(r, 4)) != 0)
+		return rc;
+	if (r->s.student_id != 0 && (rc = db_each(&set, STMT_RECORDS,
+	    record_row, &rs, "i", r->s.student_id)) < 0)
 		return web_dberr(rc);
-	for (x = hdf_obj_child(hdf_get_obj(r->hdf, "Records")); x != NULL;
-	    x = hdf_obj_next(x))
-		refund_by(x);
 	web_set(r, "Known", r->s.student_id != 0 ? "1" : "0");
 	return web_page(r, "student/records.cs");
 }
@@ -1371,6 +1773,7 @@ page_photo(struct req *r)
 
 static const struct field task_fields[] = {
 	{ "task_code", FT_CODE, 32, 0, "任务代码" },
+	{ "wx", FT_CODE, 16, 0, NULL },
 };
 static const struct field code_fields[] = {
 	{ "code_image", FT_FILE, UPLOAD_MAX, 0, "采集码图片" },
@@ -1379,6 +1782,9 @@ static const struct field code_fields[] = {
 static const struct field idcard_fields[] = {
 	{ "id_image", FT_FILE, UPLOAD_MAX, 0, "身份证照片" },
 	{ "consent", FT_BOOL, 2, 0, "单独同意" },
+};
+static const struct field idcard_manual_fields[] = {
+	{ "id_number", FT_TEXT, 40, 0, "身份证号" },
 };
 static const struct field slot_fields[] = {
 	{ "slot_id", FT_INT, 15, 0, "预约时段" },
@@ -1405,6 +1811,18 @@ static const struct field report_fields[] = {
 };
 static const struct field index_fields[] = {
 	{ "reported", FT_BOOL, 2, 0, NULL },
+	{ "wx", FT_CODE, 16, 0, NULL },
+};
+/* The entry pages' ?wx=: why a WeChat sign-in did not work. */
+static const struct field wx_fields[] = {
+	{ "wx", FT_CODE, 16, 0, NULL },
+};
+static const struct field wx_login_fields[] = {
+	{ "next", FT_INT, 1, 0, NULL },
+};
+static const struct field wx_callback_fields[] = {
+	{ "code", FT_CODE, 128, 0, NULL },
+	{ "state", FT_CODE, 128, 0, NULL },
 };
 static const struct field cancel_fields[] = {
 	{ "id_number", FT_TEXT, 40, 0, "身份证号" },
@@ -1417,6 +1835,7 @@ static const struct field find_fields[] = {
 	{ "code_image", FT_FILE, UPLOAD_MAX, 0, "采集码图片" },
 	{ "id_number", FT_TEXT, 40, 0, "身份证号" },
 	{ "closed", FT_BOOL, 2, 0, NULL },
+	{ "wx", FT_CODE, 16, 0, NULL },
 };
 
 static const struct page pages[] = {
@@ -1428,6 +1847,8 @@ static const struct page pages[] = {
 	{ "/confirm", M_GET | M_POST, NOFIELDS, PG_FORM, 0, page_confirm },
 	{ "/idcard", M_GET | M_POST, FIELDS(idcard_fields), PG_FORM, 0,
 	    page_idcard },
+	{ "/idcard/manual", M_GET | M_POST, FIELDS(idcard_manual_fields),
+	    PG_FORM, 0, page_idcard_manual },
 	{ "/slots", M_GET | M_POST, FIELDS(slot_fields), PG_FORM, 0,
 	    page_slots },
 	{ "/pay", M_GET | M_POST, NOFIELDS, PG_FORM, 0, page_pay },
@@ -1435,7 +1856,7 @@ static const struct page pages[] = {
 	    page_pay_return },
 	{ "/pay/notify", M_POST, FIELDS(notify_fields), PG_NOCSRF | PG_RAW, 0,
 	    page_pay_notify },
-	{ "/booking", M_GET, NOFIELDS, PG_FORM, 0, page_booking },
+	{ "/booking", M_GET, FIELDS(wx_fields), PG_FORM, 0, page_booking },
 	{ "/booking/cancel", M_GET | M_POST, FIELDS(cancel_fields), PG_SESSION,
 	    0, page_cancel },
 	{ "/leave", M_POST, NOFIELDS, 0, 0, page_leave },
@@ -1443,7 +1864,11 @@ static const struct page pages[] = {
 	{ "/report", M_POST, FIELDS(report_fields), PG_FORM, 0, page_report },
 	{ "/booking/qr.png", M_GET, NOFIELDS, PG_RAW, 0, page_qr },
 	{ "/find", M_GET | M_POST, FIELDS(find_fields), PG_FORM, 0, page_find },
-	{ "/records", M_GET, NOFIELDS, 0, 0, page_records },
+	{ "/records", M_GET, FIELDS(wx_fields), 0, 0, page_records },
+	{ "/weixin/login", M_GET, FIELDS(wx_login_fields), 0, 0,
+	    page_wx_login },
+	{ "/weixin/callback", M_GET, FIELDS(wx_callback_fields), 0, 0,
+	    page_wx_callback },
 	{ "/records/#.jpg", M_GET, FIELDS(photo_fields), PG_RAW, 0, page_photo },
 };
 
@@ -1455,6 +1880,10 @@ student_init(void)
 		log_warn("libmagic could not be loaded: uploads are refused");
 	img_budget(conf_int("Upload.MaxSide", IMG_MAX_SIDE),
 	    conf_int("Upload.MaxMegapixels", IMG_MAX_PIXELS / 1000000));
+	/* Tesseract's model, once per worker (about 0.2 s, 30 MB) */
+	if (ocr_init(conf_str("Ocr.TessData", NULL)) != 0)
+		log_warn("ID cards cannot be read: every /idcard upload is "
+		    "answered 身份证图片识别失败 (FAQ 1 stays open)");
 }
 
 static const struct app app = {

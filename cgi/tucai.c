@@ -381,7 +381,10 @@ cmd_task_add(int argc, char **argv)
 		case 'e': fee = optarg; break;
 		case 'n': notice = optarg; break;
 		case 'i': idphoto = 1; break;
-		case 'k': maxkb = strtoll(optarg, NULL, 10); break;
+		case 'k':
+			if (util_parse_ll(optarg, &maxkb) != 0)
+				return refuse("--photo-max-kb: a number");
+			break;
 		default: return usage();
 		}
 	if (optind != argc || !school || !title || !from || !to || !fee)
@@ -435,8 +438,14 @@ cmd_slots(int argc, char **argv)
 		case 'd': date = optarg; break;
 		case 'f': from = optarg; break;
 		case 't': to = optarg; break;
-		case 'e': every = strtoll(optarg, NULL, 10); break;
-		case 'c': cap = strtoll(optarg, NULL, 10); break;
+		case 'e':
+			if (util_parse_ll(optarg, &every) != 0)
+				return refuse("--every: a number of minutes");
+			break;
+		case 'c':
+			if (util_parse_ll(optarg, &cap) != 0)
+				return refuse("--capacity: a number");
+			break;
 		default: return usage();
 		}
 	if (optind != argc || !date || !from || !to)
@@ -765,7 +774,7 @@ static int
 cmd_init_config(int argc, char **argv)
 {
 	const char	*path = argc >= 2 ? argv[1] : SYSCONFDIR "/tucai.hdf";
-	char		 formkey[65], paykey[65], dbpw[49];
+	char		 formkey[65], paykey[65], dbpw[49], idkey[65];
 	unsigned char	 b[32];
 	struct group	*g;
 	FILE		*fp;
@@ -784,6 +793,8 @@ cmd_init_config(int argc, char **argv)
 	sodium_bin2hex(paykey, sizeof(paykey), b, 32);
 	randombytes_buf(b, 24);
 	sodium_bin2hex(dbpw, sizeof(dbpw), b, 24);
+	randombytes_buf(b, sizeof(b));
+	sodium_bin2hex(idkey, sizeof(idkey), b, 32);
 	sodium_memzero(b, sizeof(b));
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0640)) == -1) {
 		fprintf(stderr, "tucai: %s: %s%s\n", path, strerror(errno),
@@ -843,11 +854,21 @@ cmd_init_config(int argc, char **argv)
 	    "Support {\n"
 	    "  Phone = \n"
 	    "  Email = \n"
+	    "}\n\n"
+	    "Weixin {\n"
+	    "  # WeChat sign-in (README \"WeChat sign-in\"): the 公众号's\n"
+	    "  # AppID and AppSecret (开发 -> 基本配置); empty: off.\n"
+	    "  AppId = \n"
+	    "  Secret = \n"
+	    "  # Key of the openids' hashes; keep it (all app hosts alike).\n"
+	    "  IdKey = %s\n"
 	    "}\n",
-	    path, formkey, dbpw, PKGDATADIR, PKGDATADIR, PKGDATADIR, paykey);
+	    path, formkey, dbpw, PKGDATADIR, PKGDATADIR, PKGDATADIR, paykey,
+	    idkey);
 	sodium_memzero(formkey, sizeof(formkey));
 	sodium_memzero(paykey, sizeof(paykey));
 	sodium_memzero(dbpw, sizeof(dbpw));
+	sodium_memzero(idkey, sizeof(idkey));
 	if (fclose(fp) != 0) {
 		fprintf(stderr, "tucai: %s: %s\n", path, strerror(errno));
 		return 1;

@@ -26,4 +26,5 @@
 <main class="tc-main">
 <?cs if:Page.Error ?>
 <div class="tc-alert" role="alert"><i class="weui-icon-warn" aria-hidden="true"></i><span><?cs var:Page.Error ?></span></div>
+<?cs /if ?><?cs if:Weixin.Notice ?><div class="tc-alert tc-alert_wx" role="status"><i class="weui-icon-info" aria-hidden="true"></i><span><?cs if:Weixin.Notice == "refused" ?>您未完成微信授权。<?cs elif:Weixin.Notice == "network" ?>暂时无法连接微信，微信登录未完成。<?cs elif:Weixin.Notice == "snapshot" ?>当前是朋友圈的快照页，无法确认您的微信身份：请点击页面下方的“使用完整服务”后再试。<?cs else ?>微信授权已失效（页面停留过久，或已使用过）。<?cs /if ?>您可以继续使用任务代码和采集码预约，或<a href="/weixin/login?next=0">重新微信登录</a>。</span></div>
 <?cs /if ?>

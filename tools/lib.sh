@@ -60,8 +60,13 @@ UPLOAD_CONN=$((TUCAI_UPLOAD_WORKERS * 4))
 # notifies before it answers the card page (Bank.NotifyFirst).
 TUCAI_DELIVERERS=${TUCAI_DELIVERERS:-2}
 TUCAI_BANK_NOTIFY_FIRST=${TUCAI_BANK_NOTIFY_FIRST:-0}
+# WeChat sign-in through the sandbox authorisation server (bank.fcgi,
+# /weixin-sandbox/): on in development and the tests; TUCAI_WEIXIN=0 leaves
+# Weixin.AppId empty, as a site without a 公众号 has it.
+TUCAI_WEIXIN=${TUCAI_WEIXIN:-1}
 [[ $TUCAI_DELIVERERS =~ ^[0-9]+$ && $TUCAI_BANK_NOTIFY_FIRST =~ ^[01]$ ]] ||
 	{ echo "tucai: TUCAI_DELIVERERS must be a number, TUCAI_BANK_NOTIFY_FIRST 0 or 1" >&2; exit 2; }
+[[ $TUCAI_WEIXIN =~ ^[01]$ ]] || { echo "tucai: TUCAI_WEIXIN must be 0 or 1" >&2; exit 2; }
 APP_USER=www-data
 
 # Debian packages the build, the instance and the tests need.
@@ -71,7 +76,8 @@ TUCAI_PKGS=(build-essential autoconf automake libtool pkg-config libfcgi-dev
 	libcurl4-openssl-dev libcsv-dev libarchive-dev libpng-dev libjpeg-dev libvips-dev
 	nginx-light spawn-fcgi multiwatch imagemagick chromium
 	fonts-wqy-microhei gsfonts wrk zip unzip qrencode zbar-tools curl python3
-	valgrind libxlsxwriter-dev python3-openpyxl)
+	valgrind libxlsxwriter-dev python3-openpyxl libjansson-dev
+	tesseract-ocr tesseract-ocr-eng libtesseract-dev libleptonica-dev fonts-ocr-b python3-pil)
 
 msg() { printf 'tucai: %s\n' "$*" >&2; }
 die() { printf 'tucai: error: %s\n' "$*" >&2; exit 1; }
@@ -272,6 +278,19 @@ load_secrets() {
 		(umask 077 && { cat "$f"; printf 'SITE_SECRET=%s\n' "$(randhex 32)"; } >"$f.new")
 		mv "$f.new" "$f"
 	fi
+	# ... and the sandbox 公众号 of WeChat sign-in (AppID, AppSecret) and the
+	# key of the openids' hashes.
+	if ! grep -q '^WEIXIN_IDKEY=' "$f"; then
+		(umask 077 && { cat "$f"; printf 'WEIXIN_APPID=wx%s\nWEIXIN_SECRET=%s\nWEIXIN_IDKEY=%s\n' \
+			"$(randhex 8)" "$(randhex 16)" "$(randhex 32)"; } >"$f.new")
+		mv "$f.new" "$f"
+	fi
+	WEIXIN_APPID=$(sed -n 's/^WEIXIN_APPID=\([0-9a-z]*\)$/\1/p' "$f")
+	WEIXIN_SECRET=$(sed -n 's/^WEIXIN_SECRET=\([0-9a-f]*\)$/\1/p' "$f")
+	WEIXIN_IDKEY=$(sed -n 's/^WEIXIN_IDKEY=\([0-9a-f]*\)$/\1/p' "$f")
+	[[ -n $WEIXIN_APPID && -n $WEIXIN_SECRET && -n $WEIXIN_IDKEY ]] || die "$f is damaged; remove it and the instance"
+	# TUCAI_WEIXIN=0: an instance without WeChat sign-in (empty AppId).
+	((TUCAI_WEIXIN)) || WEIXIN_APPID=
 	DB_PASSWORD=$(sed -n 's/^DB_PASSWORD=\([0-9a-f]*\)$/\1/p' "$f")
 	PAY_SECRET=$(sed -n 's/^PAY_SECRET=\([0-9a-f]*\)$/\1/p' "$f")
 	SITE_SECRET=$(sed -n 's/^SITE_SECRET=\([0-9a-f]*\)$/\1/p' "$f")
@@ -279,8 +298,9 @@ load_secrets() {
 }
 
 # subst IN OUT: replaces @SRC@ @VAR@ @PORT@ @DB_PASSWORD@ @PAY_SECRET@
-# @SITE_SECRET@ @UPLOAD_CONN@ @BANK_NOTIFY_FIRST@ (in bash, so that no
-# secret appears in a process's arguments).
+# @SITE_SECRET@ @UPLOAD_CONN@ @BANK_NOTIFY_FIRST@ @WEIXIN_APPID@
+# @WEIXIN_SECRET@ @WEIXIN_IDKEY@ (in bash, so that no secret appears in a
+# process's arguments).
 subst() {
 	local t
 	t=$(<"$1")
@@ -292,6 +312,9 @@ subst() {
 	t=${t//@SITE_SECRET@/$SITE_SECRET}
 	t=${t//@UPLOAD_CONN@/$UPLOAD_CONN}
 	t=${t//@BANK_NOTIFY_FIRST@/$TUCAI_BANK_NOTIFY_FIRST}
+	t=${t//@WEIXIN_APPID@/$WEIXIN_APPID}
+	t=${t//@WEIXIN_SECRET@/$WEIXIN_SECRET}
+	t=${t//@WEIXIN_IDKEY@/$WEIXIN_IDKEY}
 	printf '%s\n' "$t" >"$2.new"
 	mv "$2.new" "$2"
 }
@@ -477,7 +500,8 @@ fcgi_pid() { pid_of "$(fcgi_pidfile "$1")" "$(fcgi_pattern "$1")"; }
 # prog_env: the clean environment of the programs (in the array ENVV):
 # TUCAI_* and sanitizer settings pass through (e.g. for debugging runs).
 prog_env() {
-	ENVV=(PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 "TUCAI_CONF=$CONF")
+	# OMP_THREAD_LIMIT=1: Tesseract (ID cards) reads on one core per worker.
+	ENVV=(PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 OMP_THREAD_LIMIT=1 "TUCAI_CONF=$CONF")
 	local v
 	for v in $(compgen -e); do
 		case $v in

@@ -57,6 +57,7 @@ enum stmt {
 	STMT_REAUTH_LATE,
 	STMT_REAUTH_ONSITE,
 	STMT_REAUTH_DONE,
+	STMT_LATEST,
 	STMT__MAX
 };
 
@@ -194,25 +195,26 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_REAUTH_DONE: a new hold came for a booking asked to confirm */
 	"UPDATE booking SET reauth_by = NULL, pay_onsite = 0 "
 	"WHERE id = ? AND (reauth_by IS NOT NULL OR pay_onsite = 1)",
+	/* STMT_LATEST: the student's latest booking, for display */
+	"SELECT b.id, b.state, IFNULL(b.shot_no, 0), "
+	"IFNULL(DATE_FORMAT(sl.starts_at + INTERVAL 8 HOUR, '%Y-%m-%d'), ''), "
+	"IFNULL(DAYOFWEEK(sl.starts_at + INTERVAL 8 HOUR), 0), "
+	"IFNULL(DATE_FORMAT(sl.starts_at + INTERVAL 8 HOUR, '%H:%i'), ''), "
+	"IFNULL(DATE_FORMAT(sl.ends_at + INTERVAL 8 HOUR, '%H:%i'), ''), "
+	"IFNULL(DATE_FORMAT(b.hold_expires_at + INTERVAL 8 HOUR, '%H:%i'), ''), "
+	"IFNULL(b.slot_id, 0), t.fee_fen, t.title, "
+	"IFNULL((SELECT p.state FROM payment p WHERE p.booking_id = b.id "
+	" ORDER BY p.id DESC LIMIT 1), ''), "
+	"IFNULL(UNIX_TIMESTAMP(b.cancelled_at), 0), "
+	"IFNULL(DATE_FORMAT(b.reauth_by + INTERVAL 8 HOUR, '%Y-%m-%d %H:%i'), ''), "
+	"b.pay_onsite "
+	"FROM booking b JOIN task t ON t.id = b.task_id "
+	"LEFT JOIN slot sl ON sl.id = b.slot_id "
+	"WHERE b.student_id = ? ORDER BY b.id DESC LIMIT 1",
 };
 _Static_assert(sizeof(stmts) / sizeof(stmts[0]) == STMT__MAX, "stmts");
 
 static struct db_set set = DB_SET("booking", stmts);
-
-/* Static names for the state column. */
-static const char *const states[] = { "held", "booked", "checked_in",
-    "collected", "cancelled", "expired" };
-
-static const char *
-state_name(const char *s)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
-		if (strcmp(s, states[i]) == 0)
-			return states[i];
-	return "";
-}
 
 /* Roll back and pass rc on. */
 static int
@@ -263,7 +265,8 @@ take_once(long long task_id, long long fee, long long student_id,
 		return why_not(task_id, slot_id);
 	}
 	rc = db_exec(&set, STMT_INSERT, "iiissii", task_id, student_id,
-	    slot_id, hold > 0 ? "held" : "booked", token, hold, hold);
+	    slot_id, bs_name(hold > 0 ? BS_HELD : BS_BOOKED), token, hold,
+	    hold);
 	if (rc == DB_DUP)
 		return fail(BK_ACTIVE);
 	if (rc < 0)
@@ -337,17 +340,40 @@ booking_change(long long booking_id, long long new_slot)
 }
 
 int
-booking_active(long long student_id, long long *booking_id, char state[16])
+booking_active(long long student_id, long long *booking_id,
+    enum booking_state *state)
 {
 	char	 st[16];
 	int	 rc;
 
 	*booking_id = 0;
-	state[0] = '\0';
+	*state = BS_NONE;
 	rc = db_one(&set, STMT_ACTIVE, "i", "is", student_id, booking_id,
 	    st, sizeof(st));
 	if (rc == 1)
-		snprintf(state, 16, "%s", state_name(st));
+		*state = bs_parse(st);
+	return rc;
+}
+
+int
+booking_latest(long long student_id, struct booking *b)
+{
+	char		 st[16];
+	long long	 dow = 0, onsite = 0;
+	int		 rc;
+
+	memset(b, 0, sizeof(*b));
+	rc = db_one(&set, STMT_LATEST, "i", "isisisssiissisi", student_id,
+	    &b->id, st, sizeof(st), &b->shot_no, b->day, sizeof(b->day), &dow,
+	    b->t_from, sizeof(b->t_from), b->t_to, sizeof(b->t_to),
+	    b->hold_until, sizeof(b->hold_until), &b->slot_id, &b->fee_fen,
+	    b->title, sizeof(b->title), b->pay_state, sizeof(b->pay_state),
+	    &b->ended_ts, b->reauth_by, sizeof(b->reauth_by), &onsite);
+	if (rc == 1) {
+		b->state = bs_parse(st);
+		b->dow = (int)dow;
+		b->pay_onsite = onsite == 1;
+	}
 	return rc;
 }
 
@@ -362,8 +388,7 @@ booking_lock(long long booking_id, int *live)
 	rc = db_one(&set, STMT_STATE_LOCK, "i", "si", booking_id, st,
 	    sizeof(st), &slot);
 	if (rc == 1)
-		*live = strcmp(st, "cancelled") != 0 &&
-		    strcmp(st, "expired") != 0;
+		*live = bs_live(bs_parse(st));
 	return rc;
 }
 
@@ -408,8 +433,8 @@ booking_paid(long long booking_id)
 	    &slot);
 	if (rc < 0)
 		return rc;
-	if (rc == 1 && (strcmp(st, "booked") == 0 ||
-	    strcmp(st, "checked_in") == 0 || strcmp(st, "collected") == 0))
+	if (rc == 1 && (bs_parse(st) == BS_BOOKED ||
+	    bs_parse(st) == BS_CHECKED_IN || bs_parse(st) == BS_COLLECTED))
 		return 0;
 	return 1;
 }

@@ -5,6 +5,30 @@
 #define TUCAI_BOOKING_H
 
 #include "domain/audit.h"
+#include "domain/bstate.h"
+#include "infra/text.h"
+
+/* A booking as the student's pages show it (booking_latest). */
+struct booking {
+	long long		 id;
+	enum booking_state	 state;
+	long long		 slot_id;	/* 0: none */
+	long long		 shot_no;	/* 拍摄号; 0: not yet */
+	char			 day[11];	/* the slot's day, YYYY-MM-DD; "" none */
+	int			 dow;		/* its weekday, 1 = Sunday (MariaDB) */
+	char			 t_from[6], t_to[6];	/* HH:MM, China time */
+	char			 hold_until[6];	/* HH:MM; "" when not held */
+	long long		 fee_fen;	/* the task's fee */
+	char			 title[UTF8_BUF(200)];	/* the task's title */
+	char			 pay_state[16];	/* the latest payment's; "" none */
+	long long		 ended_ts;	/* when cancelled or expired; 0 */
+	char			 reauth_by[17];	/* confirm the hold again by; "" */
+	int			 pay_onsite;	/* moved to 到场支付 */
+};
+
+/* The student's latest booking, of any state.  1 found, 0 none, or a
+ * db.h error code. */
+int	 booking_latest(long long student_id, struct booking *);
 
 struct close_counts {
 	int	 cancelled;	/* bookings cancelled by this run */
@@ -74,11 +98,11 @@ int	 booking_change(long long booking_id, long long new_slot_id);
 
 /*
  * The student's active booking (held, booked, checked_in or collected).
- * Returns 1 with *booking_id and state (a static string), 0 when none,
- * or a db.h error code.
+ * Returns 1 with *booking_id and *state, 0 when none (BS_NONE), or a db.h
+ * error code.
  */
 int	 booking_active(long long student_id, long long *booking_id,
-	    char state[16]);
+	    enum booking_state *state);
 
 /*
  * Inside the caller's transaction: the booking's row lock, taken before

@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "domain/audit.h"
+#include "domain/bstate.h"
 #include "infra/config.h"
 #include "infra/db.h"
 #include "infra/log.h"
@@ -275,10 +276,10 @@ order_open(long long booking_id, char ref[33], long long *amount,
 		goto done;
 	/* A held seat pays; a booked one only to confirm its hold again
 	 * (the old one would lapse before the slot). */
-	if (again && (strcmp(state, "booked") == 0 ||
-	    strcmp(state, "checked_in") == 0))
+	if (again && (bs_parse(state) == BS_BOOKED ||
+	    bs_parse(state) == BS_CHECKED_IN))
 		;
-	else if (strcmp(state, "held") != 0)
+	else if (bs_parse(state) != BS_HELD)
 		goto done;
 	else if ((rc = db_one(&set, STMT_PAID, "i", "i", booking_id,
 	    &paid)) <= 0 || paid > 0)

@@ -17,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/bstate.h"
 #include "infra/db.h"
 #include "infra/log.h"
+#include "infra/util.h"
 #include "domain/pay.h"
 #include "domain/reconcile.h"
 
@@ -166,6 +168,7 @@ parse(char *text, struct bline **out)
 	struct bline	*b = NULL, *nb;
 	size_t		 n = 0, cap = 0;
 	char		*line, *next, *f[8];
+	long long	 num[3];
 	int		 k;
 
 	for (line = text; line != NULL && *line != '\0'; line = next) {
@@ -191,11 +194,19 @@ parse(char *text, struct bline **out)
 		memset(&b[n], 0, sizeof(b[n]));
 		snprintf(b[n].ref, sizeof(b[n].ref), "%s", f[0]);
 		snprintf(b[n].state, sizeof(b[n].state), "%s", f[1]);
-		b[n].amount = strtoll(f[2], NULL, 10);
-		b[n].captured = strtoll(f[3], NULL, 10);
-		b[n].captures = atoi(f[4]);
-		b[n].voids = atoi(f[5]);
-		b[n].expired = atoi(f[6]);
+		if (util_parse_ll(f[2], &b[n].amount) != 0 ||
+		    util_parse_ll(f[3], &b[n].captured) != 0 ||
+		    util_parse_ll(f[4], &num[0]) != 0 ||
+		    util_parse_ll(f[5], &num[1]) != 0 ||
+		    util_parse_ll(f[6], &num[2]) != 0) {
+			log_warn("reconcile: statement line %zu malformed: "
+			    "refused", n + 1);
+			free(b);
+			return -1;
+		}
+		b[n].captures = (int)num[0];
+		b[n].voids = (int)num[1];
+		b[n].expired = (int)num[2];
 		snprintf(b[n].cday, sizeof(b[n].cday), "%s", f[7]);
 		n++;
 	}
@@ -297,8 +308,8 @@ fits(const char *t, const char *b, int expired)
 static int
 compare(struct recon *r, const struct tline *t, const struct bline *b)
 {
-	int	 ended = strcmp(t->bstate, "cancelled") == 0 ||
-		    strcmp(t->bstate, "expired") == 0;
+	enum booking_state	 bs = bs_parse(t->bstate);
+	int			 ended = bs == BS_CANCELLED || bs == BS_EXPIRED;
 
 	if (t->amount != b->amount &&
 	    add(r, "amount", t->ref, t->booking, "图采 %lld 分，银行 %lld 分",
@@ -316,7 +327,7 @@ compare(struct recon *r, const struct tline *t, const struct bline *b)
 	if (ended && strcmp(b->state, "authorized") == 0 && !b->expired)
 		return add(r, "frozen_cancelled", t->ref, t->booking,
 		    "预约已%s，银行仍冻结 %lld 分",
-		    strcmp(t->bstate, "cancelled") == 0 ? "取消" : "过期",
+		    bs == BS_CANCELLED ? "取消" : "过期",
 		    b->amount);
 	if (!fits(t->state, b->state, b->expired))
 		return add(r, "state", t->ref, t->booking,
@@ -554,6 +565,7 @@ int
 reconcile_hdf(HDF *hdf)
 {
 	HDF		*k;
+	NEOERR		*err;
 	long long	 last;
 	int		 rc;
 
@@ -568,8 +580,12 @@ reconcile_hdf(HDF *hdf)
 			return rc;
 		for (k = hdf_obj_child(hdf_get_obj(hdf, "Recon.Items"));
 		    k != NULL; k = hdf_obj_next(k))
-			hdf_set_value(k, "label", reconcile_label(
-			    hdf_get_value(k, "kind", "")));
+			if ((err = hdf_set_value(k, "label", reconcile_label(
+			    hdf_get_value(k, "kind", "")))) != STATUS_OK) {
+				nerr_log_error(err);
+				nerr_ignore(&err);
+				return DB_ERR;
+			}
 	}
 	return db_hdf(hdf, "Recon.Cashup", &set, STMT_CASHUP, "");
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/bstate.h"
 #include "infra/db.h"
 #include "infra/idnum.h"
 #include "domain/site_db.h"
@@ -122,7 +123,8 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_IDNUM */
 	"SELECT id_number FROM student WHERE id = ?",
 	/* STMT_BOOKING */
-	"SELECT b.id, b.state, b.walkin, b.pay_onsite, b.shot_no, "
+	"SELECT b.id, b.state, b.walkin, b.pay_onsite, b.id_check_onsite, "
+	"b.shot_no, "
 	"DATE_FORMAT(b.shot_day, '%Y-%m-%d') AS shot_day, "
 	"DATE_FORMAT(b.checked_in_at + INTERVAL 8 HOUR, '%Y-%m-%d %H:%i') "
 	"AS checked_in_at, "
@@ -270,6 +272,7 @@ site_checkin(long long booking_id, const char *today, long long *shot_no,
     const struct actor *who)
 {
 	char		 state[16];
+	enum booking_state	 st;
 	long long	 task, inwin, school = 0;
 	int		 rc, try;
 
@@ -282,10 +285,10 @@ site_checkin(long long booking_id, const char *today, long long *shot_no,
 			return rc;
 		if (rc == 0)
 			return SITE_STATE;
-		if (strcmp(state, "checked_in") == 0 ||
-		    strcmp(state, "collected") == 0)
+		st = bs_parse(state);
+		if (st == BS_CHECKED_IN || st == BS_COLLECTED)
 			return SITE_AGAIN;
-		if (strcmp(state, "held") != 0 && strcmp(state, "booked") != 0)
+		if (st != BS_HELD && st != BS_BOOKED)
 			return SITE_STATE;
 		if (!inwin)
 			return SITE_WINDOW;
@@ -381,8 +384,8 @@ photo_once(long long booking_id, const unsigned char *jpg, size_t len,
 		return rc;
 	rc = db_one(&set, STMT_LOCK, "i", "si", booking_id, state,
 	    sizeof(state), &sid);
-	if (rc <= 0 || (strcmp(state, "checked_in") != 0 &&
-	    strcmp(state, "collected") != 0)) {
+	if (rc <= 0 || (bs_parse(state) != BS_CHECKED_IN &&
+	    bs_parse(state) != BS_COLLECTED)) {
 		db_rollback();
 		return rc < 0 ? rc : SITE_STATE;
 	}
@@ -442,6 +445,7 @@ site_student_hdf(HDF *hdf, long long student_id, long long school_id,
 {
 	char		 today[11], idn[32], shown[32];
 	long long	 bid = 0;
+	NEOERR		*err;
 	int		 rc;
 
 	util_local_date(today, 0);
@@ -456,7 +460,12 @@ site_student_hdf(HDF *hdf, long long student_id, long long school_id,
 		snprintf(shown, sizeof(shown), "%s", idn);
 	else
 		idnum_mask(idn, shown, sizeof(shown));
-	hdf_set_value(hdf, "Student.0.id_shown", shown);
+	if ((err = hdf_set_value(hdf, "Student.0.id_shown", shown)) !=
+	    STATUS_OK) {
+		nerr_log_error(err);
+		nerr_ignore(&err);
+		return DB_ERR;
+	}
 	if ((rc = db_hdf(hdf, "Booking", &set, STMT_BOOKING, "i",
 	    student_id)) < 0)
 		return rc;

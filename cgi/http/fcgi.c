@@ -31,6 +31,7 @@
 #include "http/http.h"
 #include "domain/booking.h"
 #include "domain/pay.h"
+#include "domain/weixin.h"
 #include "infra/workday.h"
 
 extern char **environ;
@@ -169,7 +170,7 @@ dispatch(struct req *r)
 	if (!(r->page->flags & PG_PUBLIC_CACHE) && (rc = sess_load(r)) < 0)
 		return web_dberr(rc);
 	if (r->s.token)
-		hdf_set_value(r->hdf, "CSRF", r->s.csrf);
+		web_set(r, "CSRF", r->s.csrf);
 	if (r->app->load_user != NULL && r->s.valid && r->s.user_id > 0)
 		if ((rc = r->app->load_user(r)) != 0)
 			return rc;
@@ -198,6 +199,28 @@ dispatch(struct req *r)
 	return r->page->fn(r);
 }
 
+/* What every page's HDF starts with: escaping, uploads, templates and the
+ * 客服 numbers. */
+static NEOERR *
+defaults(HDF *hdf)
+{
+	NEOERR	*err;
+
+	if ((err = hdf_set_value(hdf, "Config.VarEscapeMode", "html")) ||
+	    (err = hdf_set_value(hdf, "Config.TimeFooter", "0")) ||
+	    (err = hdf_set_value(hdf, "Config.Upload.TmpDir",
+	    conf_str("Paths.Tmp", "/tmp"))) ||
+	    (err = hdf_set_value(hdf, "hdf.loadpaths.0",
+	    conf_str("Paths.Templates", PKGDATADIR "/templates"))) ||
+	    (err = hdf_set_value(hdf, "Support.Phone",
+	    conf_str("Support.Phone", ""))) ||
+	    (err = render_support(hdf, conf_str("Support.Phone", ""))) ||
+	    (err = hdf_set_value(hdf, "Support.Email",
+	    conf_str("Support.Email", ""))))
+		return nerr_pass(err);
+	return STATUS_OK;
+}
+
 static void
 handle(const struct app *app, FCGX_Request *fx)
 {
@@ -218,14 +241,14 @@ handle(const struct app *app, FCGX_Request *fx)
 		nerr_ignore(&err);
 		return;
 	}
-	hdf_set_value(hdf, "Config.VarEscapeMode", "html");
-	hdf_set_value(hdf, "Config.TimeFooter", "0");
-	hdf_set_value(hdf, "Config.Upload.TmpDir", conf_str("Paths.Tmp", "/tmp"));
-	hdf_set_value(hdf, "hdf.loadpaths.0",
-	    conf_str("Paths.Templates", PKGDATADIR "/templates"));
-	hdf_set_value(hdf, "Support.Phone", conf_str("Support.Phone", ""));
-	render_support(hdf, conf_str("Support.Phone", ""));
-	hdf_set_value(hdf, "Support.Email", conf_str("Support.Email", ""));
+	if ((err = defaults(hdf)) != STATUS_OK) {
+		nerr_log_error(err);
+		nerr_ignore(&err);
+		hdf_destroy(&hdf);
+		http_outs(&r, "Status: 500 Internal Server Error\r\n"
+		    "Content-Type: text/plain\r\n\r\n500\n");
+		return;
+	}
 	if ((err = cgi_init(&cgi, hdf)) != STATUS_OK) {
 		/* cgi_init destroyed the HDF. */
 		nerr_ignore(&err);
@@ -285,7 +308,8 @@ web_main(const struct app *app)
 		    "characters (tucai.hdf(5)): not starting");
 		return 1;
 	}
-	if (clock_init() != 0 || pay_check_config() != 0)
+	if (clock_init() != 0 || pay_check_config() != 0 ||
+	    wx_check_config() != 0)
 		return 1;
 	/* A missing calendar only makes refund dates count weekends; it is
 	 * logged (and again by every sweep), and the site still runs. */

@@ -44,7 +44,7 @@ int		 csrf_check(struct req *);
 
 /* render.c */
 void		 render_init(void);
-void		 render_support(HDF *, const char *phones);
+NEOERR		*render_support(HDF *, const char *phones);
 void		 render_respond(struct req *, int status);
 
 #endif

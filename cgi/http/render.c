@@ -45,8 +45,13 @@ render_init(void)
 void
 web_set(struct req *r, const char *key, const char *val)
 {
+	NEOERR	*err;
 
-	hdf_set_value(r->hdf, key, val);
+	if ((err = hdf_set_value(r->hdf, key, val)) != STATUS_OK) {
+		nerr_log_error(err);
+		nerr_ignore(&err);
+		r->hdf_failed = 1;
+	}
 }
 
 void
@@ -54,11 +59,17 @@ web_setf(struct req *r, const char *key, const char *fmt, ...)
 {
 	char	 buf[1024];
 	va_list	 ap;
+	int	 n;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	hdf_set_value(r->hdf, key, buf);
+	if (n < 0 || (size_t)n >= sizeof(buf)) {
+		log_warn("web_setf %s: value too long, refused", key);
+		r->hdf_failed = 1;
+		return;
+	}
+	web_set(r, key, buf);
 }
 
 int
@@ -212,7 +223,7 @@ render(struct req *r, const char *tmpl, STRING *out)
 	string_clear(&e);
 	nerr_ignore(&err);
 	string_clear(out);
-	hdf_set_value(r->hdf, "Error.Incident", id);
+	web_set(r, "Error.Incident", id);
 	return -1;
 }
 
@@ -225,6 +236,8 @@ render_respond(struct req *r, int status)
 
 	if (r->streamed)
 		return;
+	if (r->hdf_failed && status != 303 && status < 500)
+		status = 500;	/* logged where the value was lost */
 	if (status == 303) {
 		headers(r, 303, NULL);
 		http_outs(r, "\r\n");
@@ -240,11 +253,11 @@ render_respond(struct req *r, int status)
 	if (status >= 500 && hdf_get_value(r->hdf, "Error.Incident", NULL) == NULL) {
 		log_incident(id, "%s %s -> %d", r->app->name,
 		    r->page ? r->page->path : "-", status);
-		hdf_set_value(r->hdf, "Error.Incident", id);
+		web_set(r, "Error.Incident", id);
 	}
 	if (r->tmpl != NULL && status < 500 && status != 403 && status != 404) {
 		if (r->err != NULL)
-			hdf_set_value(r->hdf, "Page.Error", r->err);
+			web_set(r, "Page.Error", r->err);
 		if (render(r, r->tmpl, &body) == 0) {
 			headers(r, status, "text/html; charset=utf-8");
 			http_outf(r, "Content-Length: %d\r\n\r\n", body.len);
@@ -260,10 +273,10 @@ render_respond(struct req *r, int status)
 	if (hdf_get_value(r->hdf, "Error.Incident", NULL) == NULL) {
 		log_refusal(id, "%s %s -> %d", r->app->name,
 		    r->page ? r->page->path : "-", status);
-		hdf_set_value(r->hdf, "Error.Incident", id);
+		web_set(r, "Error.Incident", id);
 	}
-	hdf_set_int_value(r->hdf, "Error.Status", status);
-	hdf_set_value(r->hdf, "Error.Title", title(status));
+	web_setf(r, "Error.Status", "%d", status);
+	web_set(r, "Error.Title", title(status));
 	/* A 503 because the database went away says so. */
 	if (r->err == NULL && status == 503 && db_lost()) {
 		r->err = oc_message(OC_DB_DOWN);
@@ -271,9 +284,9 @@ render_respond(struct req *r, int status)
 			r->retry_after = 5;
 	}
 	if (r->err != NULL)
-		hdf_set_value(r->hdf, "Error.Message", r->err);
+		web_set(r, "Error.Message", r->err);
 	if (r->app->kind == SESS_ADMIN)
-		hdf_set_value(r->hdf, "Error.Admin", "1");
+		web_set(r, "Error.Admin", "1");
 	if (render(r, "error.cs", &body) == 0) {
 		headers(r, status, "text/html; charset=utf-8");
 		http_outf(r, "Content-Length: %d\r\n\r\n", body.len);
@@ -311,12 +324,13 @@ web_write(struct req *r, const void *buf, size_t len)
  * ("0871-64094592/18187109418"); each becomes Support.Tel.N.shown (as
  * written) and .tel (digits, a leading + kept).
  */
-void
+NEOERR *
 render_support(HDF *hdf, const char *p)
 {
 	char	 shown[64], tel[40], key[48];
 	size_t	 ns, nt;
 	int	 k = 0;
+	NEOERR	*err;
 
 	while (*p != '\0' && k < 4) {
 		ns = nt = 0;
@@ -333,9 +347,12 @@ render_support(HDF *hdf, const char *p)
 		if (nt < 3)
 			continue;
 		snprintf(key, sizeof(key), "Support.Tel.%d.shown", k);
-		hdf_set_value(hdf, key, shown);
+		if ((err = hdf_set_value(hdf, key, shown)) != STATUS_OK)
+			return nerr_pass(err);
 		snprintf(key, sizeof(key), "Support.Tel.%d.tel", k);
-		hdf_set_value(hdf, key, tel);
+		if ((err = hdf_set_value(hdf, key, tel)) != STATUS_OK)
+			return nerr_pass(err);
 		k++;
 	}
+	return STATUS_OK;
 }

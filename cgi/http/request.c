@@ -21,6 +21,7 @@
 #include "http/web.h"
 #include "http/http.h"
 #include "infra/sign.h"
+#include "infra/util.h"
 #include "infra/valid.h"
 
 /* --- values -------------------------------------------------------- */
@@ -342,7 +343,7 @@ int
 http_read_body(struct req *r)
 {
 	const char	*ct, *cl, *q;
-	long long	 maxbody;
+	long long	 maxbody, clen;
 	NEOERR		*err;
 	int		 rc;
 
@@ -357,8 +358,12 @@ http_read_body(struct req *r)
 	nulscan.on = r->method == M_POST && ct != NULL &&
 	    strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
 	maxbody = conf_int("Upload.MaxBytes", 10485760) + 65536;
-	if ((cl = http_param(r, "CONTENT_LENGTH")) != NULL && atoll(cl) > maxbody)
-		return 413;
+	if ((cl = http_param(r, "CONTENT_LENGTH")) != NULL && *cl != '\0') {
+		if (util_parse_ll(cl, &clen) != 0 || clen < 0)
+			return 400;
+		if (clen > maxbody)
+			return 413;
+	}
 
 	err = cgi_parse(r->cgi);
 	nulscan.on = 0;
@@ -373,7 +378,7 @@ http_read_body(struct req *r)
 		if (sys) {
 			/* Upload temp folder unwritable or full. */
 			log_incident(id, "cgi_parse: %s", s.buf ? s.buf : "?");
-			hdf_set_value(r->hdf, "Error.Incident", id);
+			web_set(r, "Error.Incident", id);
 			string_clear(&s);
 			return 500;
 		}

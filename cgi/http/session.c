@@ -36,18 +36,21 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_SESS_GET: the live session, and seconds since it was seen */
 	"SELECT IFNULL(user_id, 0), IFNULL(task_id, 0), IFNULL(student_id, 0), "
 	"flags, IFNULL(pending_student, 0), "
-	"TIMESTAMPDIFF(SECOND, seen_at, UTC_TIMESTAMP()) FROM session "
+	"TIMESTAMPDIFF(SECOND, seen_at, UTC_TIMESTAMP()), "
+	"IFNULL(LOWER(HEX(wx_openid)), '') FROM session "
 	"WHERE skey = ? AND kind = ? "
 	"AND seen_at > UTC_TIMESTAMP() - INTERVAL ? MINUTE",
 	/* STMT_SESS_TOUCH (with the flags, which a long absence may change) */
 	"UPDATE session SET seen_at = UTC_TIMESTAMP(), flags = ? WHERE skey = ?",
 	/* STMT_SESS_SAVE: the first save writes the row */
 	"INSERT INTO session (skey, kind, csrf, user_id, task_id, student_id, "
-	"flags, pending_student) VALUES (?, ?, '', NULLIF(?, 0), NULLIF(?, 0), "
-	"NULLIF(?, 0), ?, NULLIF(?, 0)) ON DUPLICATE KEY UPDATE "
+	"flags, pending_student, wx_openid) VALUES (?, ?, '', NULLIF(?, 0), "
+	"NULLIF(?, 0), NULLIF(?, 0), ?, NULLIF(?, 0), UNHEX(NULLIF(?, ''))) "
+	"ON DUPLICATE KEY UPDATE "
 	"user_id = VALUES(user_id), task_id = VALUES(task_id), "
 	"student_id = VALUES(student_id), flags = VALUES(flags), "
-	"pending_student = VALUES(pending_student), seen_at = UTC_TIMESTAMP()",
+	"pending_student = VALUES(pending_student), "
+	"wx_openid = VALUES(wx_openid), seen_at = UTC_TIMESTAMP()",
 	/* STMT_SESS_ROTATE */
 	"UPDATE session SET skey = ? WHERE skey = ?",
 	/* STMT_SESS_END */
@@ -89,7 +92,7 @@ new_token(struct req *r, char hex[65])
 	crypto_hash_sha256(r->s.key, (unsigned char *)hex, 64);
 	csrf_derive(r->s.key, r->s.csrf);
 	r->s.token = 1;
-	hdf_set_value(r->hdf, "CSRF", r->s.csrf);
+	web_set(r, "CSRF", r->s.csrf);
 }
 
 static long long
@@ -123,10 +126,11 @@ sess_load(struct req *r)
 	crypto_hash_sha256(r->s.key, (const unsigned char *)tok, 64);
 	csrf_derive(r->s.key, r->s.csrf);
 	r->s.token = 1;
-	rc = db_one(&set, STMT_SESS_GET, "bii", "iiiiii",
+	rc = db_one(&set, STMT_SESS_GET, "bii", "iiiiiis",
 	    (const char *)r->s.key, (size_t)32, (long long)r->app->kind,
 	    idle_minutes(r), &r->s.user_id, &r->s.task_id,
-	    &r->s.student_id, &r->s.flags, &r->s.pending, &age);
+	    &r->s.student_id, &r->s.flags, &r->s.pending, &age,
+	    r->s.wx_openid, sizeof(r->s.wx_openid));
 	if (rc <= 0)
 		return rc;
 	r->s.valid = 1;
@@ -158,9 +162,9 @@ sess_save(struct req *r)
 	int	 rc;
 
 	sess_need(r);
-	rc = db_exec(&set, STMT_SESS_SAVE, "biiiiii", (const char *)r->s.key,
+	rc = db_exec(&set, STMT_SESS_SAVE, "biiiiiis", (const char *)r->s.key,
 	    (size_t)32, (long long)r->app->kind, r->s.user_id, r->s.task_id,
-	    r->s.student_id, r->s.flags, r->s.pending);
+	    r->s.student_id, r->s.flags, r->s.pending, r->s.wx_openid);
 	if (rc < 0)
 		return rc;
 	r->s.valid = 1;

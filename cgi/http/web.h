@@ -85,6 +85,9 @@ struct session {
 	long long	 student_id;
 	long long	 flags;		/* app-defined step flags */
 	long long	 pending;	/* student: 采集码 read, identity not proven */
+	char		 wx_openid[65];	/* student: the hash of the WeChat user's
+					 * openid, lower-case hex (domain/weixin.h);
+					 * "" when not signed in through WeChat */
 	int		 role;		/* filled in by the admin app */
 	long long	 school_id;	/* filled in by the admin app (teacher) */
 	int		 dirty;
@@ -118,6 +121,7 @@ struct req {
 	int			 status;	/* forced status for the form (422...) */
 	int			 retry_after;	/* seconds, for 429 and 503 */
 	char			 setcookie[256];
+	int			 hdf_failed;	/* a template value was lost */
 };
 
 int		 web_main(const struct app *);
@@ -178,7 +182,9 @@ int		 sess_end_user(struct req *, long long user_id);
 void		 web_stream_begin(struct req *, const char *ctype, const char *filename);
 int		 web_write(struct req *, const void *, size_t);
 
-/* Set HDF value helpers. */
+/* Set a value for the template.  A value that cannot be set (memory) or
+ * formatted whole (too long) is logged, and the response becomes a 500:
+ * a page never shows a cut or missing value as if it were whole. */
 void		 web_set(struct req *, const char *key, const char *val);
 void		 web_setf(struct req *, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -5,6 +5,19 @@
 
 #include "infra/chart.h"
 
+/* Set a value; one that cannot be set (memory) is logged: the chart is
+ * drawn without it. */
+static void
+set(HDF *hdf, const char *k, const char *v)
+{
+	NEOERR	*err;
+
+	if ((err = hdf_set_value(hdf, k, v)) != STATUS_OK) {
+		nerr_log_error(err);
+		nerr_ignore(&err);
+	}
+}
+
 /* Set OUT.bars.N.key = v. */
 static void
 seti(HDF *hdf, const char *out, int n, const char *key, long long v)
@@ -13,7 +26,7 @@ seti(HDF *hdf, const char *out, int n, const char *key, long long v)
 
 	snprintf(k, sizeof(k), "%s.bars.%d.%s", out, n, key);
 	snprintf(val, sizeof(val), "%lld", v);
-	hdf_set_value(hdf, k, val);
+	set(hdf, k, val);
 }
 
 static int
@@ -37,7 +50,7 @@ bar(HDF *hdf, const char *out, int n, const char *label, long long value,
 	char	 k[256];
 
 	snprintf(k, sizeof(k), "%s.bars.%d.label", out, n);
-	hdf_set_value(hdf, k, label ? label : "");
+	set(hdf, k, label ? label : "");
 	if (max < 1)
 		max = 1;
 	seti(hdf, out, n, "value", value);
@@ -58,10 +71,10 @@ chart_done(HDF *hdf, const char *out)
 
 	snprintf(k, sizeof(k), "%s.height", out);
 	snprintf(v, sizeof(v), "%d", count(hdf, out) * CHART_ROW + 4);
-	hdf_set_value(hdf, k, v);
+	set(hdf, k, v);
 	snprintf(k, sizeof(k), "%s.width", out);
 	snprintf(v, sizeof(v), "%d", CHART_WIDTH);
-	hdf_set_value(hdf, k, v);
+	set(hdf, k, v);
 }
 
 void

@@ -34,6 +34,7 @@
 #include "infra/config.h"
 #include "infra/db.h"
 #include "infra/log.h"
+#include "infra/util.h"
 
 #define DB_MAXPARAM	32
 
@@ -570,7 +571,16 @@ db_one(struct db_set *set, int stmt, const char *in, const char *out, ...)
 			switch (out[i]) {
 			case 'i':
 				ip = va_arg(ap, long long *);
-				*ip = r.val[i] ? strtoll(r.val[i], NULL, 10) : 0;
+				/* An integer column: a text that is not
+				 * one is the schema's bug, logged. */
+				if (r.val[i] == NULL)
+					*ip = 0;
+				else if (util_parse_ll(r.val[i], ip) != 0) {
+					log_warn("db: %s statement %d column %d "
+					    "is not an integer", set->name, stmt,
+					    i);
+					*ip = strtoll(r.val[i], NULL, 10);
+				}
 				break;
 			case 's':
 				s = va_arg(ap, char *);
@@ -603,6 +613,7 @@ db_one(struct db_set *set, int stmt, const char *in, const char *out, ...)
 int
 db_hdf(HDF *hdf, const char *prefix, struct db_set *set, int stmt, const char *in, ...)
 {
+	NEOERR		*err = STATUS_OK;
 	struct result	 r;
 	va_list		 ap;
 	int		 rc, n = 0, i;
@@ -617,9 +628,22 @@ db_hdf(HDF *hdf, const char *prefix, struct db_set *set, int stmt, const char *i
 		for (i = 0; i < r.ncol; i++) {
 			if (r.val[i] == NULL)
 				continue;
-			snprintf(key, sizeof(key), "%s.%d.%s", prefix, n, r.f[i].name);
-			hdf_set_value(hdf, key, r.val[i]);
+			if (util_fmt(key, sizeof(key), "%s.%d.%s", prefix, n,
+			    r.f[i].name) != 0 ||
+			    (err = hdf_set_value(hdf, key, r.val[i])) !=
+			    STATUS_OK) {
+				if (err != STATUS_OK) {
+					nerr_log_error(err);
+					nerr_ignore(&err);
+				}
+				log_warn("db: %s statement %d: a row could not "
+				    "be kept for the page", set->name, stmt);
+				rc = DB_ERR;
+				break;
+			}
 		}
+		if (rc == DB_ERR)
+			break;
 		n++;
 	}
 	finish(set, stmt, &r);

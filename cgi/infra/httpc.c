@@ -1,6 +1,7 @@
 /*
  * httpc.c - the HTTP client of server-to-server calls (libcurl): a signed
- * form POST with short timeouts (httpc.h).
+ * form POST, and a plain GET (WeChat's token endpoint), with short
+ * timeouts (httpc.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,24 +42,94 @@ on_data(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+void
+httpc_url_for_log(const char *url, char *out, size_t outsz)
+{
+	size_t	 n = strcspn(url, "?#");
+
+	if (outsz == 0)
+		return;
+	if (n >= outsz)
+		n = outsz - 1;
+	memcpy(out, url, n);
+	out[n] = '\0';
+}
+
+/* A handle for url with the common options (the answer into *b), or
+ * NULL. */
+static CURL *
+handle(const char *url, struct httpc_buf *b)
+{
+	static int	 inited;
+	CURL		*c;
+
+	if (!inited && curl_global_init(CURL_GLOBAL_DEFAULT) == 0)
+		inited = 1;
+	if ((c = curl_easy_init()) == NULL)
+		return NULL;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	/* Short: a student's request waits for this call, and the bank's
+	 * deliverer retries a notification that timed out. */
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 3L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
+	return c;
+}
+
+/* Perform c; the HTTP status, or -1 logged with the URL cut before its
+ * query. */
+static long
+perform(CURL *c, const char *method, const char *url)
+{
+	char		 shown[256];
+	long		 status = -1;
+	CURLcode	 cc;
+
+	if ((cc = curl_easy_perform(c)) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	else {
+		httpc_url_for_log(url, shown, sizeof(shown));
+		log_warn("%s %s: %s", method, shown, curl_easy_strerror(cc));
+	}
+	return status;
+}
+
+long
+httpc_get(const char *url, struct httpc_buf *bp)
+{
+	CURL			*c;
+	struct httpc_buf	 b = *bp;
+	long			 status;
+
+	if (b.p != NULL && b.cap > 0 && b.grow == 0)
+		b.p[0] = '\0';
+	b.len = 0;
+	if ((c = handle(url, &b)) == NULL)
+		return -1;
+	curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	status = perform(c, "GET", url);
+	curl_easy_cleanup(c);
+	*bp = b;
+	return status;
+}
+
 /* POST body, signed, to url; the answer into b.  Returns the status or
  * -1 (logged). */
 long
 httpc_post_into(const char *url, const char *body, struct httpc_buf *bp)
 {
-	static int		 inited;
 	CURL			*c;
 	struct curl_slist	*h = NULL;
-	struct httpc_buf		 b = *bp;
+	struct httpc_buf	 b = *bp;
 	char			 ts[24], sig[65], line[128];
-	long			 status = -1;
-	CURLcode		 cc;
+	long			 status;
 
-	if (!inited && curl_global_init(CURL_GLOBAL_DEFAULT) == 0)
-		inited = 1;
 	snprintf(ts, sizeof(ts), "%lld", (long long)time(NULL));
 	sign_make(ts, body, sig);
-	if ((c = curl_easy_init()) == NULL)
+	if ((c = handle(url, &b)) == NULL)
 		return -1;
 	h = curl_slist_append(h,
 	    "Content-Type: application/x-www-form-urlencoded");
@@ -67,21 +138,9 @@ httpc_post_into(const char *url, const char *body, struct httpc_buf *bp)
 	snprintf(line, sizeof(line), "X-Tucai-Signature: %s", sig);
 	h = curl_slist_append(h, line);
 	h = curl_slist_append(h, "Expect:");
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	/* Short: a student's request waits for this call, and the bank's
-	 * deliverer retries a notification that timed out. */
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 3L);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	if ((cc = curl_easy_perform(c)) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	else
-		log_warn("POST %s: %s", url, curl_easy_strerror(cc));
+	status = perform(c, "POST", url);
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
 	*bp = b;

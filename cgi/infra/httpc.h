@@ -32,5 +32,12 @@ struct httpc_buf {
 /* POST the signed body to url, the answer into *b.  The HTTP status, or
  * -1 (logged). */
 long	 httpc_post_into(const char *url, const char *body, struct httpc_buf *);
+/* GET url (unsigned: WeChat's token endpoint), the answer into *b.  The
+ * HTTP status, or -1 (logged). */
+long	 httpc_get(const char *url, struct httpc_buf *);
+/* The URL as it may be logged: cut before its query or fragment, which
+ * may carry a secret (the token endpoint's AppSecret is there).  Every
+ * failure above is logged so. */
+void	 httpc_url_for_log(const char *url, char *out, size_t outsz);
 
 #endif

@@ -876,6 +876,46 @@ precheck(const void *buf, size_t len, enum img_type type, unsigned *w,
 	return IMG_OK;
 }
 
+/*
+ * Turns a JPEG's gray plane (jpeg_gray()) upright by the EXIF
+ * Orientation libvips reads from the header.  Returns IMG_OK (im
+ * replaced, or kept when upright) or IMG_SYSERR (im unchanged).
+ */
+static int
+gray_upright(const void *buf, size_t len, struct img *im)
+{
+	struct pipe	 pp;
+	struct img	 out;
+	VipsImage	*in, **o;
+	int		 rc = IMG_SYSERR, orientation;
+
+	if (pipe_open(&pp) == -1)
+		return IMG_SYSERR;
+	if (pipe_load(&pp, buf, len, IMG_JPEG, 1) != 0) {
+		pipe_close(&pp);
+		return IMG_SYSERR;
+	}
+	if ((orientation = vips_image_get_orientation(pipe_top(&pp))) <= 1) {
+		pipe_close(&pp);
+		return IMG_OK;
+	}
+	if ((o = pipe_slot(&pp)) != NULL &&
+	    (*o = vips_image_new_from_memory(im->px, (size_t)im->w * im->h,
+	    im->w, im->h, 1, VIPS_FORMAT_UCHAR)) != NULL) {
+		in = *o;
+		vips_image_set_int(in, VIPS_META_ORIENTATION, orientation);
+		if ((o = pipe_slot(&pp)) != NULL &&
+		    vips_autorot(in, o, NULL) == 0)
+			rc = pipe_export(&pp, IMG_PNG, 1, &out);
+	}
+	pipe_close(&pp);		/* before im->px goes */
+	if (rc != IMG_OK)
+		return IMG_SYSERR;
+	free(im->px);
+	*im = out;
+	return IMG_OK;
+}
+
 int
 img_decode_type(const void *buf, size_t len, enum img_type type, int gray,
     unsigned denom, int orient, struct img *out)
@@ -891,8 +931,12 @@ img_decode_type(const void *buf, size_t len, enum img_type type, int gray,
 		denom = 1;
 	while (denom > 1 && (w / denom == 0 || h / denom == 0))
 		denom /= 2;
-	if (type == IMG_JPEG && gray && !orient)
-		return jpeg_gray(buf, len, denom, out);
+	if (type == IMG_JPEG && gray) {
+		if ((rc = jpeg_gray(buf, len, denom, out)) == IMG_OK && orient &&
+		    (rc = gray_upright(buf, len, out)) != IMG_OK)
+			img_free(out);
+		return rc;
+	}
 	if (pipe_open(&pp) == -1)
 		return IMG_SYSERR;
 	rc = IMG_CORRUPT;

@@ -115,7 +115,7 @@ int		 img_reencode_idcard(const void *buf, size_t len,
 /*
  * Helpers shared with qr.c.  img_decode_type() is img_decode() for an
  * already sniffed type with orientation optional (orient != 0 applies
- * it; gray without it is libjpeg's luminance plane for a JPEG).
+ * it; gray JPEG is libjpeg's luminance plane, turned by libvips).
  * img_downscale() box-averages in place by an integer factor (> 1):
  * w / f by h / f, the remainder dropped; returns IMG_OK or IMG_SYSERR
  * (image unchanged).

@@ -2,7 +2,10 @@
  * util.c - small helpers.  China has no daylight saving time, so
  * Asia/Shanghai is UTC+8 all year.
  */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -62,5 +65,39 @@ util_local_to_utc(const char *date, const char *hhmm, char out[20])
 	t = timegm(&tm) - CST_OFFSET;
 	gmtime_r(&t, &tm);
 	strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
+	return 0;
+}
+
+int
+util_parse_ll(const char *s, long long *v)
+{
+	char		*end;
+	long long	 n;
+
+	if (s == NULL || *s == '\0' || (*s != '-' && (*s < '0' || *s > '9')))
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || end == s || (*s == '-' && end == s + 1))
+		return -1;
+	*v = n;
+	return 0;
+}
+
+int
+util_fmt(char *out, size_t sz, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	if (sz == 0)
+		return -1;
+	va_start(ap, fmt);
+	n = vsnprintf(out, sz, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sz) {
+		out[0] = '\0';
+		return -1;
+	}
 	return 0;
 }

@@ -107,21 +107,23 @@ await run(async () => {
     '(', f('big.png'), '-resize', '520x520', ')', '-geometry', '+740+440', '-composite',
     '-filter', 'triangle', '-resize', '4000x3000!', '-seed', '12', '-attenuate', '0.5',
     '+noise', 'Gaussian', '-quality', '92', '-strip', f('photo.jpg')]);
-  execFileSync(CONVERT, ['-size', '3000x4000', 'xc:#dfe8f0', '-fill', '#3060a0',
-    '-draw', 'rectangle 200,200 1400,1800', '-fill', '#222222',
-    '-draw', 'rectangle 200,2200 2800,2400', '-draw', 'rectangle 200,2700 2400,2900',
-    '-attenuate', '0.4', '-seed', '7', '+noise', 'Gaussian', '-rotate', '-90',
-    '-quality', '92', '-strip', f('turned.jpg')]);
+  // The ID cards: made cards of the right students (t/lib/mkidcards.py);
+  // B's a 12 MP phone photo (4000x3000), with EXIF Orientation=6: shown
+  // 3000x4000, the card turned.
+  const ids = Object.keys(codes).map((k, i) => idnum('53010220010101' + String(100 + i)));
+  const mkcard = (out, idn, kind, seed) => execFileSync('/usr/bin/python3',
+    [path.join(SRC, 't', 'lib', 'mkidcards.py'), 'card', out, idn, '张明', '--kind', kind,
+      '--seed', String(seed)]);
+  mkcard(f('cardB.jpg'), ids[1], 'big', 2);
+  execFileSync(CONVERT, [f('cardB.jpg'), '-quality', '92', '-strip', f('turned.jpg')]);
   // EXIF APP1 with Orientation=6 right after the SOI (as t/lib/mkimages.sh).
   const turned = fs.readFileSync(f('turned.jpg'));
   const app1 = Buffer.from('ffe10022457869660000' + '4d4d002a00000008' +
     '0001011200030000000100060000' + '00000000', 'hex');
   fs.writeFileSync(f('idcard.jpg'), Buffer.concat([turned.subarray(0, 2), app1, turned.subarray(2)]));
-  execFileSync(CONVERT, ['-size', '2400x1500', 'xc:#dfe8f0', '-fill', '#3060a0',
-    '-draw', 'rectangle 100,100 700,900', '-fill', '#222222',
-    '-draw', 'rectangle 900,200 2200,260', '-draw', 'rectangle 900,400 2000,460',
-    '-attenuate', '0.3', '-seed', '7', '+noise', 'Gaussian', '-quality', '90', '-strip',
-    f('idcard2.jpg')]);
+  mkcard(f('scanC.jpg'), ids[2], 'scan', 3);	// a scan, made 2400x1500
+  execFileSync(CONVERT, [f('scanC.jpg'), '-resize', '2400x1500!', '-quality', '90', f('idcardC.jpg')]);
+  mkcard(f('idcardD.jpg'), ids[3], 'scan', 2);
   // A WebP (Chrome reads it, the server does not): sent as JPEG.
   execFileSync(CONVERT, [f('codeB.png'), '-quality', '90', f('codeB.webp')]);
   // An iPhone's HEIC that this browser cannot decode: sent as it is.
@@ -335,7 +337,7 @@ await run(async () => {
         said(page);
         await page.check('#consent');
         const slots = page.waitForURL(/\/slots$/, { timeout: 60000 });
-        await page.setInputFiles('#id_image', f('idcard2.jpg'));
+        await page.setInputFiles('#id_image', f('idcardC.jpg'));
         await slots;
         const texts = said(page);
         const q = page.__posts.filter((x) => x.path === '/idcard');
@@ -385,7 +387,7 @@ await run(async () => {
           'D: without JavaScript the plain multipart form -> /confirm');
         await Promise.all([page.waitForURL(/\/idcard$/), page.click('text=确认无误，提交')]);
         is(await page.getAttribute('#id_image', 'accept'), 'image/*', 'D: /idcard accept="image/*"');
-        await page.setInputFiles('#id_image', f('idcard2.jpg'));
+        await page.setInputFiles('#id_image', f('idcardD.jpg'));
         await page.check('#consent');
         await Promise.all([page.waitForURL(/\/slots$/), page.click('button[type=submit]')]);
         ok(true, 'D: the plain ID photo form -> /slots');

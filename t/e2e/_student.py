@@ -73,6 +73,18 @@ def qr(text, variant=None):
     raise RuntimeError("no qr_%s image" % variant)
 
 
+def idcard(idn, kind="scan", seed=1, name="测试样本"):
+    """A made ID card (t/lib/mkidcards.py) holding idn: a straight scan by
+    default, or a phone photo (kind phone, glare, blur, dim, portrait,
+    small, motion, big).  Made once per (idn, kind, seed); returns its path."""
+    path = os.path.join(tmpdir(), "idcard-%s-%s-%d.jpg" % (idn, kind, seed))
+    if not os.path.exists(path):
+        subprocess.run(["/usr/bin/python3", os.path.join(SRC, "t", "lib", "mkidcards.py"),
+                        "card", path, idn, name, "--kind", kind, "--seed", str(seed)],
+                       check=True)
+    return path
+
+
 def enter_task(c, task_code):
     """GET + POST /task.  Returns the POST's response."""
     c.get("/task")

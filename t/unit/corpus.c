@@ -53,6 +53,29 @@ corpus_make(const char *payload, const char *set)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
+int
+corpus_idcards(const char *set)
+{
+	char		 script[PATH_MAX];
+	const char	*src = getenv("srcdir");
+	pid_t		 pid;
+	int		 st;
+
+	snprintf(script, sizeof(script), "%s/t/lib/mkidcards.py",
+	    src != NULL ? src : ".");
+	fflush(stdout);
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		execl("/usr/bin/python3", "python3", script, "corpus", dir, set,
+		    (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) == -1)
+		return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
 unsigned char *
 corpus_read(const char *file, size_t *len)
 {

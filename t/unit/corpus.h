@@ -13,6 +13,9 @@
 int		 corpus_open(const char *name);
 /* Runs mkimages.sh OUT PAYLOAD SET into the folder; returns 0 or -1. */
 int		 corpus_make(const char *payload, const char *set);
+/* Runs t/lib/mkidcards.py corpus OUT SET (Debian's python3 with Pillow)
+ * into the folder; returns 0 or -1. */
+int		 corpus_idcards(const char *set);
 /* Reads a corpus file into a malloc'd buffer (caller frees; one byte
  * more than *len is allocated).  NULL on error, with *len 0. */
 unsigned char	*corpus_read(const char *file, size_t *len);

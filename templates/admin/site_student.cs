@@ -29,6 +29,12 @@
     <?cs if:Booking.0.walkin == 1 ?><span class="st-tag">现场预约</span><?cs /if ?>
     <?cs if:Booking.0.slot_from ?><span class="st-hint">预约时段 <?cs var:Booking.0.slot_from ?>-<?cs var:Booking.0.slot_to ?></span><?cs /if ?>
     </div>
+    <?cs if:Booking.0.id_check_onsite == 1 && Booking.0.state != "collected" ?>
+    <div class="st-idcheck" role="alert" id="st-idcheck">
+      <strong>现场核验身份证</strong>
+      <span>线上身份证照片未能识别，学生输入身份证号完成预约。请查验身份证原件：姓名、证件号与上方学籍信息一致后再拍照。</span>
+    </div>
+    <?cs /if ?>
   </section>
 
   <?cs if:!Booking.0.id ?>

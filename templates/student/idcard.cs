@@ -33,14 +33,21 @@
   </label>
   <label class="tc-upload" for="id_image">
     <span class="tc-upload__icon" aria-hidden="true"><svg viewBox="0 0 24 24" width="40" height="40"><path fill="currentColor" d="M2 5h20v14H2V5zm2 2v10h16V7H4zm2 2h5v6H6V9zm7 1h5v1.5h-5V10zm0 3h4v1.5h-4V13z"/></svg></span>
-    <span class="tc-upload__text"><?cs if:Idcard.Failed ?>重新上传身份证照片<?cs else ?>点击上传身份证照片<?cs /if ?></span>
+    <span class="tc-upload__text"><?cs if:Idcard.Failed || Idcard.Other ?>重新上传身份证照片<?cs else ?>点击上传身份证照片<?cs /if ?></span>
     <span class="tc-upload__hint">请在光线充足处平拍，四角完整、字迹清晰（JPG/PNG）</span>
     <input id="id_image" name="id_image" type="file" accept="image/*" class="tc-upload__input" required>
   </label>
-  <?cs if:Idcard.Failed ?>
+  <?cs if:Idcard.Other ?>
+  <div class="tc-warn">
+    <p><strong>身份证与学籍信息不一致</strong></p>
+    <p>照片中的身份证号码与您的学籍信息不符。请确认上传的是<strong>本人</strong>身份证（人像面），重新拍摄上传。</p>
+    <p>如确为本人身份证，可能是学籍信息中的身份证号有误，请联系学校负责老师更正（<a href="/faq#faq2">常见问题 2</a>），或在拍摄现场找工作人员现场预约。</p>
+  </div>
+  <?cs elif:Idcard.Failed ?>
   <div class="tc-warn">
     <p><strong>身份证图片识别失败</strong></p>
-    <p>请根据提示重新拍摄上传。如按提示仍不能完成预约，可在拍摄现场找工作人员现场预约。</p>
+    <p>请将身份证人像面平放在深色桌面上，光线充足、避免反光，四角完整、号码清晰，重新拍摄上传。</p>
+    <?cs if:!Idcard.Manual ?><p>仍无法识别？可以选择“无法识别？继续预约”，输入身份证号后正常完成预约，拍摄当天由工作人员现场核验身份证原件。</p><?cs /if ?>
   </div>
   <?cs /if ?>
   <div class="tc-alert tc-upload-error" data-upload-error role="alert" hidden><i class="weui-icon-warn" aria-hidden="true"></i><span></span></div>
@@ -52,7 +59,13 @@
   <div class="tc-actions">
     <button type="submit" class="weui-btn weui-btn_primary tc-btn">提交</button>
   </div>
+  <?cs if:Idcard.CanType && !Idcard.Manual ?>
+  <div class="tc-actions"><a class="weui-btn weui-btn_default tc-btn" href="/idcard/manual">无法识别？继续预约</a></div>
+  <?cs /if ?>
   <p class="tc-tips">身份证遗失？无需在线预约，请在拍摄现场找工作人员现场预约即可（<a href="/faq#faq5">常见问题 5</a>）。</p>
 </form>
+<?cs if:Idcard.Manual ?>
+<?cs include:"student/idcard_manual_form.cs" ?>
+<?cs /if ?>
 <script src="/static/js/upload.js"></script>
 <?cs include:"footer.cs" ?>

@@ -3,6 +3,7 @@
   <div class="tc-hero__logo" aria-hidden="true">图采</div>
   <h1 class="tc-hero__title">高校学生图像采集</h1>
   <p class="tc-hero__desc">毕业证书电子图像采集 · 在线预约</p>
+  <?cs if:Weixin.Signed ?><p class="tc-wx-signed">已通过微信登录<?cs if:!Booking.id ?>：预约后，在任何手机的微信中打开本页都能看到预约<?cs /if ?></p><?cs /if ?>
 </section>
 <?cs if:Page.Reported ?><div class="tc-alert tc-alert_ok" role="status"><span>已提交给学校负责老师，老师回复后会显示在这里。</span></div><?cs /if ?>
 <?cs each:x = Reports ?>

@@ -1,5 +1,5 @@
 /*
- * test_pay.c - TAP tests for pay.c's signing: the canonical body, HMAC-SHA256
+ * test_sign.c - TAP tests for infra/sign.c: the canonical body, HMAC-SHA256
  * against a vector computed independently (Python's hmac), tamper
  * detection, the 300 s timestamp window, and the urlencoded reader.
  */

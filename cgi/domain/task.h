@@ -1,0 +1,27 @@
+/*
+ * task.h - a collection task (采集任务) as the student's pages read it.
+ */
+#ifndef TUCAI_TASK_H
+#define TUCAI_TASK_H
+
+#include "infra/text.h"
+
+struct task {
+	long long	 id;
+	char		 code[33];
+	char		 title[UTF8_BUF(200)];
+	long long	 fee_fen;
+	int		 require_id_photo;
+	char		 notice[UTF8_BUF(8000)];
+	int		 is_open;
+	char		 first_day[11], last_day[11];	/* YYYY-MM-DD */
+	char		 school_name[UTF8_BUF(100)];
+	char		 school_code[17];
+	char		 contact_name[UTF8_BUF(64)];
+	char		 contact_phone[UTF8_BUF(32)];
+};
+
+/* The task with its school.  1 found, 0 none, or a db.h error code. */
+int	 task_get(long long id, struct task *);
+
+#endif
