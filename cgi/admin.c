@@ -47,8 +47,8 @@ actor_of(struct req *r)
 /* --- login ----------------------------------------------------------- */
 
 static const struct field login_fields[] = {
-	{ "username", FT_TEXT, 64, F_REQ, "用户名" },
-	{ "password", FT_RAW, 256, F_REQ, "密码" },
+	{ "username", FT_TEXT, 64, F_REQ, "Lang.Field.Username" },
+	{ "password", FT_RAW, 256, F_REQ, "Lang.Field.Password" },
 };
 
 static int
@@ -57,18 +57,20 @@ page_login(struct req *r)
 	long long	 uid;
 	int		 rc;
 
-	web_set(r, "Page.Title", "登录");
+	web_set(r, "Page.Title", L("Lang.Admin.Title.Login"));
 	if (r->method == M_POST) {
 		rc = auth_login(web_str(r, "username"), web_str(r, "password"),
 		    r->client, &uid);
 		if (rc < 0)
 			return web_dberr(rc);
 		if (rc == 422)
-			web_fail(r, 422, "用户名或密码错误");
-		else if (rc == 429)
-			web_fail(r, 429, "登录失败次数过多，请 15 分钟后再试");
+			web_fail(r, 422, L("Lang.Admin.Login.Wrong"));
+		else if (rc == 429) {
+			r->retry_after = throttle_left(AUTH_WINDOW);
+			web_fail(r, 429, L("Lang.Admin.Login.Throttled"));
+		}
 		else if (rc == 403)
-			web_fail(r, 403, "该账号已停用，请联系采集单位管理员");
+			web_fail(r, 403, L("Lang.Admin.Login.Disabled"));
 		else {
 			r->s.user_id = uid;
 			if ((rc = sess_rotate(r)) < 0 ||
@@ -109,9 +111,12 @@ static void
 task_chart(struct req *r, const char *key)
 {
 	static const struct { const char *label, *col, *kind; } bars[] = {
-		{ "未预约", "unbooked", "bad" }, { "待支付", "unpaid", "warn" },
-		{ "已预约", "booked", "info" }, { "已签到", "checked_in", "info" },
-		{ "已采集", "collected", "ok" }, { "已取消", "cancelled", "muted" },
+		{ "Lang.State.unbooked", "unbooked", "bad" },
+		{ "Lang.State.held", "unpaid", "warn" },
+		{ "Lang.State.booked", "booked", "info" },
+		{ "Lang.State.checked_in", "checked_in", "info" },
+		{ "Lang.State.collected", "collected", "ok" },
+		{ "Lang.State.cancelled", "cancelled", "muted" },
 	};
 	HDF		*t = hdf_get_obj(r->hdf, key);
 	char		 out[128];
@@ -126,7 +131,7 @@ task_chart(struct req *r, const char *key)
 			max = hdf_get_int_value(t, bars[i].col, 0);
 	snprintf(out, sizeof(out), "%s.chart", key);
 	for (i = 0; i < sizeof(bars) / sizeof(bars[0]); i++) {
-		chart_add(r->hdf, out, bars[i].label,
+		chart_add(r->hdf, out, L(bars[i].label),
 		    hdf_get_int_value(t, bars[i].col, 0), max);
 		snprintf(out, sizeof(out), "%s.chart.bars.%zu.kind", key, i);
 		web_set(r, out, bars[i].kind);
@@ -141,7 +146,7 @@ page_dash(struct req *r)
 	char	 key[64];
 	int	 n, i;
 
-	web_set(r, "Page.Title", "总览");
+	web_set(r, "Page.Title", L("Lang.Admin.Title.Dash"));
 	web_set(r, "Page.Nav", "dash");
 	if ((n = adb_tasks(r->hdf, "Tasks", scope_filter(r), 0)) < 0)
 		return web_dberr(n);
@@ -218,18 +223,18 @@ page_task(struct req *r)
 /* --- task create / edit (operator) ----------------------------------- */
 
 static const struct field task_fields[] = {
-	{ "code", FT_CODE, 32, F_REQ, "任务代码" },
-	{ "school", FT_INT, 0, F_REQ, "学校" },
-	{ "title", FT_TEXT, 200, F_REQ, "任务名称" },	/* characters */
-	{ "first_day", FT_DATE, 10, F_REQ, "开始日期" },
-	{ "last_day", FT_DATE, 10, F_REQ, "结束日期" },
-	{ "fee", FT_MONEY, 12, F_REQ, "费用" },
-	{ "notice", FT_LINES, 8000, 0, "预约须知" },
-	{ "require_id_photo", FT_BOOL, 0, 0, "需要身份证照片" },
-	{ "is_open", FT_BOOL, 0, 0, "开放预约" },
-	{ "photo_max_kb", FT_INT, 4, 0, "照片大小上限" },
-	{ "contact_name", FT_TEXT, 64, 0, "负责老师" },
-	{ "contact_phone", FT_TEXT, 32, 0, "负责老师电话" },
+	{ "code", FT_CODE, 32, F_REQ, "Lang.Field.TaskCode" },
+	{ "school", FT_INT, 0, F_REQ, "Lang.Field.School" },
+	{ "title", FT_TEXT, 200, F_REQ, "Lang.Field.TaskTitle" },	/* characters */
+	{ "first_day", FT_DATE, 10, F_REQ, "Lang.Field.DateFrom" },
+	{ "last_day", FT_DATE, 10, F_REQ, "Lang.Field.DateTo" },
+	{ "fee", FT_MONEY, 12, F_REQ, "Lang.Field.Fee" },
+	{ "notice", FT_LINES, 8000, 0, "Lang.Field.Notice" },
+	{ "require_id_photo", FT_BOOL, 0, 0, "Lang.Field.RequireIdPhoto" },
+	{ "is_open", FT_BOOL, 0, 0, "Lang.Field.IsOpen" },
+	{ "photo_max_kb", FT_INT, 4, 0, "Lang.Field.PhotoMaxKb" },
+	{ "contact_name", FT_TEXT, 64, 0, "Lang.Field.ContactName" },
+	{ "contact_phone", FT_TEXT, 32, 0, "Lang.Field.ContactPhone" },
 };
 
 static int
@@ -252,16 +257,16 @@ task_save(struct req *r, long long *tid)
 	t.photo_max_kb = web_has(r, "photo_max_kb") ?
 	    web_int(r, "photo_max_kb") : 40;
 	if (t.photo_max_kb < 20 || t.photo_max_kb > 500)
-		return web_fail(r, 422, "照片大小上限应为 20 至 500 KB");
+		return web_fail(r, 422, L("Lang.Admin.Task.PhotoMaxKb"));
 	if (strcmp(t.last_day, t.first_day) < 0)
-		return web_fail(r, 422, "结束日期不能早于开始日期");
+		return web_fail(r, 422, L("Lang.Admin.DateOrder"));
 	if (t.fee_fen > 100000)
-		return web_fail(r, 422, "费用不能超过 1000 元");
+		return web_fail(r, 422, L("Lang.Admin.Task.FeeMax"));
 	rc = adb_task_save(&t, tid, &a);
 	if (rc == DB_DUP)
-		return web_fail(r, 422, "任务代码已被使用");
+		return web_fail(r, 422, L("Lang.Admin.Task.CodeTaken"));
 	if (rc == 404)
-		return web_fail(r, 422, "请选择学校");
+		return web_fail(r, 422, L("Lang.Admin.Task.NoSchool"));
 	if (rc < 0)
 		return web_dberr(rc);
 	/* The teacher the student pages name (联系学校负责老师). */
@@ -290,21 +295,22 @@ page_task_edit(struct req *r)
 		return web_dberr(rc);
 	if (tid == 0)
 		web_set(r, "Tasks.0.is_new", "1");	/* the form's with: */
-	web_set(r, "Page.Title", tid > 0 ? "修改任务" : "新建任务");
+	web_set(r, "Page.Title", tid > 0 ? L("Lang.Admin.Title.TaskEdit") :
+	    L("Lang.Admin.Title.TaskNew"));
 	return web_page(r, "admin/task_edit.cs");
 }
 
 /* --- slots (operator) -------------------------------------------------- */
 
 static const struct field slots_fields[] = {
-	{ "date_from", FT_DATE, 10, F_REQ, "开始日期" },
-	{ "date_to", FT_DATE, 10, F_REQ, "结束日期" },
-	{ "time_from", FT_TIME, 5, F_REQ, "开始时间" },
-	{ "time_to", FT_TIME, 5, F_REQ, "结束时间" },
-	{ "time_from2", FT_TIME, 5, 0, "第二段开始时间" },
-	{ "time_to2", FT_TIME, 5, 0, "第二段结束时间" },
-	{ "every", FT_INT, 0, F_REQ, "每个时段分钟数" },
-	{ "capacity", FT_INT, 0, F_REQ, "每个时段人数" },
+	{ "date_from", FT_DATE, 10, F_REQ, "Lang.Field.DateFrom" },
+	{ "date_to", FT_DATE, 10, F_REQ, "Lang.Field.DateTo" },
+	{ "time_from", FT_TIME, 5, F_REQ, "Lang.Field.TimeFrom" },
+	{ "time_to", FT_TIME, 5, F_REQ, "Lang.Field.TimeTo" },
+	{ "time_from2", FT_TIME, 5, 0, "Lang.Field.TimeFrom2" },
+	{ "time_to2", FT_TIME, 5, 0, "Lang.Field.TimeTo2" },
+	{ "every", FT_INT, 0, F_REQ, "Lang.Field.Every" },
+	{ "capacity", FT_INT, 0, F_REQ, "Lang.Field.Capacity" },
 };
 
 static int
@@ -345,7 +351,7 @@ page_slots_add(struct req *r)
 }
 
 static const struct field cap_fields[] = {
-	{ "capacity", FT_INT, 0, F_REQ, "人数" },
+	{ "capacity", FT_INT, 0, F_REQ, "Lang.Field.Seats" },
 };
 
 static int
@@ -363,7 +369,7 @@ page_slot_cap(struct req *r)
 	if (rc < 0)
 		return web_dberr(rc);
 	if (rc == 409) {
-		r->err = "人数不能少于已预约人数";
+		r->err = L("Lang.Admin.Slot.BelowBooked");
 		return 409;
 	}
 	return web_redirect(r, "/admin/tasks/%lld?done=capacity#slots", tid);
@@ -381,16 +387,16 @@ page_slot_del(struct req *r)
 	if ((rc = adb_slot_delete(r->id[0], &a)) < 0)
 		return web_dberr(rc);
 	if (rc == 409) {
-		r->err = "该时段已有预约，不能删除";
+		r->err = L("Lang.Admin.Slot.HasBookings");
 		return 409;
 	}
 	return web_redirect(r, "/admin/tasks/%lld?done=deleted#slots", tid);
 }
 
 static const struct field close_fields[] = {
-	{ "confirm_code", FT_CODE, 32, 0, "任务代码" },
-	{ "reason", FT_TEXT, 200, 0, "原因" },
-	{ "force", FT_BOOL, 0, 0, "强制结束" },
+	{ "confirm_code", FT_CODE, 32, 0, "Lang.Field.TaskCode" },
+	{ "reason", FT_TEXT, 200, 0, "Lang.Field.Reason" },
+	{ "force", FT_BOOL, 0, 0, "Lang.Field.Force" },
 };
 
 /* The confirmation page: what the close will do, then the task code
@@ -401,7 +407,7 @@ close_render(struct req *r, long long tid, const struct close_plan *p)
 	char	 key[32];
 	int	 i;
 
-	web_set(r, "Page.Title", "结束任务");
+	web_set(r, "Page.Title", L("Lang.Admin.Title.Close"));
 	web_set(r, "Page.Nav", "tasks");
 	web_setf(r, "Plan.task_id", "%lld", tid);
 	web_set(r, "Plan.code", p->code);
@@ -448,13 +454,11 @@ page_close(struct req *r)
 	force = web_int(r, "force") == 1;
 	need = !p->window_over || p->checked_in > 0;
 	if (code == NULL || strcmp(code, p->code) != 0)
-		web_fail(r, 422, "请输入本任务的任务代码以确认");
+		web_fail(r, 422, L("Lang.Admin.Close.ConfirmCode"));
 	else if (!p->window_over && !(force && reason != NULL))
-		web_fail(r, 422, "采集期未结束，不能结束任务；如确需提前结束，"
-		    "请勾选“强制结束”并填写原因");
+		web_fail(r, 422, L("Lang.Admin.Close.Early"));
 	else if (p->checked_in > 0 && !(force && reason != NULL))
-		web_fail(r, 409, "仍有已签到但未上传照片的学生，不能结束任务；"
-		    "请先上传照片，或勾选“强制结束”并填写原因");
+		web_fail(r, 409, L("Lang.Admin.Close.CheckedIn"));
 	if (r->status != 0) {
 		rc = close_render(r, r->id[0], p);
 		free(p);
@@ -477,13 +481,15 @@ page_reconcile(struct req *r)
 {
 	struct recon	 rr;
 	struct actor	 a = actor_of(r);
-	char		 after[96];
+	char		 after[160];
 	int		 rc, err;
 
 	if (r->method == M_POST) {
 		rc = reconcile(NULL, &a, &rr);
-		snprintf(after, sizeof(after), "%s：核对 %d 笔订单，%zu 处不符",
-		    rc == 1 ? "未取得对账单" : "完成", rr.checked, rr.n);
+		(void)LF(after, sizeof(after), "Lang.Admin.Audit.Reconciled",
+		    LS("result", rc == 1 ? L("Lang.Admin.Audit.NoStatement") :
+		    L("Lang.Admin.Audit.Done")), LI("checked", rr.checked),
+		    LI("diffs", rr.n));
 		reconcile_free(&rr);
 		if (rc < 0)
 			return web_dberr(rc);
@@ -493,7 +499,7 @@ page_reconcile(struct req *r)
 		return web_redirect(r, "/admin/reconcile?done=%s",
 		    rc == 1 ? "failed" : "run");
 	}
-	web_set(r, "Page.Title", "对账");
+	web_set(r, "Page.Title", L("Lang.Admin.Title.Reconcile"));
 	web_set(r, "Page.Nav", "reconcile");
 	web_set(r, "Page.Done", web_str(r, "done"));
 	if ((rc = reconcile_hdf(r->hdf)) < 0)
@@ -508,7 +514,7 @@ static const struct field reconcile_fields[] = {
 /* --- students' reports (teacher, operator) ------------------------------ */
 
 static const struct field report_fields[] = {
-	{ "answer", FT_TEXT, 500, 0, "回复" },	/* characters */
+	{ "answer", FT_TEXT, 500, 0, "Lang.Field.Answer" },	/* characters */
 };
 static const struct field reports_view_fields[] = {
 	{ "done", FT_CODE, 16, 0, NULL },
@@ -517,16 +523,23 @@ static const struct field reports_view_fields[] = {
 /* GET /admin/reports: the queue of the user's school; POST
  * /admin/reports/ID: answer one (audited). */
 static int
-page_reports(struct req *r)
+reports_render(struct req *r, const char *done)
 {
 	int	 rc;
 
-	web_set(r, "Page.Title", "学生反馈");
+	web_set(r, "Page.Title", L("Lang.Admin.Title.Reports"));
 	web_set(r, "Page.Nav", "reports");
-	web_set(r, "Page.Done", web_has(r, "done") ? web_str(r, "done") : "");
+	web_set(r, "Page.Done", done);
 	if ((rc = report_queue_hdf(r->hdf, scope_filter(r))) < 0)
 		return web_dberr(rc);
 	return web_page(r, "admin/reports.cs");
+}
+
+static int
+page_reports(struct req *r)
+{
+
+	return reports_render(r, web_has(r, "done") ? web_str(r, "done") : "");
 }
 
 static int
@@ -540,9 +553,11 @@ page_report_answer(struct req *r)
 		return web_dberr(rc);
 	if (rc == 0 || (scope_filter(r) != 0 && scope_filter(r) != school))
 		return 404;
+	if (r->status != 0)	/* the answer refused at the door */
+		return reports_render(r, "");
 	if (web_str(r, "answer") == NULL) {
-		web_fail(r, 422, "请填写回复内容");
-		return page_reports(r);
+		web_fail(r, 422, L("Lang.Admin.Report.NoAnswer"));
+		return reports_render(r, "");
 	}
 	if ((rc = report_answer(r->id[0], web_str(r, "answer"), &a)) < 0)
 		return web_dberr(rc);
@@ -553,7 +568,7 @@ page_report_answer(struct req *r)
 /* --- roster upload ----------------------------------------------------- */
 
 static const struct field roster_fields[] = {
-	{ "roster", FT_FILE, 10485760, F_REQ, "名单文件" },
+	{ "roster", FT_FILE, 10485760, F_REQ, "Lang.Field.RosterFile" },
 };
 
 static const struct field commit_fields[] = {
@@ -605,7 +620,7 @@ page_roster(struct req *r)
 
 	if ((rc = load_task(r)) != 0)
 		return rc;
-	web_set(r, "Page.Title", "上传名单");
+	web_set(r, "Page.Title", L("Lang.Admin.Title.Roster"));
 	if (r->method != M_POST)
 		return web_page(r, "admin/roster.cs");
 	if ((rc = web_slurp(web_file(r, "roster"), 10485760, &buf, &len)) != 0)
@@ -640,18 +655,20 @@ page_roster_commit(struct req *r)
 
 	if ((rc = scope_task(r, r->id[0], NULL)) != 0)
 		return rc;
+	if (r->status != 0)	/* the upload id refused at the door */
+		return r->status;
 	rc = adb_upload_get(web_int(r, "upload"), r->s.key, r->s.user_id,
 	    r->id[0], &buf, &len);
 	if (rc < 0)
 		return web_dberr(rc);
 	if (rc == 0) {
-		r->err = "上传的名单已失效，请重新上传";
+		r->err = L("Lang.Admin.Roster.Gone");
 		return 409;
 	}
 	rc = roster_parse(buf, len, &ro, err, sizeof(err));
 	free(buf);
 	if (rc != 0) {
-		r->err = "名单文件无法读取，请重新上传";
+		r->err = L("Lang.Admin.Roster.Unreadable");
 		return 409;
 	}
 	rc = roster_store(r->id[0], &ro, &a, &ins, &upd);
@@ -695,17 +712,20 @@ static const char *
 state_zh(const char *s)
 {
 	static const char *const map[][2] = {
-		{ "held", "待支付" }, { "booked", "已预约" },
-		{ "checked_in", "已签到" }, { "collected", "已采集" },
-		{ "cancelled", "已取消" }, { "expired", "已过期" },
-		{ "unbooked", "未预约" },
+		{ "held", "Lang.State.held" },
+		{ "booked", "Lang.State.booked" },
+		{ "checked_in", "Lang.State.checked_in" },
+		{ "collected", "Lang.State.collected" },
+		{ "cancelled", "Lang.State.cancelled" },
+		{ "expired", "Lang.State.expired" },
+		{ "unbooked", "Lang.State.unbooked" },
 	};
 	size_t	 i;
 
 	for (i = 0; s != NULL && i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(s, map[i][0]) == 0)
-			return map[i][1];
-	return "未预约";
+			return L(map[i][1]);
+	return L("Lang.State.unbooked");
 }
 
 /* Send what the writer holds.  0 or -1. */
@@ -781,10 +801,16 @@ exp_row(void *arg, int ncol, char **val, unsigned long *len)
 static int
 export(struct req *r, int kind, int xlsx)
 {
+	/* The first seven of kind 0 are the roster's columns: the export
+	 * can be uploaded again as a roster. */
 	static const char *const heads[2][10] = {
-		{ "采集码", "姓名", "身份证号", "学号", "学历类别", "学历层次",
-		  "班级", "状态", "预约时段", "拍摄号" },
-		{ "班级", "学号", "姓名", "采集码" },
+		{ "Lang.Roster.Column.Code", "Lang.Roster.Column.Name",
+		  "Lang.Roster.Column.IdNumber", "Lang.Roster.Column.StudentNo",
+		  "Lang.Roster.Column.EduCategory", "Lang.Roster.Column.EduLevel",
+		  "Lang.Roster.Column.Class", "Lang.Admin.Export.State",
+		  "Lang.Admin.Export.Slot", "Lang.Admin.Export.Shot" },
+		{ "Lang.Roster.Column.Class", "Lang.Roster.Column.StudentNo",
+		  "Lang.Roster.Column.Name", "Lang.Roster.Column.Code" },
 	};
 	/* 采集码, 身份证号, 学号; 学号, 采集码: kept as text. */
 	static const unsigned text[2] = { 1U << 0 | 1U << 2 | 1U << 3,
@@ -808,7 +834,8 @@ export(struct req *r, int kind, int xlsx)
 	if (xlsx) {
 		e.x = xlsxout_open(hdf_get_value(r->hdf,
 		    "Config.Upload.TmpDir", "/tmp"),
-		    kind == 0 ? "学生名单" : "未预约名单");
+		    L(kind == 0 ? "Lang.Admin.Export.Students" :
+		    "Lang.Admin.Export.Unbooked"));
 		if (e.x == NULL)
 			return 500;
 		for (i = 0; i < 10; i++)
@@ -819,16 +846,17 @@ export(struct req *r, int kind, int xlsx)
 		return 500;
 	for (i = 0; i < 10 && heads[kind][i] != NULL; i++)
 		if (e.x != NULL)
-			(void)xlsxout_cell(e.x, heads[kind][i]);
+			(void)xlsxout_cell(e.x, L(heads[kind][i]));
 		else
-			csvout_field(&e.c, heads[kind][i]);
+			csvout_field(&e.c, L(heads[kind][i]));
 	if (e.x != NULL)
 		(void)xlsxout_endrow(e.x);
 	else
 		csvout_endrow(&e.c);
 	snprintf(fname, sizeof(fname), "%s-%s.%s",
 	    hdf_get_value(r->hdf, "Tasks.0.code", "task"),
-	    kind == 0 ? "学生名单" : "未预约名单", xlsx ? "xlsx" : "csv");
+	    L(kind == 0 ? "Lang.Admin.Export.Students" :
+	    "Lang.Admin.Export.Unbooked"), xlsx ? "xlsx" : "csv");
 	if (xlsx) {
 		rc = adb_export(r->id[0], kind, web_str(r, "state"),
 		    web_str(r, "class"), exp_row, &e);
@@ -860,21 +888,22 @@ export(struct req *r, int kind, int xlsx)
 	return WEB_STREAMED;
 }
 
-/* Record who exports which list of task r->id[0] before any of it
- * leaves: 0, or the status to answer (404 out of scope, 5xx). */
+/* Record who exports which list (a word's key) of task r->id[0], as a
+ * file of type ext, before any of it leaves: 0, or the status to answer
+ * (404 out of scope, 5xx). */
 static int
-export_audit(struct req *r, const char *what)
+export_audit(struct req *r, const char *list, const char *ext)
 {
 	struct actor	 a = actor_of(r);
 	const char	*enc = web_str(r, "enc");
-	char		 after[64];
+	char		 after[128];
 	long long	 school;
 	int		 rc;
 
 	if ((rc = scope_task(r, r->id[0], &school)) != 0)
 		return rc;
-	snprintf(after, sizeof(after), "%s%s%s", what, enc ? " " : "",
-	    enc ? enc : "");
+	snprintf(after, sizeof(after), "%s.%s%s%s", L(list), ext,
+	    enc ? " " : "", enc ? enc : "");
 	if ((rc = audit_add(&a, "export", "task", r->id[0], school, "file",
 	    NULL, after, NULL)) < 0)
 		return web_dberr(rc);
@@ -886,7 +915,7 @@ page_export(struct req *r)
 {
 	int	 rc;
 
-	if ((rc = export_audit(r, "学生名单.csv")) != 0)
+	if ((rc = export_audit(r, "Lang.Admin.Export.Students", "csv")) != 0)
 		return rc;
 	return export(r, 0, 0);
 }
@@ -896,7 +925,7 @@ page_unbooked(struct req *r)
 {
 	int	 rc;
 
-	if ((rc = export_audit(r, "未预约名单.csv")) != 0)
+	if ((rc = export_audit(r, "Lang.Admin.Export.Unbooked", "csv")) != 0)
 		return rc;
 	return export(r, 1, 0);
 }
@@ -906,7 +935,7 @@ page_export_xlsx(struct req *r)
 {
 	int	 rc;
 
-	if ((rc = export_audit(r, "学生名单.xlsx")) != 0)
+	if ((rc = export_audit(r, "Lang.Admin.Export.Students", "xlsx")) != 0)
 		return rc;
 	return export(r, 0, 1);
 }
@@ -916,7 +945,7 @@ page_unbooked_xlsx(struct req *r)
 {
 	int	 rc;
 
-	if ((rc = export_audit(r, "未预约名单.xlsx")) != 0)
+	if ((rc = export_audit(r, "Lang.Admin.Export.Unbooked", "xlsx")) != 0)
 		return rc;
 	return export(r, 1, 1);
 }
@@ -954,19 +983,19 @@ page_students(struct req *r)
 		return web_dberr(rc);
 	web_setf(r, "Search.count", "%d", rc);
 	web_setf(r, "Search.task", "%lld", s.task);
-	web_set(r, "Page.Title", "学生查询");
+	web_set(r, "Page.Title", L("Lang.Admin.Title.Students"));
 	web_set(r, "Page.Nav", "students");
 	return web_page(r, "admin/students.cs");
 }
 
 static const struct field student_fields[] = {
-	{ "name", FT_TEXT, 64, 0, "姓名" },		/* characters */
-	{ "id_number", FT_TEXT, 18, 0, "身份证号" },
-	{ "student_no", FT_TEXT, 32, 0, "学号" },
-	{ "class_name", FT_TEXT, 64, 0, "班级" },
-	{ "edu_category", FT_TEXT, 32, 0, "学历类别" },
-	{ "edu_level", FT_TEXT, 32, 0, "学历层次" },
-	{ "reason", FT_TEXT, 200, 0, "修改原因" },
+	{ "name", FT_TEXT, 64, 0, "Lang.Field.Name" },	/* characters */
+	{ "id_number", FT_TEXT, 18, 0, "Lang.Field.IdNumber" },
+	{ "student_no", FT_TEXT, 32, 0, "Lang.Field.StudentNo" },
+	{ "class_name", FT_TEXT, 64, 0, "Lang.Field.Class" },
+	{ "edu_category", FT_TEXT, 32, 0, "Lang.Field.EduCategory" },
+	{ "edu_level", FT_TEXT, 32, 0, "Lang.Field.EduLevel" },
+	{ "reason", FT_TEXT, 200, 0, "Lang.Field.FixReason" },
 	{ "done", FT_INT, 0, 0, NULL },
 };
 
@@ -1020,7 +1049,8 @@ page_student(struct req *r)
 		    sizeof(m));
 		web_set(r, "Rec.0.id_number", m);
 	}
-	web_set(r, "Page.Title", hdf_get_value(r->hdf, "Rec.0.name", "学生"));
+	web_set(r, "Page.Title", hdf_get_value(r->hdf, "Rec.0.name",
+	    L("Lang.Admin.Title.Student")));
 	web_set(r, "Page.Nav", "students");
 	web_setf(r, "Page.Done", "%lld", web_int(r, "done"));
 	return web_page(r, "admin/student.cs");
@@ -1032,9 +1062,9 @@ static const struct field audit_fields[] = {
 	{ "school", FT_INT, 0, 0, NULL },
 	{ "task", FT_INT, 0, 0, NULL },
 	{ "student", FT_INT, 0, 0, NULL },
-	{ "user", FT_TEXT, 64, 0, "操作人" },
-	{ "from", FT_DATE, 10, 0, "开始日期" },
-	{ "to", FT_DATE, 10, 0, "结束日期" },
+	{ "user", FT_TEXT, 64, 0, "Lang.Field.Actor" },
+	{ "from", FT_DATE, 10, 0, "Lang.Field.DateFrom" },
+	{ "to", FT_DATE, 10, 0, "Lang.Field.DateTo" },
 };
 
 static int
@@ -1060,7 +1090,7 @@ page_audit(struct req *r)
 	    (rc = adb_tasks(r->hdf, "Tasks", q.scope, 0)) < 0)
 		return web_dberr(rc);
 	web_setf(r, "Filter.task", "%lld", q.task);
-	web_set(r, "Page.Title", "审计日志");
+	web_set(r, "Page.Title", L("Lang.Admin.Title.Audit"));
 	web_set(r, "Page.Nav", "audit");
 	return web_page(r, "admin/audit.cs");
 }
@@ -1068,11 +1098,11 @@ page_audit(struct req *r)
 /* --- users (operator) ------------------------------------------------------ */
 
 static const struct field user_fields[] = {
-	{ "username", FT_CODE, 64, 0, "用户名" },
-	{ "password", FT_RAW, 256, 0, "密码" },
-	{ "role", FT_CODE, 16, 0, "角色" },
-	{ "school", FT_INT, 0, 0, "学校" },
-	{ "disabled", FT_BOOL, 0, 0, "停用" },
+	{ "username", FT_CODE, 64, 0, "Lang.Field.Username" },
+	{ "password", FT_RAW, 256, 0, "Lang.Field.Password" },
+	{ "role", FT_CODE, 16, 0, "Lang.Field.Role" },
+	{ "school", FT_INT, 0, 0, "Lang.Field.School" },
+	{ "disabled", FT_BOOL, 0, 0, "Lang.Field.Disabled" },
 	{ "done", FT_INT, 0, 0, NULL },
 };
 
@@ -1083,11 +1113,11 @@ user_check(struct req *r, int need_pw)
 	const char	*role = web_str(r, "role"), *pw = web_str(r, "password");
 
 	if (role == NULL || auth_role(role) == 0)
-		return "请选择角色";
+		return L("Lang.Admin.User.NoRole");
 	if (strcmp(role, "teacher") == 0 && web_int(r, "school") <= 0)
-		return "学校负责老师必须选择学校";
+		return L("Lang.Admin.User.TeacherSchool");
 	if ((need_pw || pw != NULL) && (pw == NULL || strlen(pw) < 8))
-		return "密码至少 8 位";
+		return L("Lang.Admin.User.ShortPassword");
 	return NULL;
 }
 
@@ -1120,11 +1150,11 @@ user_post(struct req *r, long long uid)
 
 	if ((why = user_check(r, uid == 0)) != NULL ||
 	    (uid == 0 && web_str(r, "username") == NULL &&
-	    (why = "请填写用户名")))
+	    (why = L("Lang.Admin.User.NoUsername"))))
 		return web_fail(r, 422, why);
 	if (uid == r->s.user_id && (web_int(r, "disabled") ||
 	    strcmp(web_str(r, "role"), "operator") != 0))
-		return web_fail(r, 422, "不能停用自己或取消自己的管理员角色");
+		return web_fail(r, 422, L("Lang.Admin.User.Self"));
 	if (pw != NULL && auth_hash(pw, hash, sizeof(hash)) != 0)
 		return 500;
 	snprintf(orole, sizeof(orole), "%s",
@@ -1133,9 +1163,9 @@ user_post(struct req *r, long long uid)
 	    web_int(r, "school"), web_int(r, "disabled"), hash[0] ? hash :
 	    NULL, &a);
 	if (rc == DB_DUP)
-		return web_fail(r, 422, "用户名已存在");
+		return web_fail(r, 422, L("Lang.Admin.User.Taken"));
 	if (rc == 404)
-		return web_fail(r, 422, "学校不存在");
+		return web_fail(r, 422, L("Lang.Admin.User.NoSuchSchool"));
 	if (rc < 0)
 		return web_dberr(rc);
 	if (orole[0] != '\0' && (pw != NULL || web_int(r, "disabled") ||
@@ -1156,7 +1186,7 @@ page_users(struct req *r)
 	if ((rc = adb_users(r->hdf, "Users", 0)) < 0 ||
 	    (rc = adb_schools(r->hdf, "Schools")) < 0)
 		return web_dberr(rc);
-	web_set(r, "Page.Title", "用户管理");
+	web_set(r, "Page.Title", L("Lang.Admin.Title.Users"));
 	web_set(r, "Page.Nav", "users");
 	return web_page(r, "admin/users.cs");
 }
@@ -1175,7 +1205,7 @@ page_user(struct req *r)
 		return rc;
 	if ((rc = adb_schools(r->hdf, "Schools")) < 0)
 		return web_dberr(rc);
-	web_set(r, "Page.Title", "修改用户");
+	web_set(r, "Page.Title", L("Lang.Admin.Title.User"));
 	web_set(r, "Page.Nav", "users");
 	web_setf(r, "Page.Done", "%lld", web_int(r, "done"));
 	return web_page(r, "admin/user.cs");

@@ -45,6 +45,7 @@
 #include "infra/clock.h"
 #include "infra/config.h"
 #include "infra/db.h"
+#include "infra/lang.h"
 #include "infra/log.h"
 #include "domain/pay.h"
 #include "infra/httpc.h"
@@ -524,7 +525,7 @@ pay_view(struct req *r, const struct hold *h)
 	size_t	 i;
 
 	util_fen(h->amount, yuan, sizeof(yuan));
-	web_set(r, "Page.Title", "银行卡预授权");
+	web_set(r, "Page.Title", L("Lang.Bank.Title"));
 	web_set(r, "Order.Token", h->token);
 	web_set(r, "Order.Desc", h->descr);
 	web_set(r, "Order.Ref", h->order_ref);
@@ -556,7 +557,7 @@ pay_submit(struct req *r, struct hold *h)
 
 	if (card_norm(web_str(r, "card_no"), no) != 0) {
 		db_rollback();
-		web_fail(r, 422, "请输入正确的银行卡号（16 至 19 位数字）");
+		web_fail(r, 422, L("Lang.Bank.BadCard"));
 		return web_page(r, pay_view(r, h));
 	}
 	c = card_find(no);
@@ -592,7 +593,7 @@ page_pay(struct req *r)
 	const char	*t = web_str(r, "t");
 	int		 rc;
 
-	web_set(r, "Page.Title", "银行卡预授权");
+	web_set(r, "Page.Title", L("Lang.Bank.Title"));
 	if (t == NULL)
 		return r->status ? web_page(r, "bank/done.cs") : 404;
 	if ((rc = db_begin()) < 0)
@@ -801,8 +802,8 @@ api_sandbox(struct req *r)
 }
 
 static const struct field pay_fields[] = {
-	{ "t", FT_CODE, 64, F_REQ, "订单" },
-	{ "card_no", FT_TEXT, 40, 0, "银行卡号" },
+	{ "t", FT_CODE, 64, F_REQ, "Lang.Field.Order" },
+	{ "card_no", FT_TEXT, 40, 0, "Lang.Field.CardNo" },
 };
 
 static const struct field authorize_fields[] = {

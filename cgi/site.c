@@ -33,18 +33,18 @@
 /* Notices shown on the student's page after a redirect: ?n=CODE. */
 static const struct notice {
 	const char	*code;
-	const char	*text;
+	const char	*text;	/* a word's key */
 } notices[] = {
-	{ "checkin", "签到成功，请按拍摄号拍照。" },
-	{ "again", "该学生已签到，拍摄号不变。" },
-	{ "nobook", "该学生没有有效预约，可在下方办理现场预约。" },
-	{ "walkin", "现场预约成功，已签到。" },
-	{ "has", "该学生已有预约，已按预约签到。" },
-	{ "photo", "照片已保存，采集完成。" },
-	{ "retry", "照片已保存；扣款未成功，请稍后点击“重试扣款”。" },
-	{ "fee", "已记录现场收费。" },
-	{ "paid", "费用已支付，无需重复收费。" },
-	{ "captured", "扣款已完成。" },
+	{ "checkin", "Lang.Site.Notice.checkin" },
+	{ "again", "Lang.Site.Notice.again" },
+	{ "nobook", "Lang.Site.Notice.nobook" },
+	{ "walkin", "Lang.Site.Notice.walkin" },
+	{ "has", "Lang.Site.Notice.has" },
+	{ "photo", "Lang.Site.Notice.photo" },
+	{ "retry", "Lang.Site.Notice.retry" },
+	{ "fee", "Lang.Site.Notice.fee" },
+	{ "paid", "Lang.Site.Notice.paid" },
+	{ "captured", "Lang.Site.Notice.captured" },
 };
 
 /* Ways staff collect the fee on site (pay_onsite's method). */
@@ -93,11 +93,12 @@ request_code(struct req *r, const char *textfield,
 
 	if (text != NULL && *text != '\0') {
 		if (resolve_extract(text, strlen(text), code) != 0)
-			return web_fail(r, 422, "无法识别的二维码或采集码，请重新扫描");
+			return web_fail(r, 422,
+			    L("Lang.Site.Code.Unreadable"));
 		return 0;
 	}
 	if (web_file(r, "code_image") == NULL)
-		return web_fail(r, 422, "请扫描、输入或上传预约二维码/采集码");
+		return web_fail(r, 422, L("Lang.Site.Code.None"));
 	if ((rc = web_slurp(web_file(r, "code_image"), UPLOAD_MAX, &buf,
 	    &len)) != 0)
 		return rc;
@@ -107,18 +108,18 @@ request_code(struct req *r, const char *textfield,
 	case IMG_OK:
 		break;
 	case IMG_NOTIMAGE:
-		return web_fail(r, 415, "请上传 JPG 或 PNG 格式的二维码图片");
+		return web_fail(r, 415, L("Lang.Site.Code.NotImage"));
 	case IMG_SYSERR:
 		return 500;
 	case QR_NONE:
-		return web_fail(r, 422, "图片中未找到二维码，请重新拍摄");
+		return web_fail(r, 422, L("Lang.Site.Code.NoQr"));
 	default:
-		return web_fail(r, 422, "图片无法识别（损坏或过大），请重新拍摄");
+		return web_fail(r, 422, L("Lang.Site.Code.BadImage"));
 	}
 	rc = resolve_extract(payload, plen, code);
 	free(payload);
 	if (rc != 0)
-		return web_fail(r, 422, "无法识别的二维码内容");
+		return web_fail(r, 422, L("Lang.Site.Code.BadPayload"));
 	return 0;
 }
 
@@ -132,7 +133,7 @@ render_station(struct req *r)
 	int	 rc;
 
 	util_local_date(today, 0);
-	web_set(r, "Page.Title", "现场采集");
+	web_set(r, "Page.Title", L("Lang.Site.Title"));
 	web_set(r, "Site.Today", today);
 	if ((rc = site_recent_hdf(r->hdf, today, scope_filter(r))) < 0)
 		return web_dberr(rc);
@@ -181,7 +182,7 @@ render_student(struct req *r, long long sid)
 	if (bid != 0 && (rc = payment_flags(r, bid)) < 0)
 		return web_dberr(rc);
 	web_set(r, "Page.Title", hdf_get_value(r->hdf, "Student.0.name",
-	    "学生"));
+	    L("Lang.Admin.Title.Student")));
 	return web_page(r, "admin/site_student.cs");
 }
 
@@ -206,10 +207,10 @@ checkin_answer(struct req *r, long long sid, long long bid, const char *note)
 	case SITE_AGAIN:
 		return web_redirect(r, "/admin/site/students/%lld?n=again", sid);
 	case SITE_WINDOW:
-		web_fail(r, 409, "不在该学校的集中采集时间内，不能签到");
+		web_fail(r, 409, L("Lang.Site.Window.Checkin"));
 		return render_student(r, sid);
 	case SITE_STATE:
-		web_fail(r, 409, "该预约已取消或失效，不能签到");
+		web_fail(r, 409, L("Lang.Site.BookingGone"));
 		return render_student(r, sid);
 	default:
 		return web_dberr(rc);
@@ -226,8 +227,8 @@ page_station(struct req *r)
 }
 
 static const struct field scan_fields[] = {
-	{ "code", FT_TEXT, 512, 0, "预约二维码或采集码" },
-	{ "code_image", FT_FILE, UPLOAD_MAX, 0, "二维码图片" },
+	{ "code", FT_TEXT, 512, 0, "Lang.Field.ScanCode" },
+	{ "code_image", FT_FILE, UPLOAD_MAX, 0, "Lang.Field.QrImage" },
 };
 
 /* The student named by the code in field (typed, or an image of it) and
@@ -264,7 +265,7 @@ page_scan(struct req *r)
 	if (r->method == M_GET)
 		return render_station(r);
 	if ((rc = resolve_field(r, "code",
-	    "未找到该预约二维码或采集码，请核对后重试", today, &sid, &bid)) != 0)
+	    L("Lang.Site.Code.NotFound"), today, &sid, &bid)) != 0)
 		return rc;
 	if (bid == 0)
 		return web_redirect(r, "/admin/site/students/%lld?n=nobook",
@@ -273,9 +274,9 @@ page_scan(struct req *r)
 }
 
 static const struct field walkin_fields[] = {
-	{ "collect_code", FT_TEXT, 512, 0, "采集码" },
-	{ "code_image", FT_FILE, UPLOAD_MAX, 0, "采集码图片" },
-	{ "method", FT_CODE, 16, 0, "收费方式" },
+	{ "collect_code", FT_TEXT, 512, 0, "Lang.Field.CollectCode" },
+	{ "code_image", FT_FILE, UPLOAD_MAX, 0, "Lang.Field.CodeImage" },
+	{ "method", FT_CODE, 16, 0, "Lang.Field.PayMethod" },
 };
 
 /* Record the walk-in's fee (method "unpaid" or a free task: nothing; the
@@ -305,11 +306,11 @@ page_walkin(struct req *r)
 		return render_station(r);
 	if (method != NULL && strcmp(method, "unpaid") != 0 &&
 	    !known_method(method)) {
-		web_fail(r, 422, "请选择收费方式");
+		web_fail(r, 422, L("Lang.Site.NoMethod"));
 		return render_station(r);
 	}
 	if ((rc = resolve_field(r, "collect_code",
-	    "名单中没有该采集码，请与学校负责老师确认", today, &sid, &bid)) != 0)
+	    L("Lang.Site.Code.NotOnRoster"), today, &sid, &bid)) != 0)
 		return rc;
 	if (bid != 0)
 		return checkin_answer(r, sid, bid, "has");
@@ -320,7 +321,7 @@ page_walkin(struct req *r)
 	case SITE_HAS:
 		return checkin_answer(r, sid, bid, "has");
 	case SITE_WINDOW:
-		web_fail(r, 409, "不在该学校的集中采集时间内，不能现场预约");
+		web_fail(r, 409, L("Lang.Site.Window.Walkin"));
 		return render_student(r, sid);
 	default:
 		return web_dberr(rc);
@@ -332,7 +333,7 @@ page_walkin(struct req *r)
 }
 
 static const struct field student_fields[] = {
-	{ "n", FT_CODE, 16, 0, "提示" },
+	{ "n", FT_CODE, 16, 0, "Lang.Field.Hint" },
 };
 
 static int
@@ -344,7 +345,7 @@ page_student(struct req *r)
 
 	for (i = 0; n != NULL && i < sizeof(notices) / sizeof(notices[0]); i++)
 		if (strcmp(n, notices[i].code) == 0)
-			web_set(r, "Page.Notice", notices[i].text);
+			web_set(r, "Page.Notice", L(notices[i].text));
 	return render_student(r, r->id[0]);
 }
 
@@ -363,7 +364,7 @@ student_booking(struct req *r, long long *bid)
 }
 
 static const struct field photo_fields[] = {
-	{ "photo", FT_FILE, UPLOAD_MAX, F_REQ, "照片" },
+	{ "photo", FT_FILE, UPLOAD_MAX, F_REQ, "Lang.Field.Photo" },
 };
 
 /* Normalise the uploaded photo.  Returns 0 with *jpg (caller frees), or
@@ -387,11 +388,11 @@ photo_normalise(struct req *r, long long max_kb, unsigned char **jpg,
 	case IMG_OK:
 		return 0;
 	case IMG_NOTIMAGE:
-		return web_fail(r, 415, "请上传 JPG 或 PNG 格式的照片");
+		return web_fail(r, 415, L("Lang.Site.Photo.NotImage"));
 	case IMG_TOOBIG:
-		return web_fail(r, 422, "照片尺寸过大或无法压缩到规定大小，请重新拍摄");
+		return web_fail(r, 422, L("Lang.Site.Photo.TooBig"));
 	case IMG_CORRUPT:
-		return web_fail(r, 422, "照片文件已损坏或不完整，请重新拍摄");
+		return web_fail(r, 422, L("Lang.Site.Photo.Corrupt"));
 	default:
 		return 500;
 	}
@@ -425,7 +426,7 @@ page_photo(struct req *r)
 	if ((rc = student_booking(r, &bid)) != 0)
 		return rc;
 	if (bid == 0) {
-		web_fail(r, 409, "该学生尚未签到，不能上传照片");
+		web_fail(r, 409, L("Lang.Site.Photo.NotCheckedIn"));
 		return render_student(r, r->id[0]);
 	}
 	if ((rc = site_booking_task(bid, &max_kb, &school)) < 0)
@@ -437,7 +438,7 @@ page_photo(struct req *r)
 	    &now);
 	free(jpg);
 	if (rc == SITE_STATE) {
-		web_fail(r, 409, "该学生尚未签到，不能上传照片");
+		web_fail(r, 409, L("Lang.Site.Photo.NotCheckedIn"));
 		return render_student(r, r->id[0]);
 	}
 	if (rc != SITE_OK)
@@ -472,7 +473,7 @@ page_capture(struct req *r)
 }
 
 static const struct field fee_fields[] = {
-	{ "method", FT_CODE, 16, F_REQ, "收费方式" },
+	{ "method", FT_CODE, 16, F_REQ, "Lang.Field.PayMethod" },
 };
 
 static int
@@ -489,11 +490,11 @@ page_fee(struct req *r)
 		return rc;
 	method = web_str(r, "method");
 	if (!known_method(method)) {
-		web_fail(r, 422, "请选择收费方式");
+		web_fail(r, 422, L("Lang.Site.NoMethod"));
 		return render_student(r, r->id[0]);
 	}
 	if (bid == 0) {
-		web_fail(r, 409, "该学生没有有效预约");
+		web_fail(r, 409, L("Lang.Site.NoBooking"));
 		return render_student(r, r->id[0]);
 	}
 	if ((rc = site_fee(bid, &fee, &covered)) < 0)
@@ -562,8 +563,8 @@ page_idcard_jpg(struct req *r)
 /* --- photos.zip ----------------------------------------------------------- */
 
 static const struct field zip_fields[] = {
-	{ "class", FT_TEXT, 64, 0, "班级" },
-	{ "by_class", FT_BOOL, 8, 0, "按班级分目录" },
+	{ "class", FT_TEXT, 64, 0, "Lang.Field.Class" },
+	{ "by_class", FT_BOOL, 8, 0, "Lang.Field.ByClass" },
 };
 
 static int
@@ -580,7 +581,8 @@ folder_name(const char *cls, char *out, size_t sz)
 {
 	size_t	 i;
 
-	snprintf(out, sz, "%s", *cls != '\0' ? cls : "未分班");
+	snprintf(out, sz, "%s", *cls != '\0' ? cls :
+	    L("Lang.Site.Zip.NoClass"));
 	for (i = 0; out[i] != '\0'; i++)
 		if (out[i] == '/' || out[i] == '\\' ||
 		    (unsigned char)out[i] < 0x20 || (i == 0 && out[i] == '.'))
@@ -625,7 +627,9 @@ zip_stream(struct req *r, const struct site_zip_row *rows, size_t n,
     int by_class)
 {
 	static const char *const head[] = {
-		"采集码", "学号", "姓名", "班级", "文件",
+		"Lang.Roster.Column.Code", "Lang.Roster.Column.StudentNo",
+		"Lang.Roster.Column.Name", "Lang.Roster.Column.Class",
+		"Lang.Site.Zip.File",
 	};
 	struct zipout	*z;
 	struct csvout	 csv;
@@ -637,7 +641,7 @@ zip_stream(struct req *r, const struct site_zip_row *rows, size_t n,
 		return -1;
 	csvout_init(&csv, 0);
 	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-		csvout_field(&csv, head[i]);
+		csvout_field(&csv, L(head[i]));
 	csvout_endrow(&csv);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = zip_entry(z, &csv, &rows[i], by_class);
@@ -681,7 +685,7 @@ page_zip(struct req *r)
 	struct site_zip_row	*rows;
 	struct actor		 a;
 	size_t			 n;
-	char			 code[40], fname[80], what[200];
+	char			 code[40], fname[80], what[512], cls[256];
 	char			 id[17];
 	long long		 school;
 	int			 rc;
@@ -697,9 +701,12 @@ page_zip(struct req *r)
 	snprintf(fname, sizeof(fname), "photos-%s.zip", code);
 	/* Who took the photos (named by ID number) is recorded before any
 	 * leaves. */
-	snprintf(what, sizeof(what), "%s，%zu 张%s%s", fname, n,
-	    web_str(r, "class") ? "，班级 " : "",
-	    web_str(r, "class") ? web_str(r, "class") : "");
+	cls[0] = '\0';
+	if (web_str(r, "class") != NULL)
+		(void)LF(cls, sizeof(cls), "Lang.Site.Audit.ZipClass",
+		    LS("class", web_str(r, "class")));
+	(void)LF(what, sizeof(what), "Lang.Site.Audit.Zip", LS("file", fname),
+	    LI("n", n), LS("class", cls));
 	if ((rc = audit_add(actor(r, &a), "photos_zip", "task", r->id[0],
 	    school, "file", NULL, what, NULL)) < 0) {
 		site_zip_free(rows, n);

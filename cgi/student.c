@@ -23,6 +23,7 @@
 #include "infra/db.h"
 #include "infra/idnum.h"
 #include "infra/image.h"
+#include "infra/lang.h"
 #include "infra/log.h"
 #include "infra/ocr.h"
 #include "domain/outcome.h"
@@ -33,6 +34,7 @@
 #include "infra/qr.h"
 #include "domain/report.h"
 #include "domain/resolve.h"
+#include "domain/seats.h"
 #include "domain/task.h"
 #include "infra/text.h"
 #include "infra/util.h"
@@ -57,12 +59,14 @@
 				 * or failed): not sent to WeChat again */
 
 #define UPLOAD_MAX	(10 * 1024 * 1024)
+/* A provider's decline reason that names the balance, 余额, as Chinese
+ * banks write it: matched in what the provider sends, never shown, so it
+ * is no word of lang/zh.hdf; written as its UTF-8 bytes. */
+#define FUNDS_ZH	"\xe4\xbd\x99\xe9\xa2\x9d"
 
 enum stmt {
 	STMT_TASK_BY_CODE,
 	STMT_STUDENT,
-	STMT_DAYS,
-	STMT_SLOTS,
 	STMT_FIND,
 	STMT_FIND_PENDING,
 	STMT_TOKEN,
@@ -75,15 +79,6 @@ enum stmt {
 	STMT__MAX
 };
 
-/*
- * Seats of unpaid holds past their time count as free on the pages,
- * though the page writes nothing: booking_take() gives them back when it
- * finds the slot full, and the sweep does for the rest.  Needs slot s.
- */
-#define LAPSED_HOLDS							\
-	"(SELECT COUNT(*) FROM booking h WHERE h.slot_id = s.id "	\
-	"AND h.state = 'held' AND h.hold_expires_at < UTC_TIMESTAMP())"
-
 static const char *const stmts[STMT__MAX] = {
 	/* STMT_TASK_BY_CODE: the task, and whether its window is open */
 	"SELECT id, is_open = 1 AND "
@@ -92,22 +87,6 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_STUDENT */
 	"SELECT collect_code, name, id_number, student_no, edu_category, "
 	"edu_level, class_name FROM student WHERE id = ? AND task_id = ?",
-	/* STMT_DAYS: bookable days of the task's window with seats left */
-	"SELECT DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, "
-	"DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%m-%d') AS md, "
-	"DAYOFWEEK(s.starts_at + INTERVAL 8 HOUR) AS dow, "
-	"SUM(s.capacity - s.booked + " LAPSED_HOLDS ") AS seats_left "
-	"FROM slot s JOIN task t ON t.id = s.task_id "
-	"WHERE s.task_id = ? AND s.starts_at > UTC_TIMESTAMP() "
-	"AND DATE(s.starts_at + INTERVAL 8 HOUR) BETWEEN t.first_day AND t.last_day "
-	"GROUP BY day, md, dow ORDER BY day",
-	/* STMT_SLOTS: one day's slots */
-	"SELECT id, DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%H:%i') AS t_from, "
-	"DATE_FORMAT(ends_at + INTERVAL 8 HOUR, '%H:%i') AS t_to, "
-	"capacity - booked + " LAPSED_HOLDS " AS seats_left FROM slot s "
-	"WHERE task_id = ? AND starts_at > UTC_TIMESTAMP() "
-	"AND DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') = ? "
-	"ORDER BY starts_at",
 	/* STMT_FIND: the latest student with this 采集码 (open or closed
 	 * task), with the ID number to compare */
 	"SELECT id, task_id, id_number FROM student WHERE collect_code = ? "
@@ -277,17 +256,37 @@ load_booking(struct req *r, struct booking *b)
 	return rc;
 }
 
-/*
- * The steps a page needs (ST_* bits) after the task.  Loads the task.
- * Returns 0 when they are done, else 303 to the first step missing (or a
- * failure status).
- */
+/* The session's task with the signature of its seats and the student's
+ * active booking (id, state), read in one round trip and shown (the
+ * slots page).  Returns 1, 0 (no task), or db code. */
 static int
-steps(struct req *r, long long need, struct task *t)
+load_task_seats(struct req *r, struct task *t, long long *bid,
+    enum booking_state *st)
 {
 	int	 rc;
 
-	if ((rc = load_task(r, t)) < 0)
+	memset(t, 0, sizeof(*t));
+	*bid = 0;
+	*st = BS_NONE;
+	if (r->s.task_id == 0)
+		return 0;
+	if ((rc = task_get_seats(r->s.task_id, r->s.student_id, t, bid,
+	    st)) == 1)
+		task_hdf(r, t);
+	return rc;
+}
+
+/*
+ * The steps a page needs (ST_* bits) after the task, which the caller
+ * read into t (rc is what the read returned: 1 found, 0 none, or a db
+ * code).  Returns 0 when they are done, else 303 to the first step
+ * missing (or a failure status).
+ */
+static int
+steps_read(struct req *r, long long need, const struct task *t, int rc)
+{
+
+	if (rc < 0)
 		return web_dberr(rc);
 	if (rc == 0)
 		return web_redirect(r, "/task");
@@ -300,6 +299,14 @@ steps(struct req *r, long long need, struct task *t)
 	    t->require_id_photo)
 		return web_redirect(r, "/idcard");
 	return 0;
+}
+
+/* The same, reading the task. */
+static int
+steps(struct req *r, long long need, struct task *t)
+{
+
+	return steps_read(r, need, t, load_task(r, t));
 }
 
 /* --- guessing ------------------------------------------------------------
@@ -338,7 +345,8 @@ wx_key(const struct req *r, const char *what, char *out, size_t outsz)
 	return 1;
 }
 
-/* Refuse with 429 for left seconds; the page says until when. */
+/* Refuse with 429 for left seconds; the page says why (a word) and
+ * until when. */
 static int
 refuse(struct req *r, int left, const char *why)
 {
@@ -349,7 +357,8 @@ refuse(struct req *r, int left, const char *why)
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%H:%M", &tm);
 	r->retry_after = left > 0 ? left : 1;
-	web_setf(r, "Tmp.Refused", "%s请于 %s 后再试。", why, when);
+	web_setw(r, "Tmp.Refused", "Lang.Student.Refused.Until",
+	    LS("why", why), LS("when", when));
 	r->err = hdf_get_value(r->hdf, "Tmp.Refused", why);
 	return 429;
 }
@@ -379,7 +388,7 @@ guess_gate(struct req *r, const char *what, int slow)
 		return web_dberr(rc);
 	if (rc == 1)
 		return refuse(r, throttle_left(GUESS_WINDOW),
-		    "错误次数过多，已暂停尝试。");
+		    L("Lang.Student.Refused.Guesses"));
 	if (!slow)
 		return 0;
 	snprintf(k, sizeof(k), "fail:ip:%s", r->client);
@@ -399,7 +408,7 @@ guess_gate(struct req *r, const char *what, int slow)
 	if (rc == 1) {
 		log_info("student %s: address %s past its ceiling (%lld), "
 		    "session waits %d s", what, r->client, n, left);
-		return refuse(r, left, "当前网络访问人数较多，正在排队。");
+		return refuse(r, left, L("Lang.Student.Refused.Queue"));
 	}
 	return 0;
 }
@@ -698,11 +707,12 @@ page_report(struct req *r)
 			return web_redirect(r, "/code");
 		rk = REPORT_DATA_ERROR;
 		if (msg == NULL)
-			return web_fail(r, 422, "请写明哪项信息有误、正确的应是什么");
+			return web_fail(r, 422,
+			    L("Lang.Student.Report.NoMessage"));
 	} else if (kind != NULL && strcmp(kind, "not_on_roster") == 0) {
 		rk = REPORT_NOT_ON_ROSTER;
 		if (name == NULL)
-			return web_fail(r, 422, "请填写您的姓名，以便老师核对名单");
+			return web_fail(r, 422, L("Lang.Student.Report.NoName"));
 	} else
 		return 400;
 	if ((rc = sess_save(r)) < 0)	/* the answer comes back to it */
@@ -712,7 +722,7 @@ page_report(struct req *r)
 		return web_dberr(rc);
 	if (rc == 1)
 		return refuse(r, throttle_left(3600),
-		    "反馈提交过于频繁，老师会尽快处理已提交的反馈。");
+		    L("Lang.Student.Refused.Reports"));
 	if ((rc = report_add(r->s.task_id, rk == REPORT_DATA_ERROR ?
 	    r->s.student_id : 0, r->s.key, rk, name, code, msg)) < 0)
 		return web_dberr(rc);
@@ -724,7 +734,7 @@ static int
 page_faq(struct req *r)
 {
 
-	web_set(r, "Page.Title", "常见问题");
+	web_set(r, "Page.Title", L("Lang.Student.Title.Faq"));
 	web_set(r, "Page.Back", "/");
 	return web_page(r, "student/faq.cs");
 }
@@ -733,7 +743,7 @@ static int
 page_help(struct req *r)
 {
 
-	web_set(r, "Page.Title", "联系客服");
+	web_set(r, "Page.Title", L("Lang.Student.Title.Help"));
 	web_set(r, "Page.Back", "/");
 	return web_page(r, "student/help.cs");
 }
@@ -748,7 +758,7 @@ page_task(struct req *r)
 	long long	 id = 0, open = 0;
 	int		 rc;
 
-	web_set(r, "Page.Title", "填写任务代码");
+	web_set(r, "Page.Title", L("Lang.Student.Title.Task"));
 	web_set(r, "Page.Back", "/");
 	if ((rc = wx_gate(r, 1)) != 0)
 		return rc;
@@ -770,7 +780,7 @@ page_task(struct req *r)
 		if ((rc = guess_gate(r, "task", 1)) != 0 ||
 		    (rc = guess_failed(r, "task")) != 0)
 			return rc;
-		web_fail(r, 422, "任务代码不正确，请与学校负责老师确认");
+		web_fail(r, 422, L("Lang.Student.Task.Wrong"));
 		return web_page(r, "student/task.cs");
 	}
 	r->s.task_id = id;
@@ -788,12 +798,12 @@ page_task(struct req *r)
 static const struct {
 	int		 code;
 	int		 status;
-	const char	*msg;
+	const char	*msg;	/* a word's key */
 } qr_errors[] = {
-	{ IMG_NOTIMAGE, 415, "请上传 JPG 或 PNG 格式的采集码图片" },
-	{ IMG_TOOBIG, 413, "图片像素过多（超过 4000 万像素或边长超过 10000 像素），请上传学信网下载的采集码原图" },
-	{ IMG_CORRUPT, 422, "图片已损坏，无法读取，请重新上传" },
-	{ QR_NONE, 422, "未识别到二维码，请上传学信网下载的采集码图片（请勿上传截图），并确保二维码完整清晰" },
+	{ IMG_NOTIMAGE, 415, "Lang.Student.Code.NotImage" },
+	{ IMG_TOOBIG, 413, "Lang.Student.Code.TooBig" },
+	{ IMG_CORRUPT, 422, "Lang.Student.Code.Corrupt" },
+	{ QR_NONE, 422, "Lang.Student.Code.NoQr" },
 };
 
 /*
@@ -809,9 +819,9 @@ phone_format(const unsigned char *b, size_t n)
 	    (memcmp(b + 8, "heic", 4) == 0 || memcmp(b + 8, "heix", 4) == 0 ||
 	    memcmp(b + 8, "mif1", 4) == 0 || memcmp(b + 8, "msf1", 4) == 0 ||
 	    memcmp(b + 8, "hevc", 4) == 0))
-		return "暂不支持 HEIC 格式的照片。请在手机“设置-相机-格式”中选择“兼容性最佳”后重拍，或打开图片后截图，再上传 JPG/PNG 图片";
+		return L("Lang.Student.Heic");
 	if (n >= 12 && memcmp(b, "RIFF", 4) == 0 && memcmp(b + 8, "WEBP", 4) == 0)
-		return "暂不支持 WebP 格式的图片，请保存为 JPG 或截图后再上传";
+		return L("Lang.Student.Webp");
 	return NULL;
 }
 
@@ -835,7 +845,7 @@ read_code(struct req *r, char **payload, size_t *plen)
 		return 0;
 	}
 	if (!web_has(r, "code_image"))
-		return web_fail(r, 422, "请选择要上传的采集码图片");
+		return web_fail(r, 422, L("Lang.Student.Code.None"));
 	if ((rc = web_slurp(web_file(r, "code_image"), UPLOAD_MAX, &buf,
 	    &len)) != 0)
 		return rc;
@@ -850,7 +860,7 @@ read_code(struct req *r, char **payload, size_t *plen)
 	for (i = 0; i < sizeof(qr_errors) / sizeof(qr_errors[0]); i++)
 		if (qr_errors[i].code == rc)
 			return web_fail(r, qr_errors[i].status,
-			    qr_errors[i].msg);
+			    L(qr_errors[i].msg));
 	return 500;
 }
 
@@ -871,7 +881,7 @@ page_code(struct req *r)
 	struct task		 t;
 	int			 rc, mine;
 
-	web_set(r, "Page.Title", "上传采集码");
+	web_set(r, "Page.Title", L("Lang.Student.Title.Code"));
 	web_set(r, "Page.Back", "/task");
 	if ((rc = steps(r, 0, &t)) != 0)
 		return rc;
@@ -891,7 +901,7 @@ page_code(struct req *r)
 	if (rc == 0) {
 		if ((rc = guess_failed(r, "code")) != 0)
 			return rc;
-		web_fail(r, 422, "该采集码不属于本次采集任务，请确认任务代码正确，并上传本人的采集码");
+		web_fail(r, 422, L("Lang.Student.Code.NotInTask"));
 		web_set(r, "Report.Offer", "1");
 		return web_page(r, "student/code.cs");
 	}
@@ -963,7 +973,7 @@ page_confirm(struct req *r)
 	struct task	 t;
 	int		 rc;
 
-	web_set(r, "Page.Title", "采集码认证");
+	web_set(r, "Page.Title", L("Lang.Student.Title.Confirm"));
 	web_set(r, "Page.Back", "/code");
 	if ((rc = steps(r, ST_CODE, &t)) != 0)
 		return rc;
@@ -1015,7 +1025,7 @@ page_idcard(struct req *r)
 	enum ocr_outcome o;
 	int		 rc;
 
-	web_set(r, "Page.Title", "上传身份证照片");
+	web_set(r, "Page.Title", L("Lang.Student.Title.Idcard"));
 	web_set(r, "Page.Back", "/confirm");
 	web_set(r, "Privacy.Version", privacy_notice_version());
 	web_setf(r, "Privacy.PurgeDays", "%d", privacy_purge_days());
@@ -1028,11 +1038,11 @@ page_idcard(struct req *r)
 	if (r->method != M_POST)
 		return web_page(r, "student/idcard.cs");
 	if (!web_has(r, "consent")) {
-		web_fail(r, 422, "请先阅读《身份证照片收集告知书》，勾选同意后再上传");
+		web_fail(r, 422, L("Lang.Student.Idcard.NoConsent"));
 		return web_page(r, "student/idcard.cs");
 	}
 	if (!web_has(r, "id_image")) {
-		web_fail(r, 422, "请选择要上传的身份证照片");
+		web_fail(r, 422, L("Lang.Student.Idcard.None"));
 		return web_page(r, "student/idcard.cs");
 	}
 
@@ -1058,14 +1068,14 @@ page_idcard(struct req *r)
 	if (rc == IMG_SYSERR)
 		return 500;
 	if (rc == IMG_TOOBIG) {
-		web_fail(r, 413, "图片尺寸过大，请重新拍摄上传");
+		web_fail(r, 413, L("Lang.Student.Idcard.TooLarge"));
 		return web_page(r, "student/idcard.cs");
 	}
 	if (rc == IMG_OK && o == OCR_OTHER) {
 		log_info("student %lld: /idcard: another person's card",
 		    r->s.student_id);
 		web_set(r, "Idcard.Other", "1");
-		web_fail(r, 422, "身份证与学籍信息不一致，请上传本人身份证");
+		web_fail(r, 422, L("Lang.Student.Idcard.Other"));
 		return web_page(r, "student/idcard.cs");
 	}
 	if (rc != IMG_OK || o != OCR_MATCH) {
@@ -1077,7 +1087,7 @@ page_idcard(struct req *r)
 		web_set(r, "Idcard.CanType", "1");
 		if (r->s.flags & ST_IDFAIL2)
 			web_set(r, "Idcard.Manual", "1");
-		web_fail(r, 422, "身份证图片识别失败，请重新拍摄上传");
+		web_fail(r, 422, L("Lang.Student.Idcard.Failed"));
 		return web_page(r, "student/idcard.cs");
 	}
 	rc = privacy_idcard_add(r->s.student_id, r->s.task_id, jpg, jlen);
@@ -1087,7 +1097,7 @@ page_idcard(struct req *r)
 	if (rc == 404)
 		return 404;
 	if (rc == 409) {
-		web_fail(r, 409, "本次采集已结束，无需再上传身份证照片");
+		web_fail(r, 409, L("Lang.Student.Idcard.Over"));
 		return web_page(r, "student/idcard.cs");
 	}
 	r->s.flags |= ST_IDCARD;
@@ -1099,36 +1109,103 @@ page_idcard(struct req *r)
 
 /* --- 第5步 slots ------------------------------------------------------------- */
 
-/* Days and the chosen day's slots into Days.* and Slots.*.  0 or status. */
-static int
-load_slots(struct req *r, const char *want)
+/* t (UNIX time) in Beijing time. */
+static void
+cn_tm(long long t, struct tm *tm)
 {
-	char		 key[64];
-	const char	*day = NULL, *d;
-	int		 n, i, rc;
+	time_t	 tt = (time_t)(t + 8 * 3600);
 
-	if ((n = db_hdf(r->hdf, "Days", &set, STMT_DAYS, "i",
-	    r->s.task_id)) < 0)
+	gmtime_r(&tt, tm);
+}
+
+/* Days.N.name or Slots.N.name = val. */
+static void
+row_set(struct req *r, const char *list, int n, const char *name,
+    const char *val)
+{
+	char	 key[64];
+
+	snprintf(key, sizeof(key), "%s.%d.%s", list, n, name);
+	web_set(r, key, val);
+}
+
+/* The same with a number. */
+static void
+row_int(struct req *r, const char *list, int n, const char *name,
+    long long v)
+{
+	char	 val[24];
+
+	snprintf(val, sizeof(val), "%lld", v);
+	row_set(r, list, n, name, val);
+}
+
+/*
+ * The bookable days (with the seats left on each) into Days.* and the
+ * chosen day's slots into Slots.*: want when it is one of them, else the
+ * first day with a seat, else the first.  The seats come from seats.c,
+ * checked against the signature read with the task (sig).  0 or status.
+ */
+static int
+load_slots(struct req *r, const char *want, const char *sig)
+{
+	const struct seat_slot	*s;
+	struct tm		 tm;
+	char			 day[16], prev[16] = "", v[16];
+	char			 first[16] = "", free_day[16] = "", pick[16] = "";
+	long long		 left = 0;
+	int			 n, i, nd = 0;
+
+	if ((n = seats_list(r->s.task_id, sig, &s)) < 0)
 		return web_dberr(n);
-	for (i = 0; i < n; i++) {
-		snprintf(key, sizeof(key), "Days.%d.day", i);
-		d = hdf_get_value(r->hdf, key, "");
-		if (want != NULL && strcmp(d, want) == 0) {
-			day = d;
-			break;
+	for (i = 0; i <= n; i++) {
+		if (i < n) {
+			cn_tm(s[i].starts, &tm);
+			strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 		}
-		snprintf(key, sizeof(key), "Days.%d.seats_left", i);
-		if (day == NULL && hdf_get_int_value(r->hdf, key, 0) > 0)
-			day = d;
+		if (nd > 0 && (i == n || strcmp(day, prev) != 0)) {
+			/* the day before is complete */
+			row_int(r, "Days", nd - 1, "seats_left", left);
+			if (free_day[0] == '\0' && left > 0)
+				snprintf(free_day, sizeof(free_day), "%s", prev);
+		}
+		if (i == n)
+			break;
+		if (nd == 0 || strcmp(day, prev) != 0) {
+			row_set(r, "Days", nd, "day", day);
+			strftime(v, sizeof(v), "%m-%d", &tm);
+			row_set(r, "Days", nd, "md", v);
+			row_int(r, "Days", nd, "dow", tm.tm_wday + 1);
+			if (nd == 0)
+				snprintf(first, sizeof(first), "%s", day);
+			if (pick[0] == '\0' && want != NULL && strcmp(day, want) == 0)
+				snprintf(pick, sizeof(pick), "%s", day);
+			snprintf(prev, sizeof(prev), "%s", day);
+			left = 0;
+			nd++;
+		}
+		left += s[i].left;
 	}
-	if (day == NULL && n > 0)
-		day = hdf_get_value(r->hdf, "Days.0.day", NULL);
-	if (day == NULL)
+	if (nd == 0)
 		return 0;
-	web_set(r, "Day", day);
-	rc = db_hdf(r->hdf, "Slots", &set, STMT_SLOTS, "is", r->s.task_id,
-	    hdf_get_value(r->hdf, "Day", ""));
-	return rc < 0 ? web_dberr(rc) : 0;
+	if (pick[0] == '\0')
+		snprintf(pick, sizeof(pick), "%s", free_day[0] ? free_day : first);
+	web_set(r, "Day", pick);
+	for (i = 0, nd = 0; i < n; i++) {
+		cn_tm(s[i].starts, &tm);
+		strftime(v, sizeof(v), "%Y-%m-%d", &tm);
+		if (strcmp(v, pick) != 0)
+			continue;
+		row_int(r, "Slots", nd, "id", s[i].id);
+		strftime(v, sizeof(v), "%H:%M", &tm);
+		row_set(r, "Slots", nd, "t_from", v);
+		cn_tm(s[i].ends, &tm);
+		strftime(v, sizeof(v), "%H:%M", &tm);
+		row_set(r, "Slots", nd, "t_to", v);
+		row_int(r, "Slots", nd, "seats_left", s[i].left);
+		nd++;
+	}
+	return 0;
 }
 
 /* Outcomes of taking or moving a seat: status and message. */
@@ -1150,7 +1227,7 @@ change_confirm(struct req *r)
 {
 	int	 rc;
 
-	web_set(r, "Page.Title", "确认更改预约时间");
+	web_set(r, "Page.Title", L("Lang.Student.Title.SlotChange"));
 	rc = db_hdf(r->hdf, "New", &set, STMT_SLOT_ONE, "ii",
 	    web_int(r, "slot_id"), r->s.task_id);
 	if (rc < 0)
@@ -1160,7 +1237,15 @@ change_confirm(struct req *r)
 	return web_page(r, "student/slot_change.cs");
 }
 
-/* GET/POST /slots : pick a slot (第5步), or move the booking to another. */
+/*
+ * GET/POST /slots : pick a slot (第5步), or move the booking to another.
+ * A page view is two round trips, three when the seats changed: the
+ * session; the task with the signature of its seats and the student's
+ * active booking; the seats (kept a second, seats.c).  A student who has
+ * a booking reads it too.  No write on a page view: seats of unpaid
+ * holds past their time go back in the sweep, and at booking time when a
+ * slot is full.
+ */
 static int
 page_slots(struct req *r)
 {
@@ -1168,58 +1253,53 @@ page_slots(struct req *r)
 	struct task		 t;
 	struct booking		 b;
 	long long		 bid;
-	int			 rc, active;
+	int			 rc, active, held;
 
-	web_set(r, "Page.Title", "预约确认");
+	web_set(r, "Page.Title", L("Lang.Student.Title.Slots"));
 	web_set(r, "Page.Back", "/");
-	if ((rc = steps(r, ST_ALL, &t)) != 0)
+	if ((rc = steps_read(r, ST_ALL, &t, load_task_seats(r, &t, &bid,
+	    &st))) != 0)
 		return rc;
-	/* No write on a page view: seats of unpaid holds past their time go
-	 * back in the sweep, and at booking time when a slot looks full. */
-	if ((active = booking_active(r->s.student_id, &bid, &st)) < 0)
-		return web_dberr(active);
+	active = bid > 0;
 	if (active && st != BS_HELD && st != BS_BOOKED)
 		return web_redirect(r, "/booking");	/* checked in */
+	memset(&b, 0, sizeof(b));
+	if (active && (rc = load_booking(r, &b)) < 0)
+		return web_dberr(rc);
 
 	if (r->method == M_POST) {
-		if (active && (rc = load_booking(r, &b)) < 0)
-			return web_dberr(rc);
 		if (!web_has(r, "slot_id"))
-			web_fail(r, 422, "请选择预约时段");
+			web_fail(r, 422, L("Lang.Student.Slots.None"));
 		else if (!web_has(r, "agree"))
-			web_fail(r, 422, "请阅读并勾选同意预约须知");
+			web_fail(r, 422, L("Lang.Student.Slots.NoAgree"));
 		else {
 			if (active && !web_has(r, "confirm") &&
 			    web_int(r, "slot_id") != b.slot_id)
 				return change_confirm(r);
-			if (active)
+			if (active) {
 				rc = booking_change(bid, web_int(r, "slot_id"));
-			else
+				held = st == BS_HELD;
+			} else
 				rc = booking_take(r->s.task_id, t.fee_fen,
 				    r->s.student_id, web_int(r, "slot_id"),
-				    &bid);
+				    &bid, &held);
 			if (rc == BK_ACTIVE || rc == BK_STATE)
 				return web_redirect(r, "/booking");
 			if (rc == 0) {
-				if ((rc = booking_active(r->s.student_id,
-				    &bid, &st)) < 0)
-					return web_dberr(rc);
 				if ((rc = wx_bind_session(r, bid)) != 0)
 					return rc;
 				if ((r->s.flags & ST_IDTYPED) &&
 				    (rc = db_exec(&set, STMT_IDCHECK, "ii", bid,
 				    r->s.student_id)) < 0)
 					return web_dberr(rc);
-				return web_redirect(r, st == BS_HELD ?
-				    "/pay" : "/booking");
+				return web_redirect(r, held ? "/pay" :
+				    "/booking");
 			}
 			if ((rc = seat_failed(r, rc)) >= 500)
 				return rc;
 		}
 	}
-	if (active && (rc = load_booking(r, &b)) < 0)
-		return web_dberr(rc);
-	if ((rc = load_slots(r, web_str(r, "date"))) != 0)
+	if ((rc = load_slots(r, web_str(r, "date"), t.seats_sig)) != 0)
 		return rc;
 	return web_page(r, "student/slots.cs");
 }
@@ -1237,7 +1317,7 @@ page_pay(struct req *r)
 	long long		 bid;
 	int			 rc, again;
 
-	web_set(r, "Page.Title", "预支付");
+	web_set(r, "Page.Title", L("Lang.Student.Title.Pay"));
 	web_set(r, "Page.Back", "/booking");
 	if ((rc = steps(r, ST_ALL, &t)) != 0)
 		return rc;
@@ -1315,7 +1395,7 @@ page_pay_return(struct req *r)
 	struct booking	 b;
 	int		 rc;
 
-	web_set(r, "Page.Title", "支付结果");
+	web_set(r, "Page.Title", L("Lang.Student.Title.PayReturn"));
 	web_set(r, "Page.Back", "/");
 	if (r->s.student_id == 0)
 		return pay_return_public(r);
@@ -1330,7 +1410,7 @@ page_pay_return(struct req *r)
 		return web_redirect(r, "/booking");
 	if (strcmp(pst, "failed") == 0) {
 		web_set(r, "Pay.Failed", strstr(why, "insufficient") ||
-		    strstr(why, "funds") || strstr(why, "余额") ?
+		    strstr(why, "funds") || strstr(why, FUNDS_ZH) ?
 		    "funds" : "bind");
 		if ((rc = load_booking(r, &b)) < 0)
 			return web_dberr(rc);
@@ -1376,7 +1456,7 @@ page_booking(struct req *r)
 	struct booking	 b;
 	int		 rc;
 
-	web_set(r, "Page.Title", "我的预约");
+	web_set(r, "Page.Title", L("Lang.Student.Title.Booking"));
 	web_set(r, "Page.Back", "/");
 	if ((rc = wx_gate(r, 3)) != 0)
 		return rc;
@@ -1427,9 +1507,7 @@ id_matches(struct req *r, long long sid, char idn[19], int *right)
 	}
 	if (rc == 1) {
 		explicit_bzero(idn, 19);
-		return refuse(r, left, "身份证号错误次数过多，为保护个人信息，"
-		    "该学生的查找已关闭 1 小时。请使用预约时的手机查看，"
-		    "或到拍摄现场请工作人员协助。");
+		return refuse(r, left, L("Lang.Student.Refused.IdLocked"));
 	}
 	*right = idnum_typed(web_str(r, "id_number"), typed) == 0 &&
 	    strlen(idn) == 18 && sodium_memcmp(typed, idn, 18) == 0;
@@ -1468,7 +1546,7 @@ page_idcard_manual(struct req *r)
 	struct task	 t;
 	int		 rc, right;
 
-	web_set(r, "Page.Title", "输入身份证号");
+	web_set(r, "Page.Title", L("Lang.Student.Title.IdcardManual"));
 	web_set(r, "Page.Back", "/idcard");
 	if ((rc = steps(r, ST_CODE | ST_CONFIRMED, &t)) != 0)
 		return rc;
@@ -1490,8 +1568,7 @@ page_idcard_manual(struct req *r)
 	if (!right) {
 		if ((rc = guess_failed(r, "idcard")) != 0)
 			return rc;
-		web_fail(r, 422, "身份证号与学籍信息不一致，请输入本人完整的"
-		    "18位身份证号");
+		web_fail(r, 422, L("Lang.Student.Idcard.TypedWrong"));
 		return web_page(r, "student/idcard_manual.cs");
 	}
 	log_info("student %lld: ID number typed (FAQ 1): card checked on site",
@@ -1518,7 +1595,7 @@ page_cancel(struct req *r)
 	long long		 bid, sid, tid;
 	int			 rc, right;
 
-	web_set(r, "Page.Title", "取消预约");
+	web_set(r, "Page.Title", L("Lang.Student.Title.Cancel"));
 	web_set(r, "Page.Back", "/booking");
 	if (r->s.student_id == 0)
 		return web_redirect(r, "/find");
@@ -1544,7 +1621,7 @@ page_cancel(struct req *r)
 		if ((rc = id_matches(r, sid, idn, &right)) != 0)
 			return rc;
 		if (!right) {
-			web_fail(r, 422, "身份证号不正确，请输入本人完整的身份证号");
+			web_fail(r, 422, L("Lang.Student.Cancel.WrongId"));
 			if ((rc = load_task(r, &t)) < 0 ||
 			    (rc = load_booking(r, &b)) < 0)
 				return web_dberr(rc);
@@ -1627,7 +1704,7 @@ page_find(struct req *r)
 	long long	 sid = 0, tid = 0, bid;
 	int			 rc, right;
 
-	web_set(r, "Page.Title", "查找我的预约");
+	web_set(r, "Page.Title", L("Lang.Student.Title.Find"));
 	web_set(r, "Page.Back", "/");
 	if ((rc = wx_gate(r, 2)) != 0)
 		return rc;
@@ -1666,7 +1743,7 @@ page_find(struct req *r)
 	if (rc == 0) {
 		if ((rc = guess_failed(r, "find")) != 0)
 			return rc;
-		web_fail(r, 422, "未找到匹配的预约信息，请核对采集码和身份证号");
+		web_fail(r, 422, L("Lang.Student.Find.NotFound"));
 		return web_page(r, "student/find.cs");
 	}
 	if ((rc = id_matches(r, sid, idn, &right)) != 0)
@@ -1674,7 +1751,7 @@ page_find(struct req *r)
 	if (!right) {
 		if ((rc = guess_failed(r, "find")) != 0)
 			return rc;
-		web_fail(r, 422, "未找到匹配的预约信息，请核对采集码和身份证号");
+		web_fail(r, 422, L("Lang.Student.Find.NotFound"));
 		return web_page(r, "student/find.cs");
 	}
 	if ((rc = booking_active(sid, &bid, &st)) < 0)
@@ -1732,7 +1809,7 @@ page_records(struct req *r)
 	struct records	 rs = { r, 0 };
 	int		 rc;
 
-	web_set(r, "Page.Title", "采集记录");
+	web_set(r, "Page.Title", L("Lang.Student.Title.Records"));
 	web_set(r, "Page.Back", "/");
 	if ((rc = wx_gate(r, 4)) != 0)
 		return rc;
@@ -1747,7 +1824,7 @@ page_records(struct req *r)
 static int
 page_photo(struct req *r)
 {
-	char	*name = NULL, fname[320];
+	char	*name = NULL, fname[320], base[300];
 	int	 rc;
 
 	if (r->s.student_id == 0)
@@ -1758,7 +1835,9 @@ page_photo(struct req *r)
 		return web_dberr(rc);
 	if (rc == 0)
 		return 404;
-	snprintf(fname, sizeof(fname), "%s-毕业照片.jpg", name ? name : "");
+	(void)LF(base, sizeof(base), "Lang.Student.PhotoFile",
+	    LS("name", name ? name : ""));
+	snprintf(fname, sizeof(fname), "%s.jpg", base);
 	free(name);
 	if (pct_encode(fname, 0, r->filename, sizeof(r->filename)) != 0)
 		snprintf(r->filename, sizeof(r->filename), "photo.jpg");
@@ -1772,24 +1851,24 @@ page_photo(struct req *r)
 /* --- the table ----------------------------------------------------------------- */
 
 static const struct field task_fields[] = {
-	{ "task_code", FT_CODE, 32, 0, "任务代码" },
+	{ "task_code", FT_CODE, 32, 0, "Lang.Field.TaskCode" },
 	{ "wx", FT_CODE, 16, 0, NULL },
 };
 static const struct field code_fields[] = {
-	{ "code_image", FT_FILE, UPLOAD_MAX, 0, "采集码图片" },
-	{ "collect_code", FT_TEXT, 200, 0, "采集码" },
+	{ "code_image", FT_FILE, UPLOAD_MAX, 0, "Lang.Field.CodeImage" },
+	{ "collect_code", FT_TEXT, 200, 0, "Lang.Field.CollectCode" },
 };
 static const struct field idcard_fields[] = {
-	{ "id_image", FT_FILE, UPLOAD_MAX, 0, "身份证照片" },
-	{ "consent", FT_BOOL, 2, 0, "单独同意" },
+	{ "id_image", FT_FILE, UPLOAD_MAX, 0, "Lang.Field.IdImage" },
+	{ "consent", FT_BOOL, 2, 0, "Lang.Field.Consent" },
 };
 static const struct field idcard_manual_fields[] = {
-	{ "id_number", FT_TEXT, 40, 0, "身份证号" },
+	{ "id_number", FT_TEXT, 40, 0, "Lang.Field.IdNumber" },
 };
 static const struct field slot_fields[] = {
-	{ "slot_id", FT_INT, 15, 0, "预约时段" },
-	{ "agree", FT_BOOL, 2, 0, "预约须知" },
-	{ "date", FT_DATE, 10, 0, "日期" },
+	{ "slot_id", FT_INT, 15, 0, "Lang.Field.Slot" },
+	{ "agree", FT_BOOL, 2, 0, "Lang.Field.Notice" },
+	{ "date", FT_DATE, 10, 0, "Lang.Field.Date" },
 	{ "confirm", FT_BOOL, 2, 0, NULL },
 };
 static const struct field return_fields[] = {
@@ -1804,10 +1883,10 @@ static const struct field notify_fields[] = {
 	{ "reason", FT_TEXT, 128, 0, NULL },
 };
 static const struct field report_fields[] = {
-	{ "kind", FT_CODE, 16, F_REQ, "反馈类型" },
-	{ "message", FT_TEXT, 500, 0, "说明" },	/* characters */
-	{ "name", FT_TEXT, 64, 0, "姓名" },
-	{ "code", FT_TEXT, 64, 0, "采集码" },
+	{ "kind", FT_CODE, 16, F_REQ, "Lang.Field.ReportKind" },
+	{ "message", FT_TEXT, 500, 0, "Lang.Field.Message" },	/* characters */
+	{ "name", FT_TEXT, 64, 0, "Lang.Field.Name" },
+	{ "code", FT_TEXT, 64, 0, "Lang.Field.CollectCode" },
 };
 static const struct field index_fields[] = {
 	{ "reported", FT_BOOL, 2, 0, NULL },
@@ -1825,15 +1904,15 @@ static const struct field wx_callback_fields[] = {
 	{ "state", FT_CODE, 128, 0, NULL },
 };
 static const struct field cancel_fields[] = {
-	{ "id_number", FT_TEXT, 40, 0, "身份证号" },
+	{ "id_number", FT_TEXT, 40, 0, "Lang.Field.IdNumber" },
 };
 static const struct field photo_fields[] = {
 	{ "view", FT_BOOL, 2, 0, NULL },
 };
 static const struct field find_fields[] = {
-	{ "collect_code", FT_TEXT, 200, 0, "采集码" },
-	{ "code_image", FT_FILE, UPLOAD_MAX, 0, "采集码图片" },
-	{ "id_number", FT_TEXT, 40, 0, "身份证号" },
+	{ "collect_code", FT_TEXT, 200, 0, "Lang.Field.CollectCode" },
+	{ "code_image", FT_FILE, UPLOAD_MAX, 0, "Lang.Field.CodeImage" },
+	{ "id_number", FT_TEXT, 40, 0, "Lang.Field.IdNumber" },
 	{ "closed", FT_BOOL, 2, 0, NULL },
 	{ "wx", FT_CODE, 16, 0, NULL },
 };
@@ -1883,7 +1962,7 @@ student_init(void)
 	/* Tesseract's model, once per worker (about 0.2 s, 30 MB) */
 	if (ocr_init(conf_str("Ocr.TessData", NULL)) != 0)
 		log_warn("ID cards cannot be read: every /idcard upload is "
-		    "answered 身份证图片识别失败 (FAQ 1 stays open)");
+		    "answered as unreadable (FAQ 1 stays open)");
 }
 
 static const struct app app = {

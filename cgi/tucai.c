@@ -28,6 +28,7 @@
 #include "infra/config.h"
 #include "infra/db.h"
 #include "infra/idnum.h"
+#include "infra/lang.h"
 #include "infra/log.h"
 #include "domain/pay.h"
 #include "domain/privacy.h"
@@ -88,12 +89,13 @@ static struct db_set set = DB_SET("cli", stmts);
 static const struct actor cli_actor = { 0, "tucai-cli" };
 static const struct actor sweep_actor = { 0, "tucai-sweep" };
 
-static const char *const default_notice =
-    "1. 请按预约时间携带本人身份证到采集现场，出示预约二维码或学信网采集码。\n"
-    "2. 本次支付为预支付，即时冻结卡内余额，在采集完成后完成扣款。\n"
-    "3. 在学校安排的集中采集时间内都可以采集。\n"
-    "4. 超过学校集中采集时间且没有完成采集的订单，将统一取消并退款，"
-    "费用在 3 个工作日内原路返回。";
+/* One line to the operator on stderr: "tucai: " and msg. */
+static void
+say(const char *word)
+{
+
+	fprintf(stderr, "tucai: %s\n", word);
+}
 
 static int
 usage(void)
@@ -364,12 +366,20 @@ cmd_task_add(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*school = NULL, *title = NULL, *from = NULL, *to = NULL;
-	const char	*fee = NULL, *notice = default_notice, *code;
+	const char	*fee = NULL, *notice, *code;
+	char		 dflt[2048];
 	long long	 sid, fen, maxkb = 40;
 	int		 c, rc, idphoto = 0, y, m, d;
+	size_t		 n;
 
 	if (argc < 3)
 		return usage();
+	/* The default 预约须知; a word of several lines keeps its last
+	 * newline (HDF), the notice has none. */
+	snprintf(dflt, sizeof(dflt), "%s", L("Lang.Cli.TaskNotice"));
+	if ((n = strlen(dflt)) > 0 && dflt[n - 1] == '\n')
+		dflt[n - 1] = '\0';
+	notice = dflt;
 	code = argv[2];
 	optind = 3;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
@@ -426,7 +436,7 @@ cmd_slots(int argc, char **argv)
 	};
 	const char	*date = NULL, *from = NULL, *to = NULL;
 	char		 first[11], last[11], a[16], b[16], sa[20], sb[20];
-	char		 what[160];
+	char		 what[256];
 	long long	 tid, every = 0, cap = 0, school = 0;
 	int		 c, rc, h1, m1, h2, m2, t, added = 0, total = 0;
 
@@ -482,8 +492,9 @@ cmd_slots(int argc, char **argv)
 		added += rc == 1;
 		total++;
 	}
-	snprintf(what, sizeof(what), "%s，%s–%s，每 %lld 分钟，每个时段 %lld 人，"
-	    "新增 %d 个", date, from, to, every, cap, added);
+	(void)LF(what, sizeof(what), "Lang.Cli.Audit.SlotsAdded",
+	    LS("date", date), LS("from", from), LS("to", to),
+	    LI("every", every), LI("capacity", cap), LI("added", added));
 	if ((rc = audit_add(&cli_actor, "slot_add", "task", tid, school, "slots",
 	    NULL, what, NULL)) < 0 || (rc = db_commit()) < 0) {
 		db_rollback();
@@ -545,7 +556,7 @@ cmd_task_close(int argc, char **argv)
 	struct close_plan	*p;
 	const char		*reason = NULL;
 	long long		 tid;
-	char			 first[11], last[11];
+	char			 first[11], last[11], msg[256];
 	int			 i, rc, force = 0;
 
 	for (i = 3; i < argc; i++) {
@@ -567,20 +578,25 @@ cmd_task_close(int argc, char **argv)
 		return dbfail(rc);
 	}
 	if (!p->window_over && !force) {
-		fprintf(stderr, "tucai: 采集期未结束（至 %s），不能结束任务\n"
-		    "tucai: to close it anyway: --force --reason TEXT\n",
-		    p->last_day);
+		(void)LF(msg, sizeof(msg), "Lang.Cli.Close.Early",
+		    LS("last_day", p->last_day));
+		say(msg);
+		fprintf(stderr, "tucai: to close it anyway: --force --reason "
+		    "TEXT\n");
 		free(p);
 		return 1;
 	}
 	if (p->checked_in > 0 && !force) {
-		fprintf(stderr, "tucai: %d 人已签到但尚未上传照片，不能结束任务：\n",
-		    p->checked_in);
+		(void)LF(msg, sizeof(msg), "Lang.Cli.Close.CheckedIn",
+		    LI("n", p->checked_in));
+		say(msg);
 		for (i = 0; i < p->nblock; i++)
 			fprintf(stderr, "  %s\n", p->block[i]);
-		if (p->checked_in > p->nblock)
-			fprintf(stderr, "  ……另有 %d 人\n",
-			    p->checked_in - p->nblock);
+		if (p->checked_in > p->nblock) {
+			(void)LF(msg, sizeof(msg), "Lang.Cli.Close.More",
+			    LI("n", p->checked_in - p->nblock));
+			fprintf(stderr, "  %s\n", msg);
+		}
 		fprintf(stderr, "tucai: upload their photos, or "
 		    "--force --reason TEXT\n");
 		free(p);
@@ -675,7 +691,7 @@ static int
 cmd_purge(int argc, char **argv)
 {
 	struct purge_info	 pi;
-	char			 first[11], last[11];
+	char			 first[11], last[11], msg[256];
 	long long		 tid;
 	int			 rc;
 
@@ -696,15 +712,14 @@ cmd_purge(int argc, char **argv)
 		    pi.purged_at);
 		return 0;
 	case PURGE_OPEN:
-		return refuse("任务尚未结束，不能清除（tucai task close first）");
+		return refuse(L("Lang.Cli.Purge.Open"));
 	case PURGE_EARLY:
-		fprintf(stderr, "tucai: 任务结束未满 %d 天（结束于 %s），"
-		    "%s 后才能清除\n", pi.days, pi.closed_at, pi.due_at);
-		return 1;
+		(void)LF(msg, sizeof(msg), "Lang.Cli.Purge.Early",
+		    LI("days", pi.days), LS("closed_at", pi.closed_at),
+		    LS("due_at", pi.due_at));
+		return refuse(msg);
 	case PURGE_EXPORT:
-		return refuse("最后一张照片上传后尚未导出照片包，不能清除"
-		    "（export photos.zip of the whole task first: it names "
-		    "the photos by ID number）");
+		return refuse(L("Lang.Cli.Purge.Export"));
 	case PURGE_NONE:
 		return refuse("no such task");
 	default:
@@ -747,10 +762,12 @@ cmd_reconcile(int argc, char **argv)
 		return refuse("--date: YYYY-MM-DD");
 	rc = reconcile(day, &cli_actor, &rr);
 	if (rc >= 0) {
-		char	 after[96];
+		char	 after[160];
 
-		snprintf(after, sizeof(after), "%s：核对 %d 笔，差异 %zu 处",
-		    rc == 1 ? "未取得对账单" : "完成", rr.checked, rr.n);
+		(void)LF(after, sizeof(after), "Lang.Cli.Audit.Reconciled",
+		    LS("result", rc == 1 ? L("Lang.Admin.Audit.NoStatement") :
+		    L("Lang.Admin.Audit.Done")), LI("checked", rr.checked),
+		    LI("diffs", rr.n));
 		if (audit_add(&cli_actor, "reconcile", "payment", 0, 0, NULL,
 		    NULL, after, day) < 0) {
 			reconcile_free(&rr);
@@ -834,6 +851,7 @@ cmd_init_config(int argc, char **argv)
 	    "}\n\n"
 	    "Paths {\n"
 	    "  Templates = %s/templates\n"
+	    "  Lang = %s/lang\n"
 	    "  Schema = %s/schema\n"
 	    "  Tmp = /var/lib/tucai/tmp\n"
 	    "}\n\n"
@@ -846,7 +864,7 @@ cmd_init_config(int argc, char **argv)
 	    "}\n\n"
 	    "Pay {\n"
 	    "  # onsite: students book without paying online, the station\n"
-	    "  # collects the fee (日结).  A real provider plugs in as\n"
+	    "  # collects the fee (the daily cash-up).  A real provider plugs in as\n"
 	    "  # doc/PROVIDERS.md says.\n"
 	    "  Provider = onsite\n"
 	    "  Secret = %s\n"
@@ -856,15 +874,16 @@ cmd_init_config(int argc, char **argv)
 	    "  Email = \n"
 	    "}\n\n"
 	    "Weixin {\n"
-	    "  # WeChat sign-in (README \"WeChat sign-in\"): the 公众号's\n"
-	    "  # AppID and AppSecret (开发 -> 基本配置); empty: off.\n"
+	    "  # WeChat sign-in (README \"WeChat sign-in\"): the official\n"
+	    "  # account's AppID and AppSecret (its developer settings,\n"
+	    "  # basic configuration); empty: off.\n"
 	    "  AppId = \n"
 	    "  Secret = \n"
 	    "  # Key of the openids' hashes; keep it (all app hosts alike).\n"
 	    "  IdKey = %s\n"
 	    "}\n",
-	    path, formkey, dbpw, PKGDATADIR, PKGDATADIR, PKGDATADIR, paykey,
-	    idkey);
+	    path, formkey, dbpw, PKGDATADIR, PKGDATADIR, PKGDATADIR,
+	    PKGDATADIR, paykey, idkey);
 	sodium_memzero(formkey, sizeof(formkey));
 	sodium_memzero(paykey, sizeof(paykey));
 	sodium_memzero(dbpw, sizeof(dbpw));
@@ -1078,7 +1097,7 @@ int
 main(int argc, char *argv[])
 {
 	size_t	 i;
-	int	 rc;
+	int	 rc, admin;
 
 	if (argc < 2)
 		return usage();
@@ -1093,6 +1112,11 @@ main(int argc, char *argv[])
 		return 1;
 	if (log_open("tucai") != 0)
 		return 1;
+	/* Without the words the messages show their keys; every command
+	 * still works (migrate, backup). */
+	if (lang_init() != 0)
+		fprintf(stderr, "tucai: cannot read the words (Paths.Lang, "
+		    "zh.hdf): messages show their keys; see the log\n");
 	if (clock_init() != 0)
 		return refuse("a moved clock (TUCAI_NOW, Test.ClockFile) is only "
 		    "for a test instance (Test.Enabled = 1); see the log");
@@ -1104,12 +1128,18 @@ main(int argc, char *argv[])
 				 * weekends only */
 	if (sodium_init() < 0)
 		return 1;
-	/* The schema belongs to the administrator account; the programs'
-	 * account may only change rows (schema/grants.sql). */
-	if (strcmp(cmds[i].name, "migrate") == 0)
+	/* The schema and the dumps belong to the administrator account; the
+	 * programs' account may only change rows (schema/grants.sql). */
+	admin = strcmp(cmds[i].name, "migrate") == 0 ||
+	    strcmp(cmds[i].name, "backup") == 0 ||
+	    strcmp(cmds[i].name, "restore") == 0;
+	if (admin)
 		db_admin();
 	if (db_open() != 0)
-		return refuse("cannot connect to the database");
+		return refuse(!admin && geteuid() == 0 ?
+		    "cannot connect to the database (see the log); as root? "
+		    "run it as the user tucai: runuser -u tucai -- tucai ..." :
+		    "cannot connect to the database");
 	rc = cmds[i].fn(argc - 1, argv + 1);
 	db_close();
 	return rc;

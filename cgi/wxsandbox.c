@@ -47,6 +47,7 @@
 #include "infra/clock.h"
 #include "infra/config.h"
 #include "infra/db.h"
+#include "infra/lang.h"
 #include "infra/log.h"
 #include "infra/util.h"
 #include "http/web.h"
@@ -85,7 +86,8 @@ static struct db_set set = DB_SET("wxsandbox", stmts);
 #define PHONE_COOKIE	"tucai_wxsb"
 
 /* The sandbox users the page offers (any other name may be typed). */
-static const char *const users[] = { "沙箱用户甲", "沙箱用户乙", "沙箱用户丙" };
+static const char *const users[] = { "Lang.Weixin.User.A",
+    "Lang.Weixin.User.B", "Lang.Weixin.User.C" };
 
 /* Never on a production site. */
 static int
@@ -212,26 +214,24 @@ authz_check(struct req *r)
 	const char	*scope = web_str(r, "scope"), *state;
 
 	if (r->status != 0)
-		return authz_error(r, 10003, "请求参数错误");
+		return authz_error(r, 10003, L("Lang.Weixin.Err.Params"));
 	if (!*conf_str("Weixin.AppId", ""))
-		return authz_error(r, 10016,
-		    "沙箱未配置 Weixin.AppId（tucai.hdf）");
+		return authz_error(r, 10016, L("Lang.Weixin.Err.NoAppId"));
 	if (appid == NULL || strcmp(appid, conf_str("Weixin.AppId", "")) != 0)
-		return authz_error(r, 10016, "appid 错误，请检查 Weixin.AppId");
+		return authz_error(r, 10016, L("Lang.Weixin.Err.AppId"));
 	if (!redirect_ok(web_str(r, "redirect_uri")))
-		return authz_error(r, 10003,
-		    "redirect_uri 域名与后台配置不一致");
+		return authz_error(r, 10003, L("Lang.Weixin.Err.Redirect"));
 	if ((rt = web_str(r, "response_type")) == NULL ||
 	    strcmp(rt, "code") != 0)
-		return authz_error(r, 10004, "response_type 错误");
+		return authz_error(r, 10004, L("Lang.Weixin.Err.ResponseType"));
 	if (scope == NULL || (strcmp(scope, "snsapi_base") != 0 &&
 	    strcmp(scope, "snsapi_userinfo") != 0))
-		return authz_error(r, 10005, "此公众号并没有这些 scope 的权限");
+		return authz_error(r, 10005, L("Lang.Weixin.Err.Scope"));
 	state = web_str(r, "state");
 	if (state != NULL && (strlen(state) > 128 ||
 	    strspn(state, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	    "0123456789") != strlen(state)))
-		return authz_error(r, 10003, "state 参数错误");
+		return authz_error(r, 10003, L("Lang.Weixin.Err.State"));
 	return 0;
 }
 
@@ -244,8 +244,8 @@ users_hdf(struct req *r)
 
 	for (i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
 		snprintf(key, sizeof(key), "Wx.Users.%zu.name", i);
-		web_set(r, key, users[i]);
-		openid_of(users[i], openid);
+		web_set(r, key, L(users[i]));
+		openid_of(L(users[i]), openid);
 		snprintf(key, sizeof(key), "Wx.Users.%zu.openid", i);
 		web_set(r, key, openid);
 	}
@@ -293,7 +293,7 @@ page_authorize(struct req *r)
 
 	if (refused(r))
 		return 404;
-	web_set(r, "Page.Title", "授权登录");
+	web_set(r, "Page.Title", L("Lang.Weixin.Title.Authorize"));
 	if ((rc = authz_check(r)) != 0)
 		return rc;
 	state = web_str(r, "state") ? web_str(r, "state") : "";
@@ -304,7 +304,7 @@ page_authorize(struct req *r)
 		 * new one for a phone seen for the first time. */
 		if (openid[0] == '\0') {
 			util_token_hex(rnd, 4);
-			snprintf(name, sizeof(name), "微信用户%s", rnd);
+			LF(name, sizeof(name), "Lang.Weixin.User.New", LS("id", rnd));
 			openid_of(name, openid);
 			phone_set(r, 0, openid);
 		}
@@ -328,7 +328,7 @@ page_authorize(struct req *r)
 	    sodium_memcmp(sig, web_str(r, "sig"), 64) != 0 ||
 	    t < (long long)clock_now() - FORM_TTL ||
 	    t > (long long)clock_now() + 60)
-		return authz_error(r, 10003, "页面已过期，请返回重新授权");
+		return authz_error(r, 10003, L("Lang.Weixin.Err.FormExpired"));
 	dec = web_str(r, "decision");
 	if (dec != NULL && strcmp(dec, "deny") == 0) {
 		log_info("weixin sandbox: the user refused");
@@ -340,7 +340,7 @@ page_authorize(struct req *r)
 	if ((user = web_str(r, "other")) == NULL)
 		user = web_str(r, "user");
 	if (user == NULL) {
-		web_fail(r, 422, "请选择或填写一个沙箱微信用户");
+		web_fail(r, 422, L("Lang.Weixin.Err.NoUser"));
 		web_set(r, "Wx.Ts", web_str(r, "ts"));
 		web_set(r, "Wx.Sig", web_str(r, "sig"));
 		users_hdf(r);
@@ -373,7 +373,7 @@ page_phone(struct req *r)
 
 	if (refused(r))
 		return 404;
-	web_set(r, "Page.Title", "本机微信账号");
+	web_set(r, "Page.Title", L("Lang.Weixin.Title.Phone"));
 	if (r->method == M_POST) {
 		t = web_int(r, "ts");
 		form_sig(web_str(r, "ts") ? web_str(r, "ts") : "", "phone", "",
@@ -383,7 +383,7 @@ page_phone(struct req *r)
 		    sodium_memcmp(sig, web_str(r, "sig"), 64) != 0 ||
 		    t < (long long)clock_now() - FORM_TTL ||
 		    t > (long long)clock_now() + 60)
-			return authz_error(r, 10003, "页面已过期，请刷新后重试");
+			return authz_error(r, 10003, L("Lang.Weixin.Err.PhoneExpired"));
 		(void)phone_get(r, openid, &ask);
 		if ((user = web_str(r, "other")) == NULL)
 			user = web_str(r, "user");
@@ -501,8 +501,8 @@ static const struct field authorize_fields[] = {
 	/* the decision (POST) */
 	{ "ts", FT_INT, 12, 0, NULL },
 	{ "sig", FT_CODE, 64, 0, NULL },
-	{ "user", FT_TEXT, 32, 0, "微信用户" },
-	{ "other", FT_TEXT, 32, 0, "用户名称" },
+	{ "user", FT_TEXT, 32, 0, "Lang.Weixin.Field.User" },
+	{ "other", FT_TEXT, 32, 0, "Lang.Weixin.Field.Other" },
 	{ "decision", FT_CODE, 8, 0, NULL },
 	{ "fault", FT_CODE, 8, 0, NULL },
 	{ "snapshot", FT_BOOL, 2, 0, NULL },
@@ -512,8 +512,8 @@ static const struct field authorize_fields[] = {
 static const struct field phone_fields[] = {
 	{ "ts", FT_INT, 12, 0, NULL },
 	{ "sig", FT_CODE, 64, 0, NULL },
-	{ "user", FT_TEXT, 32, 0, "微信用户" },
-	{ "other", FT_TEXT, 32, 0, "用户名称" },
+	{ "user", FT_TEXT, 32, 0, "Lang.Weixin.Field.User" },
+	{ "other", FT_TEXT, 32, 0, "Lang.Weixin.Field.Other" },
 	{ "ask", FT_BOOL, 2, 0, NULL },
 };
 

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "domain/admin_db.h"
+#include "infra/lang.h"
 #include "infra/text.h"
 #include "infra/util.h"
 #include "infra/valid.h"
@@ -453,25 +454,25 @@ adb_slotgen_check(const struct adb_slotgen *g)
 	int	 k;
 
 	if (a < 0 || b < 0 || b < a)
-		return "结束日期不能早于开始日期";
+		return L("Lang.Admin.DateOrder");
 	if (a < fa || b > fb)
-		return "日期必须在任务的采集时间范围内";
+		return L("Lang.Admin.Slot.Window");
 	if (g->every < 5 || g->every > 720)
-		return "每个时段的分钟数应在 5 到 720 之间";
+		return L("Lang.Admin.Slot.Every");
 	if (g->capacity < 1 || g->capacity > 10000)
-		return "每个时段的人数应在 1 到 10000 之间";
+		return L("Lang.Admin.Slot.Capacity");
 	if ((g->from[1] == NULL) != (g->to[1] == NULL))
-		return "第二段时间请同时填写开始和结束";
+		return L("Lang.Admin.Slot.SecondPair");
 	for (k = 0; k < 2; k++) {
 		if (g->from[k] == NULL)
 			continue;
 		if (minutes(g->to[k]) - minutes(g->from[k]) < g->every)
-			return "结束时间必须晚于开始时间至少一个时段";
+			return L("Lang.Admin.Slot.TooShort");
 		per = (minutes(g->to[k]) - minutes(g->from[k])) / g->every;
 		n += per * (b - a + 1);
 	}
 	if (n > SLOTGEN_MAX)
-		return "一次最多生成 2000 个时段";
+		return L("Lang.Admin.Slot.TooMany");
 	return NULL;
 }
 
@@ -480,13 +481,16 @@ adb_slotgen_check(const struct adb_slotgen *g)
 static int
 slots_audit(const struct adb_slotgen *g, int added, const struct actor *who)
 {
-	char	 what[200], more[40] = "";
+	char	 what[256], more[64] = "";
 
 	if (g->from[1] != NULL)
-		snprintf(more, sizeof(more), "、%s–%s", g->from[1], g->to[1]);
-	snprintf(what, sizeof(what), "%s 至 %s，%s–%s%s，每 %lld 分钟，"
-	    "每个时段 %lld 人，新增 %d 个", g->date_from, g->date_to,
-	    g->from[0], g->to[0], more, g->every, g->capacity, added);
+		(void)LF(more, sizeof(more), "Lang.Admin.Audit.SlotsSecond",
+		    LS("from", g->from[1]), LS("to", g->to[1]));
+	(void)LF(what, sizeof(what), "Lang.Admin.Audit.SlotsAdded",
+	    LS("date_from", g->date_from), LS("date_to", g->date_to),
+	    LS("from", g->from[0]), LS("to", g->to[0]), LS("second", more),
+	    LI("every", g->every), LI("capacity", g->capacity),
+	    LI("added", added));
 	return audit_add(who, "slot_add", "task", g->task_id, g->school_id,
 	    "slots", NULL, what, NULL);
 }
@@ -577,7 +581,7 @@ static int
 slot_delete_once(long long slot, const struct actor *who)
 {
 	long long	 cap = 0, booked = 0, school = 0, task = 0;
-	char		 from[20], to[8], what[80];
+	char		 from[20], to[8], what[128];
 	int		 rc;
 
 	if ((rc = db_begin()) < 0)
@@ -587,7 +591,8 @@ slot_delete_once(long long slot, const struct actor *who)
 	if (rc == 1)
 		rc = db_exec(&set, STMT_SLOT_DEL, "ii", slot, slot);
 	if (rc == 1) {
-		snprintf(what, sizeof(what), "%s–%s，%lld 人", from, to, cap);
+		(void)LF(what, sizeof(what), "Lang.Admin.Audit.SlotDeleted",
+		    LS("from", from), LS("to", to), LI("capacity", cap));
 		rc = audit_add(who, "slot_delete", "task", task, school, "slot",
 		    what, NULL, NULL);
 		if (rc == 0 && (rc = db_commit()) == 0)

@@ -4,19 +4,20 @@
 #include <string.h>
 
 #include "domain/bstate.h"
+#include "infra/lang.h"
 
 /* The states: SQL names (the column's ENUM) and labels, by enum. */
 static const struct {
 	const char	*name;
-	const char	*label;
+	const char	*label;	/* a word of lang/zh.hdf */
 } states[BS__MAX] = {
-	[BS_NONE] = { "unbooked", "未预约" },
-	[BS_HELD] = { "held", "待支付" },
-	[BS_BOOKED] = { "booked", "已预约" },
-	[BS_CHECKED_IN] = { "checked_in", "已签到" },
-	[BS_COLLECTED] = { "collected", "已采集" },
-	[BS_CANCELLED] = { "cancelled", "已取消" },
-	[BS_EXPIRED] = { "expired", "已过期" },
+	[BS_NONE] = { "unbooked", "Lang.State.unbooked" },
+	[BS_HELD] = { "held", "Lang.State.held" },
+	[BS_BOOKED] = { "booked", "Lang.State.booked" },
+	[BS_CHECKED_IN] = { "checked_in", "Lang.State.checked_in" },
+	[BS_COLLECTED] = { "collected", "Lang.State.collected" },
+	[BS_CANCELLED] = { "cancelled", "Lang.State.cancelled" },
+	[BS_EXPIRED] = { "expired", "Lang.State.expired" },
 };
 
 const char *
@@ -30,7 +31,8 @@ const char *
 bs_label(enum booking_state s)
 {
 
-	return s >= 0 && s < BS__MAX ? states[s].label : states[BS_NONE].label;
+	return L(s >= 0 && s < BS__MAX ? states[s].label :
+	    states[BS_NONE].label);
 }
 
 enum booking_state

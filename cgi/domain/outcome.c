@@ -1,34 +1,33 @@
 /*
- * outcome.c - the one table of outcomes: HTTP status and Chinese message
- * (see outcome.h).
+ * outcome.c - the one table of outcomes: HTTP status and message, a word
+ * of lang/zh.hdf (Lang.Outcome; see outcome.h).
  */
 #include <stddef.h>
 
 #include "domain/booking.h"
 #include "infra/db.h"
+#include "infra/lang.h"
 #include "domain/outcome.h"
 #include "domain/pay.h"
 
 static const struct {
 	int		 status;
-	const char	*msg;
+	const char	*msg;	/* a word's key, or NULL: the status's title */
 } table[OC__MAX] = {
 	[OC_OK] = { 200, NULL },
-	[OC_DB_DOWN] = { 503, "数据库暂时无法连接，您的操作没有保存，请稍后重试。" },
-	[OC_DB_BUSY] = { 503, "系统繁忙，您的操作没有保存，请稍后重试。" },
+	[OC_DB_DOWN] = { 503, "Lang.Outcome.DbDown" },
+	[OC_DB_BUSY] = { 503, "Lang.Outcome.DbBusy" },
 	[OC_DB_ERROR] = { 500, NULL },
-	[OC_DB_DUP] = { 409, "该记录已存在" },
-	[OC_DB_CHECK] = { 409, "暂时无法完成该操作，请刷新后重试" },
-	[OC_SEAT_FULL] = { 409, "该时段已约满，请选择其他时段" },
-	[OC_SEAT_BAD] = { 422, "所选时段不可预约，请重新选择" },
-	[OC_BOOKING_ACTIVE] = { 409, "您已有一个有效预约" },
-	[OC_BOOKING_STATE] = { 409, "预约状态已变化，请刷新后查看" },
-	[OC_CLOSE_EARLY] = { 409, "采集期未结束，不能结束任务" },
-	[OC_CLOSE_CHECKEDIN] = { 409,
-	    "仍有已签到但未上传照片的学生，不能结束任务" },
-	[OC_PAY_NOT_PAYABLE] = { 409, "该订单无需支付" },
-	[OC_PAY_PROVIDER] = { 503, "支付服务暂时无法连接，请稍后重试；如仍不能"
-	    "完成预约，可在拍摄现场找工作人员现场预约。" },
+	[OC_DB_DUP] = { 409, "Lang.Outcome.DbDup" },
+	[OC_DB_CHECK] = { 409, "Lang.Outcome.DbCheck" },
+	[OC_SEAT_FULL] = { 409, "Lang.Outcome.SeatFull" },
+	[OC_SEAT_BAD] = { 422, "Lang.Outcome.SeatBad" },
+	[OC_BOOKING_ACTIVE] = { 409, "Lang.Outcome.BookingActive" },
+	[OC_BOOKING_STATE] = { 409, "Lang.Outcome.BookingState" },
+	[OC_CLOSE_EARLY] = { 409, "Lang.Outcome.CloseEarly" },
+	[OC_CLOSE_CHECKEDIN] = { 409, "Lang.Outcome.CloseCheckedIn" },
+	[OC_PAY_NOT_PAYABLE] = { 409, "Lang.Outcome.PayNotPayable" },
+	[OC_PAY_PROVIDER] = { 503, "Lang.Outcome.PayProvider" },
 };
 
 enum outcome
@@ -100,5 +99,6 @@ const char *
 oc_message(enum outcome o)
 {
 
-	return o >= 0 && o < OC__MAX ? table[o].msg : NULL;
+	return o >= 0 && o < OC__MAX && table[o].msg != NULL ?
+	    L(table[o].msg) : NULL;
 }

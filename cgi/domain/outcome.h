@@ -4,7 +4,7 @@
  * The domains return their own codes (db.h: DB_* below 0; booking.h:
  * BK_*; pay.h: PAY_*), which never share a value.  The pages turn them
  * into an enum outcome here, and one table gives each outcome its HTTP
- * status and its Chinese message.
+ * status and its message (a word of lang/zh.hdf, Lang.Outcome).
  */
 #ifndef TUCAI_OUTCOME_H
 #define TUCAI_OUTCOME_H

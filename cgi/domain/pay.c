@@ -21,6 +21,7 @@
 #include "domain/bstate.h"
 #include "infra/config.h"
 #include "infra/db.h"
+#include "infra/lang.h"
 #include "infra/log.h"
 #include "domain/pay.h"
 #include "infra/text.h"
@@ -592,9 +593,10 @@ pay_void_booking(long long booking_id)
 static const char *const onsite_methods[] = {
 	"cash", "card", "wechat", "alipay",
 };
-/* ... as the audit trail shows them */
+/* ... as the audit trail shows them: words */
 static const char *const onsite_zh[] = {
-	"现金", "银行卡", "微信", "支付宝",
+	"Lang.Pay.Method.cash", "Lang.Pay.Method.card",
+	"Lang.Pay.Method.wechat", "Lang.Pay.Method.alipay",
 };
 _Static_assert(sizeof(onsite_zh) == sizeof(onsite_methods), "onsite_zh");
 
@@ -602,7 +604,8 @@ static int
 onsite_once(long long booking_id, long long amount_fen, const char *method,
     const struct actor *who)
 {
-	char		 ref[33], state[16], title[UTF8_BUF(200)], after[64];
+	char		 ref[33], state[16], title[UTF8_BUF(200)], after[128];
+	char		 yuan[32];
 	long long	 fee, school, paid, again;
 	size_t		 i;
 	int		 rc;
@@ -632,8 +635,10 @@ onsite_once(long long booking_id, long long amount_fen, const char *method,
 	if ((rc = db_exec(&set, STMT_ONSITE_NEW, "isis", booking_id, ref,
 	    amount_fen, method)) < 0)
 		goto fail;
-	snprintf(after, sizeof(after), "%s %lld.%02lld 元", onsite_zh[i],
-	    amount_fen / 100, amount_fen % 100);
+	snprintf(yuan, sizeof(yuan), "%lld.%02lld", amount_fen / 100,
+	    amount_fen % 100);
+	(void)LF(after, sizeof(after), "Lang.Pay.Onsite",
+	    LS("method", L(onsite_zh[i])), LS("yuan", yuan));
 	if ((rc = audit_add(who, "pay_onsite", "booking", booking_id, school,
 	    "payment", NULL, after, NULL)) < 0)
 		goto fail;

@@ -16,6 +16,7 @@
 #include "domain/audit.h"
 #include "infra/config.h"
 #include "infra/db.h"
+#include "infra/lang.h"
 #include "infra/log.h"
 #include "domain/privacy.h"
 
@@ -280,7 +281,7 @@ purge_final(long long task_id, const struct actor *who, struct purge_info *pi,
 	    "roster_uploads=%d days=%d", pi->idcards, pi->masked, pi->audit,
 	    pi->uploads, pi->days);
 	if ((rc = audit_add(who, "purge", "task", task_id, school, NULL, NULL,
-	    after, "个人信息保护：任务结束后清除身份证照片、遮蔽身份证号")) < 0)
+	    after, L("Lang.Admin.Audit.Purged"))) < 0)
 		goto fail;
 	if ((rc = db_commit()) < 0)
 		return rc;

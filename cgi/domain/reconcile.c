@@ -12,13 +12,13 @@
  * mismatches and the captured money per day on both sides are written in
  * one transaction.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "domain/bstate.h"
 #include "infra/db.h"
+#include "infra/lang.h"
 #include "infra/log.h"
 #include "infra/util.h"
 #include "domain/pay.h"
@@ -97,12 +97,12 @@ static const struct {
 	const char	*kind;
 	const char	*label;
 } kinds[] = {
-	{ "amount", "金额不符" },
-	{ "state", "状态不符" },
-	{ "only_tucai", "仅在图采" },
-	{ "only_ledger", "仅在银行" },
-	{ "captured_twice", "重复扣款" },
-	{ "frozen_cancelled", "已取消仍冻结" },
+	{ "amount", "Lang.Reconcile.Kind.amount" },
+	{ "state", "Lang.Reconcile.Kind.state" },
+	{ "only_tucai", "Lang.Reconcile.Kind.only_tucai" },
+	{ "only_ledger", "Lang.Reconcile.Kind.only_ledger" },
+	{ "captured_twice", "Lang.Reconcile.Kind.captured_twice" },
+	{ "frozen_cancelled", "Lang.Reconcile.Kind.frozen_cancelled" },
 };
 
 const char *
@@ -112,7 +112,7 @@ reconcile_label(const char *kind)
 
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (kind != NULL && strcmp(kind, kinds[i].kind) == 0)
-			return kinds[i].label;
+			return L(kinds[i].label);
 	return "";
 }
 
@@ -123,17 +123,21 @@ cn(const char *state)
 	static const struct {
 		const char	*s, *cn;
 	} names[] = {
-		{ "created", "待支付" }, { "pending", "待支付" },
-		{ "authorized", "已冻结" }, { "captured", "已扣款" },
-		{ "voided", "已解冻" }, { "failed", "支付失败" },
-		{ "declined", "已拒绝" }, { "lapsed", "冻结失效" },
-		{ "onsite", "现场收费" },
+		{ "created", "Lang.Reconcile.State.created" },
+		{ "pending", "Lang.Reconcile.State.pending" },
+		{ "authorized", "Lang.Reconcile.State.authorized" },
+		{ "captured", "Lang.Reconcile.State.captured" },
+		{ "voided", "Lang.Reconcile.State.voided" },
+		{ "failed", "Lang.Reconcile.State.failed" },
+		{ "declined", "Lang.Reconcile.State.declined" },
+		{ "lapsed", "Lang.Reconcile.State.lapsed" },
+		{ "onsite", "Lang.Reconcile.State.onsite" },
 	};
 	size_t	 i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(state, names[i].s) == 0)
-			return names[i].cn;
+			return L(names[i].cn);
 	return state;
 }
 
@@ -251,16 +255,16 @@ on_payment(void *arg, int ncol, char **val, unsigned long *len)
 	return 0;
 }
 
-static int
-add(struct recon *r, const char *kind, const char *ref, long long booking,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Adds a mismatch of kind, its detail a word with values (lang.h):
+ * add(r, kind, ref, booking, "Lang.Reconcile.X", LI("n", 2)). */
+#define add(r, kind, ref, booking, word, ...)				\
+	add_v((r), (kind), (ref), (booking), (word), LARGS(__VA_ARGS__))
 
 static int
-add(struct recon *r, const char *kind, const char *ref, long long booking,
-    const char *fmt, ...)
+add_v(struct recon *r, const char *kind, const char *ref, long long booking,
+    const char *word, const struct larg *a, size_t na)
 {
 	struct recon_item	*ni, *it;
-	va_list			 ap;
 
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 32;
@@ -274,9 +278,7 @@ add(struct recon *r, const char *kind, const char *ref, long long booking,
 	it->kind = kind;
 	snprintf(it->ref, sizeof(it->ref), "%s", ref);
 	it->booking_id = booking;
-	va_start(ap, fmt);
-	vsnprintf(it->detail, sizeof(it->detail), fmt, ap);
-	va_end(ap);
+	(void)lang_fmtv(it->detail, sizeof(it->detail), word, a, na);
 	return 0;
 }
 
@@ -312,27 +314,29 @@ compare(struct recon *r, const struct tline *t, const struct bline *b)
 	int			 ended = bs == BS_CANCELLED || bs == BS_EXPIRED;
 
 	if (t->amount != b->amount &&
-	    add(r, "amount", t->ref, t->booking, "图采 %lld 分，银行 %lld 分",
-	    t->amount, b->amount) != 0)
+	    add(r, "amount", t->ref, t->booking, "Lang.Reconcile.Amount",
+	    LI("tucai", t->amount), LI("bank", b->amount)) != 0)
 		return -1;
 	if (b->captures > 0 && b->captured != t->amount &&
-	    add(r, "amount", t->ref, t->booking, "扣款 %lld 分，应为 %lld 分",
-	    b->captured, t->amount) != 0)
+	    add(r, "amount", t->ref, t->booking, "Lang.Reconcile.Captured",
+	    LI("captured", b->captured), LI("amount", t->amount)) != 0)
 		return -1;
 	if (b->captures > 1 && add(r, "captured_twice", t->ref, t->booking,
-	    "银行扣款 %d 次", b->captures) != 0)
+	    "Lang.Reconcile.Captures", LI("n", b->captures)) != 0)
 		return -1;
 	/* A frozen hold for a booking that has ended: money held for no
 	 * reason, whatever tucai believes of the payment. */
 	if (ended && strcmp(b->state, "authorized") == 0 && !b->expired)
 		return add(r, "frozen_cancelled", t->ref, t->booking,
-		    "预约已%s，银行仍冻结 %lld 分",
-		    bs == BS_CANCELLED ? "取消" : "过期",
-		    b->amount);
+		    "Lang.Reconcile.Frozen", LS("ended",
+		    L(bs == BS_CANCELLED ?
+		    "Lang.Reconcile.Cancelled" : "Lang.Reconcile.Expired")),
+		    LI("amount", b->amount));
 	if (!fits(t->state, b->state, b->expired))
 		return add(r, "state", t->ref, t->booking,
-		    "图采%s，银行%s%s", cn(t->state), cn(b->state),
-		    b->expired ? "（冻结已过期）" : "");
+		    "Lang.Reconcile.StateDiff", LS("tucai", cn(t->state)),
+		    LS("bank", cn(b->state)), LS("expired", b->expired ?
+		    L("Lang.Reconcile.HoldExpired") : ""));
 	return 0;
 }
 
@@ -397,13 +401,15 @@ twice(struct recon *r, const struct tlist *l, struct bline *b, long nb)
 		for (caps = 0, j = i; j < n && v[j]->booking == v[i]->booking;
 		    j++) {
 			snprintf(key.ref, sizeof(key.ref), "%s", v[j]->ref);
-			f = bsearch(&key, b, (size_t)nb, sizeof(*b), by_ref);
+			f = nb > 0 ? bsearch(&key, b, (size_t)nb, sizeof(*b), by_ref) :
+		    NULL;
 			if (strcmp(v[j]->state, "captured") == 0 ||
 			    (f != NULL && strcmp(f->state, "captured") == 0))
 				caps++;
 		}
 		if (caps > 1 && add(r, "captured_twice", v[i]->ref,
-		    v[i]->booking, "同一预约扣款 %d 笔", caps) != 0) {
+		    v[i]->booking, "Lang.Reconcile.CapturedTwice",
+		    LI("n", caps)) != 0) {
 			free(v);
 			return -1;
 		}
@@ -474,7 +480,10 @@ reconcile(const char *day, const struct actor *who, struct recon *r)
 		rc = DB_ERR;
 		goto out;
 	}
-	qsort(b, (size_t)nb, sizeof(*b), by_ref);
+	/* An empty statement (no order yet) has no lines: b is NULL, which
+	 * qsort() and bsearch() must not be given, even for 0 elements. */
+	if (nb > 0)
+		qsort(b, (size_t)nb, sizeof(*b), by_ref);
 	if ((rc = db_each(&set, STMT_PAYMENTS, on_payment, &l, "sss", d, d,
 	    d)) < 0)
 		goto out;
@@ -486,7 +495,8 @@ reconcile(const char *day, const struct actor *who, struct recon *r)
 		const struct tline *t = &l.t[i];
 
 		snprintf(key.ref, sizeof(key.ref), "%s", t->ref);
-		f = bsearch(&key, b, (size_t)nb, sizeof(*b), by_ref);
+		f = nb > 0 ? bsearch(&key, b, (size_t)nb, sizeof(*b), by_ref) :
+		    NULL;
 		r->checked++;
 		count(tt, t->cday, 0, strcmp(t->state, "captured") == 0 ?
 		    t->amount : 0);
@@ -495,8 +505,8 @@ reconcile(const char *day, const struct actor *who, struct recon *r)
 			if (strcmp(t->state, "created") != 0 &&
 			    strcmp(t->state, "failed") != 0 &&
 			    add(r, "only_tucai", t->ref, t->booking,
-			    "图采%s %lld 分，银行无此订单", cn(t->state),
-			    t->amount) != 0)
+			    "Lang.Reconcile.OnlyTucai", LS("state",
+			    cn(t->state)), LI("amount", t->amount)) != 0)
 				goto oom;
 			continue;
 		}
@@ -519,8 +529,8 @@ reconcile(const char *day, const struct actor *who, struct recon *r)
 		r->checked++;
 		if (one.n == 0) {
 			if (add(r, "only_ledger", b[k].ref, 0,
-			    "银行%s %lld 分，图采无此订单", cn(b[k].state),
-			    b[k].amount) != 0) {
+			    "Lang.Reconcile.OnlyLedger", LS("state",
+			    cn(b[k].state)), LI("amount", b[k].amount)) != 0) {
 				free(one.t);
 				goto oom;
 			}

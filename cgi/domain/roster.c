@@ -8,7 +8,6 @@
  * swallowed everything after it).
  */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include <csv.h>
 
 #include "infra/idnum.h"
+#include "infra/lang.h"
 #include "domain/roster.h"
 #include "infra/text.h"
 
@@ -39,7 +39,7 @@ enum ckind {
 };
 
 static const struct colinfo {
-	const char	*title;		/* header text */
+	const char	*title;		/* header text: a word's key */
 	enum ckind	 kind;
 	size_t		 min;		/* characters */
 	size_t		 max;		/* = the column's VARCHAR(n) */
@@ -47,13 +47,13 @@ static const struct colinfo {
 	/* Maxima in characters, as utf8mb4 VARCHAR counts them (schema/
 	 * 001-init.sql, table student): a name of several parts joined by
 	 * "·" (少数民族 transliterations) passes 32 characters. */
-	{ "采集码", CK_CODE, 4, 64 },		/* COL_CODE */
-	{ "姓名", CK_TEXT, 1, 64 },		/* COL_NAME */
-	{ "身份证号", CK_IDNUM, 18, 18 },	/* COL_ID */
-	{ "学号", CK_CODE, 1, 32 },		/* COL_NO */
-	{ "学历类别", CK_TEXT, 1, 32 },		/* COL_CAT */
-	{ "学历层次", CK_TEXT, 1, 32 },		/* COL_LEVEL */
-	{ "班级", CK_TEXT, 1, 64 },		/* COL_CLASS */
+	{ "Lang.Roster.Column.Code", CK_CODE, 4, 64 },		/* COL_CODE */
+	{ "Lang.Roster.Column.Name", CK_TEXT, 1, 64 },		/* COL_NAME */
+	{ "Lang.Roster.Column.IdNumber", CK_IDNUM, 18, 18 },	/* COL_ID */
+	{ "Lang.Roster.Column.StudentNo", CK_CODE, 1, 32 },	/* COL_NO */
+	{ "Lang.Roster.Column.EduCategory", CK_TEXT, 1, 32 },	/* COL_CAT */
+	{ "Lang.Roster.Column.EduLevel", CK_TEXT, 1, 32 },	/* COL_LEVEL */
+	{ "Lang.Roster.Column.Class", CK_TEXT, 1, 64 },		/* COL_CLASS */
 };
 
 /* Leading records without any known column name (a title row) allowed
@@ -91,22 +91,48 @@ struct pstate {
 	size_t			 errsz;
 };
 
-static void	 pfatal(struct pstate *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
+/* Set the whole-file error (first one wins) to a word (lang.h), with
+ * values: pfatal(st, "Lang.Roster.X", LI("line", n)), or pfatalw(st,
+ * "Lang.Roster.Y") without.  A truncated message is still a message,
+ * so truncation to the caller's buffer is accepted here. */
+#define pfatal(st, word, ...)						\
+	pfatal_v((st), (word), LARGS(__VA_ARGS__))
+#define pfatalw(st, word)	pfatal_v((st), (word), NULL, 0)
 
-/* Set the whole-file error (first one wins).  A truncated message is
- * still a message, so truncation is accepted here. */
 static void
-pfatal(struct pstate *st, const char *fmt, ...)
+pfatal_v(struct pstate *st, const char *word, const struct larg *a,
+    size_t n)
 {
-	va_list	 ap;
+	char	 buf[1024];
 
 	if (st->fatal)
 		return;
 	st->fatal = 1;
-	va_start(ap, fmt);
-	(void)vsnprintf(st->err, st->errsz, fmt, ap);
-	va_end(ap);
+	if (n == 0)
+		snprintf(buf, sizeof(buf), "%s", L(word));
+	else
+		(void)lang_fmtv(buf, sizeof(buf), word, a, n);
+	(void)snprintf(st->err, st->errsz, "%s", buf);
+}
+
+/* The roster's column names, joined by sep, into buf (7 names of at
+ * most 12 bytes fit in 128): found[c] set skips column c. */
+static void
+col_list(char *buf, size_t sz, const char *sep, const int *found)
+{
+	size_t	 i = 0;
+	int	 c, w;
+
+	buf[0] = '\0';
+	for (c = 0; c < COL__MAX; c++) {
+		if (found != NULL && found[c])
+			continue;
+		w = snprintf(buf + i, sz - i, "%s%s", i > 0 ? sep : "",
+		    L(cols[c].title));
+		if (w < 0 || (size_t)w >= sz - i)
+			return;	/* cut: still names what it can */
+		i += (size_t)w;
+	}
 }
 
 /* Clear the current record's fields. */
@@ -132,27 +158,14 @@ hdr_clear(struct pstate *st)
 	st->nhdr = 0;
 }
 
-/* Append a reject (reason built from fmt, owned by the roster).  Returns
- * 0, or -1 out of memory (then fatal is set). */
-static int	 reject(struct pstate *, int, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
+/* Append a reject (its reason, the text why, copied: owned by the
+ * roster).  Returns 0, or -1 out of memory (then fatal is set). */
 static int
-reject(struct pstate *st, int line, const char *fmt, ...)
+reject(struct pstate *st, int line, const char *why)
 {
 	struct roster_reject	*n;
 	struct roster		*r = st->r;
-	char			 buf[256];
-	va_list			 ap;
-	int			 c;
 
-	va_start(ap, fmt);
-	c = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (c < 0 || (size_t)c >= sizeof(buf)) {
-		pfatal(st, "内部错误：拒绝原因过长");
-		return -1;
-	}
 	if (r->nrejects == st->rejcap) {
 		st->rejcap = st->rejcap ? st->rejcap * 2 : 16;
 		n = reallocarray(r->rejects, st->rejcap, sizeof(*n));
@@ -160,12 +173,12 @@ reject(struct pstate *st, int line, const char *fmt, ...)
 			goto oom;
 		r->rejects = n;
 	}
-	if ((r->rejects[r->nrejects].reason = strdup(buf)) == NULL)
+	if ((r->rejects[r->nrejects].reason = strdup(why)) == NULL)
 		goto oom;
 	r->rejects[r->nrejects++].line = line;
 	return 0;
 oom:
-	pfatal(st, "内存不足");
+	pfatalw(st, "Lang.Roster.NoMemory");
 	return -1;
 }
 
@@ -307,14 +320,14 @@ header_take(struct pstate *st)
 {
 	int	 found[COL__MAX];
 	size_t	 i, nfound = 0;
-	int	 c, w;
+	int	 c;
 	char	 miss[256];
 
 	memset(found, 0, sizeof(found));
 	free(st->colmap);
 	if ((st->colmap = calloc(st->nhdr ? st->nhdr : 1,
 	    sizeof(int))) == NULL) {
-		pfatal(st, "内存不足");
+		pfatalw(st, "Lang.Roster.NoMemory");
 		return -1;
 	}
 	st->ncolmap = st->nhdr;
@@ -322,12 +335,13 @@ header_take(struct pstate *st)
 		trim(st->hdr[i]);
 		st->colmap[i] = -1;
 		for (c = 0; c < COL__MAX; c++)
-			if (strcmp(st->hdr[i], cols[c].title) == 0)
+			if (strcmp(st->hdr[i], L(cols[c].title)) == 0)
 				break;
 		if (c == COL__MAX)
 			continue;
 		if (found[c]) {
-			pfatal(st, "表头列重复：%s", cols[c].title);
+			pfatal(st, "Lang.Roster.ColumnTwice",
+			    LS("column", L(cols[c].title)));
 			return -1;
 		}
 		found[c] = 1;
@@ -337,22 +351,13 @@ header_take(struct pstate *st)
 	if (nfound == 0) {
 		if (++st->titles <= MAXTITLEROWS)
 			return 0;	/* a title row; try the next record */
-		pfatal(st, "找不到表头：第一行应为列名 "
-		    "采集码,姓名,身份证号,学号,学历类别,学历层次,班级");
+		col_list(miss, sizeof(miss), ",", NULL);
+		pfatal(st, "Lang.Roster.NoHeader", LS("columns", miss));
 		return -1;
 	}
 	if (nfound < COL__MAX) {
-		/* At most 7 titles of 12 bytes: cannot overflow miss. */
-		for (c = 0, i = 0; c < COL__MAX; c++) {
-			if (found[c])
-				continue;
-			w = snprintf(miss + i, sizeof(miss) - i, "%s%s",
-			    i > 0 ? "、" : "", cols[c].title);
-			if (w < 0 || (size_t)w >= sizeof(miss) - i)
-				abort();
-			i += w;
-		}
-		pfatal(st, "表头缺少列：%s", miss);
+		col_list(miss, sizeof(miss), L("Lang.Roster.ListSep"), found);
+		pfatal(st, "Lang.Roster.ColumnsMissing", LS("columns", miss));
 		return -1;
 	}
 	st->header = 1;
@@ -376,7 +381,8 @@ field_check(enum col c, char *s, char *buf, size_t bufsz)
 	case CK_CODE:
 		if (codeok(s, ci->min, ci->max))
 			return NULL;
-		w = snprintf(buf, bufsz, "%s格式不正确", ci->title);
+		w = LF(buf, bufsz, "Lang.Roster.BadFormat",
+		    LS("column", L(ci->title)));
 		break;
 	case CK_IDNUM:
 		if (idnum_check(s, norm, &why)) {
@@ -386,20 +392,22 @@ field_check(enum col c, char *s, char *buf, size_t bufsz)
 		return why;
 	case CK_TEXT:
 		if (utf8_has_control(s))
-			w = snprintf(buf, bufsz, "%s含有控制字符", ci->title);
+			w = LF(buf, bufsz, "Lang.Roster.Control",
+			    LS("column", L(ci->title)));
 		else if ((n = utf8_chars(s)) > ci->max)
-			w = snprintf(buf, bufsz, "%s过长（最多%zu个字）",
-			    ci->title, ci->max);
+			w = LF(buf, bufsz, "Lang.Roster.TooLong",
+			    LS("column", L(ci->title)), LI("max", ci->max));
 		else if (n < ci->min)
-			w = snprintf(buf, bufsz, "%s过短", ci->title);
+			w = LF(buf, bufsz, "Lang.Roster.TooShort",
+			    LS("column", L(ci->title)));
 		else
 			return NULL;
 		break;
 	default:
 		abort();
 	}
-	if (w < 0 || (size_t)w >= bufsz)
-		return "字段格式不正确";
+	if (w != 0)
+		return L("Lang.Roster.BadField");
 	return buf;
 }
 
@@ -415,14 +423,14 @@ record_take(struct pstate *st)
 	int			 dup = 0, empty = 1;
 
 	if (++st->nrecords > ROSTER_MAXROWS) {
-		pfatal(st, "行数过多（最多%d行）", ROSTER_MAXROWS);
+		pfatal(st, "Lang.Roster.TooManyRows", LI("max", ROSTER_MAXROWS));
 		return -1;
 	}
 	for (i = 0; i < COL__MAX; i++) {
 		if (st->f[i] == NULL)
 			continue;
 		if (!utf8_valid(st->f[i], strlen(st->f[i])))
-			why = "含有无法识别的字符（文件编码不正确）";
+			why = L("Lang.Roster.BadBytes");
 		else {
 			trim(st->f[i]);
 			if (cols[i].kind != CK_TEXT)
@@ -439,23 +447,23 @@ record_take(struct pstate *st)
 	    codeok(st->f[COL_CODE], cols[COL_CODE].min,
 	    cols[COL_CODE].max) &&
 	    (dup = seen_add(st, st->f[COL_CODE], st->rec_line)) < 0) {
-		pfatal(st, "内存不足");
+		pfatalw(st, "Lang.Roster.NoMemory");
 		return -1;
 	}
 	for (i = 0; why == NULL && i < COL__MAX; i++)
 		if (st->f[i] == NULL || st->f[i][0] == '\0') {
-			if (snprintf(buf, sizeof(buf), "缺少字段：%s",
-			    cols[i].title) >= (int)sizeof(buf))
-				why = "缺少字段";
+			if (LF(buf, sizeof(buf), "Lang.Roster.Missing",
+			    LS("column", L(cols[i].title))) != 0)
+				why = L("Lang.Roster.MissingAny");
 			else
 				why = buf;
 		}
 	for (i = 0; why == NULL && i < COL__MAX; i++)
 		why = field_check(i, st->f[i], buf, sizeof(buf));
 	if (why == NULL && dup > 0) {
-		if (snprintf(buf, sizeof(buf), "采集码重复（与第%d行）",
-		    dup) >= (int)sizeof(buf))
-			why = "采集码重复";
+		if (LF(buf, sizeof(buf), "Lang.Roster.CodeTwice",
+		    LI("line", dup)) != 0)
+			why = L("Lang.Roster.CodeTwiceAny");
 		else
 			why = buf;
 	}
@@ -467,23 +475,23 @@ record_take(struct pstate *st)
 
 		snprintf(key, sizeof(key), "id:%s", st->f[COL_ID]);
 		if ((idup = seen_add(st, key, st->rec_line)) < 0) {
-			pfatal(st, "内存不足");
+			pfatalw(st, "Lang.Roster.NoMemory");
 			return -1;
 		}
 		if (idup > 0) {
-			snprintf(buf, sizeof(buf), "身份证号重复（与第%d行）",
-			    idup);
+			(void)LF(buf, sizeof(buf), "Lang.Roster.IdTwice",
+			    LI("line", idup));
 			why = buf;
 		}
 	}
 	if (why != NULL)
-		return reject(st, st->rec_line, "%s", why);
+		return reject(st, st->rec_line, why);
 
 	if (r->nrows == st->rowcap) {
 		st->rowcap = st->rowcap ? st->rowcap * 2 : 64;
 		if ((n = reallocarray(r->rows, st->rowcap,
 		    sizeof(*n))) == NULL) {
-			pfatal(st, "内存不足");
+			pfatalw(st, "Lang.Roster.NoMemory");
 			return -1;
 		}
 		r->rows = n;
@@ -520,7 +528,7 @@ cb_field(void *s, size_t len, void *arg)
 	    (idx >= st->ncolmap || st->colmap[idx] < 0))
 		return;
 	if ((v = malloc(len + 1)) == NULL) {
-		pfatal(st, "内存不足");
+		pfatalw(st, "Lang.Roster.NoMemory");
 		return;
 	}
 	if (len > 0)
@@ -535,7 +543,7 @@ cb_field(void *s, size_t len, void *arg)
 		if ((nh = reallocarray(st->hdr, st->hdrcap,
 		    sizeof(*nh))) == NULL) {
 			free(v);
-			pfatal(st, "内存不足");
+			pfatalw(st, "Lang.Roster.NoMemory");
 			return;
 		}
 		st->hdr = nh;
@@ -601,27 +609,27 @@ feed(struct pstate *st, const char *data, size_t len)
 		n = csv_parse(&st->csv, p, q - p, cb_field, cb_record, st);
 		if (n < (size_t)(q - p) && !st->fatal) {
 			if ((e = csv_error(&st->csv)) != CSV_EPARSE) {
-				pfatal(st, "无法解析文件：%s",
-				    e == CSV_ENOMEM ? "内存不足" : "错误");
+				pfatal(st, "Lang.Roster.Unparsable", LS("why",
+				    L(e == CSV_ENOMEM ? "Lang.Roster.NoMemory" :
+				    "Lang.Roster.Error")));
 				break;
 			}
 			/* A stray quote: drop this record, restart on the
 			 * next line with a fresh parser. */
 			if (!st->header) {
-				pfatal(st, "第%d行（表头）引号使用不正确",
-				    st->rec_line);
+				pfatal(st, "Lang.Roster.HeaderQuotes",
+				    LI("line", st->rec_line));
 				break;
 			}
-			if (reject(st, st->rec_line, "引号使用不正确"
-			    "（含逗号、引号或换行的字段应整体加双引号，"
-			    "字段内的引号写两个）") == -1)
+			if (reject(st, st->rec_line,
+			    L("Lang.Roster.Quotes")) == -1)
 				break;
 			rec_clear(st);
 			st->between = 1;
 			csv_free(&st->csv);
 			if (csv_init(&st->csv, CSV_STRICT | CSV_STRICT_FINI)
 			    != 0) {
-				pfatal(st, "内存不足");
+				pfatalw(st, "Lang.Roster.NoMemory");
 				break;
 			}
 		}
@@ -631,10 +639,10 @@ feed(struct pstate *st, const char *data, size_t len)
 		return -1;
 	if (csv_fini(&st->csv, cb_field, cb_record, st) != 0 && !st->fatal) {
 		if (csv_error(&st->csv) == CSV_EPARSE)
-			pfatal(st, "第%d行的引号没有闭合，文件无法解析",
-			    st->rec_line);
+			pfatal(st, "Lang.Roster.Unclosed",
+			    LI("line", st->rec_line));
 		else
-			pfatal(st, "无法解析文件");
+			pfatalw(st, "Lang.Roster.UnparsableAny");
 	}
 	return st->fatal ? -1 : 0;
 }
@@ -730,7 +738,7 @@ roster_parse(const void *vbuf, size_t len, struct roster *out,
 {
 	struct pstate	 st;
 	const char	*buf = vbuf, *data, *line;
-	char		*conv = NULL, dummy[8];
+	char		*conv = NULL, dummy[8], cols_named[256];
 	size_t		 dlen, linelen, i;
 	enum text_enc	 enc = TEXT_UTF8;
 	int		 rc = -1;
@@ -744,19 +752,19 @@ roster_parse(const void *vbuf, size_t len, struct roster *out,
 	st.between = 1;
 
 	if (len > ROSTER_MAXBYTES) {
-		pfatal(&st, "文件过大（最大%d MB）",
-		    ROSTER_MAXBYTES / (1024 * 1024));
+		pfatal(&st, "Lang.Roster.TooBig",
+		    LI("mb", ROSTER_MAXBYTES / (1024 * 1024)));
 		return -1;
 	}
 	if (len >= 2 && ((unsigned char)buf[0] == 0xFF ||
 	    (unsigned char)buf[0] == 0xFE) &&
 	    ((unsigned char)buf[1] == 0xFF || (unsigned char)buf[1] == 0xFE) &&
 	    buf[0] != buf[1]) {
-		pfatal(&st, "文件是UTF-16编码，请另存为“CSV UTF-8（逗号分隔）”");
+		pfatalw(&st, "Lang.Roster.Utf16");
 		return -1;
 	}
 	if (memchr(buf, '\0', len) != NULL) {
-		pfatal(&st, "不是文本文件，请上传CSV格式（Excel中“另存为”CSV）");
+		pfatalw(&st, "Lang.Roster.NotText");
 		return -1;
 	}
 
@@ -777,31 +785,32 @@ roster_parse(const void *vbuf, size_t len, struct roster *out,
 			break;
 		case TEXT_GBK:
 			if (gbk_to_utf8_marked(data, dlen, &conv, &dlen) < 0) {
-				pfatal(&st, "内存不足");
+				pfatalw(&st, "Lang.Roster.NoMemory");
 				return -1;
 			}
 			data = conv;
 			out->encoding = "GBK";
 			break;
 		default:
-			pfatal(&st, "无法识别文件编码，请保存为UTF-8或GBK编码的CSV");
+			pfatalw(&st, "Lang.Roster.Encoding");
 			return -1;
 		}
 	}
 	if (blankline(data, dlen)) {
-		pfatal(&st, "文件为空");
+		pfatalw(&st, "Lang.Roster.Empty");
 		goto done;
 	}
 
 	if (csv_init(&st.csv, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-		pfatal(&st, "内存不足");
+		pfatalw(&st, "Lang.Roster.NoMemory");
 		goto done;
 	}
 	if (feed(&st, data, dlen) == 0) {
-		if (!st.header)
-			pfatal(&st, "找不到表头：第一行应为列名 "
-			    "采集码,姓名,身份证号,学号,学历类别,学历层次,班级");
-		else
+		if (!st.header) {
+			col_list(cols_named, sizeof(cols_named), ",", NULL);
+			pfatal(&st, "Lang.Roster.NoHeader",
+			    LS("columns", cols_named));
+		} else
 			rc = 0;
 	}
 	csv_free(&st.csv);

@@ -14,6 +14,7 @@
 #include "domain/bstate.h"
 #include "infra/db.h"
 #include "infra/idnum.h"
+#include "infra/lang.h"
 #include "domain/site_db.h"
 #include "infra/util.h"
 
@@ -231,9 +232,9 @@ static int
 checkin_audit(const struct actor *who, const char *action, long long bid,
     long long school, const char *before, long long shot)
 {
-	char	 why[32];
+	char	 why[64];
 
-	snprintf(why, sizeof(why), "拍摄号 %lld", shot);
+	(void)LF(why, sizeof(why), "Lang.Site.Audit.Shot", LI("shot", shot));
 	return audit_add(who, action, "booking", bid, school, "state", before,
 	    "checked_in", why);
 }

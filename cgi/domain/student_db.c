@@ -7,6 +7,7 @@
 
 #include "infra/db.h"
 #include "infra/idnum.h"
+#include "infra/lang.h"
 #include "domain/student_db.h"
 #include "infra/text.h"
 
@@ -53,7 +54,7 @@ roster_store_once(long long task_id, struct roster *ro,
 {
 	const struct roster_row	*row;
 	char		 old[6][UTF8_BUF(64)];	/* widest column: 64 */
-	char		 what[128];
+	char		 what[160];
 	const char	*neu[6], *fields[6] = { "name", "id_number",
 			    "student_no", "edu_category", "edu_level",
 			    "class_name" };
@@ -75,7 +76,8 @@ roster_store_once(long long task_id, struct roster *ro,
 		if (rc < 0)
 			goto fail;
 		if (rc == 1) {
-			if (roster_drop_row(ro, i, "身份证号与本任务已有学生重复") != 0) {
+			if (roster_drop_row(ro, i,
+			    L("Lang.Roster.IdInTask")) != 0) {
 				rc = DB_ERR;
 				goto fail;
 			}
@@ -110,7 +112,8 @@ roster_store_once(long long task_id, struct roster *ro,
 				continue;
 			changed = 1;
 			if ((rc = audit_add(who, "roster_update", "student", sid,
-			    school, fields[k], old[k], neu[k], "名单导入")) < 0)
+			    school, fields[k], old[k], neu[k],
+			    L("Lang.Admin.Audit.RosterUpdate"))) < 0)
 				goto fail;
 		}
 		if (!changed)
@@ -122,9 +125,10 @@ roster_store_once(long long task_id, struct roster *ro,
 	}
 	/* The import itself, on the task (each changed field of an existing
 	 * student is recorded above, on the student). */
-	snprintf(what, sizeof(what), "新增 %d，更新 %d，未变 %zu，拒绝 %zu",
-	    *inserted, *updated, ro->nrows - (size_t)*inserted -
-	    (size_t)*updated, ro->nrejects);
+	(void)LF(what, sizeof(what), "Lang.Admin.Audit.RosterImport",
+	    LI("inserted", *inserted), LI("updated", *updated),
+	    LI("same", ro->nrows - (size_t)*inserted - (size_t)*updated),
+	    LI("rejected", ro->nrejects));
 	if ((rc = audit_add(who, "roster_import", "task", task_id, school,
 	    "roster", NULL, what, NULL)) < 0)
 		goto fail;
@@ -155,15 +159,15 @@ static const char *const fixnames[FX__MAX] = {
 };
 
 /* Check one corrected value the way the roster does.  Returns NULL when
- * valid, else a static Chinese message; id numbers are normalised into
- * idbuf and *v pointed at it. */
+ * valid, else a message (a word); id numbers are normalised into idbuf
+ * and *v pointed at it. */
 static const char *
 fix_check(enum fixfield k, const char **v, char idbuf[19])
 {
 	static const char *const msgs[FX__MAX] = {
-		"姓名应为1至64个字符", "", "学号只能包含字母、数字、-和_，最多32位",
-		"学历类别应为1至32个字符", "学历层次应为1至32个字符",
-		"班级应为1至64个字符",
+		"Lang.Admin.Fix.Name", NULL, "Lang.Admin.Fix.StudentNo",
+		"Lang.Admin.Fix.EduCategory", "Lang.Admin.Fix.EduLevel",
+		"Lang.Admin.Fix.Class",
 	};
 	/* In characters, as the VARCHAR columns of student (schema/
 	 * 001-init.sql) and the roster import (roster.c) count them. */
@@ -179,13 +183,13 @@ fix_check(enum fixfield k, const char **v, char idbuf[19])
 	}
 	n = utf8_chars(s);
 	if (n < 1 || n > maxch[k] || utf8_has_control(s))
-		return msgs[k];
+		return L(msgs[k]);
 	if (k == FX_NO)
 		for (p = s; *p != '\0'; p++)
 			if (!((*p >= '0' && *p <= '9') || (*p >= 'A' &&
 			    *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
 			    *p == '-' || *p == '_'))
-				return msgs[k];
+				return L(msgs[k]);
 	return NULL;
 }
 
@@ -204,7 +208,7 @@ student_correct_once(long long sid, const struct student_fix *fx,
 	*changed = 0;
 	*why = NULL;
 	if (reason == NULL || *reason == '\0' || utf8_chars(reason) > 200) {
-		*why = "请填写修改原因（最多200字）";
+		*why = L("Lang.Admin.Fix.Reason");
 		return 422;
 	}
 	for (k = 0; k < FX__MAX; k++)
@@ -242,7 +246,7 @@ student_correct_once(long long sid, const struct student_fix *fx,
 		/* Key student_idnum: one person, one student of a task. */
 		db_rollback();
 		*changed = 0;
-		*why = "身份证号与本任务其他学生重复，请核对";
+		*why = L("Lang.Admin.Fix.IdTaken");
 		return 422;
 	}
 	if (rc < 0)

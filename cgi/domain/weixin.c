@@ -99,7 +99,7 @@ wx_check_config(void)
 	if (!alnum(conf_str("Weixin.AppId", ""), 32) ||
 	    !alnum(conf_str("Weixin.Secret", ""), 64)) {
 		log_warn("Weixin.AppId and Weixin.Secret: letters and digits "
-		    "as the 公众号's settings show them (tucai.hdf(5)); "
+		    "as the official account's settings show them (tucai.hdf(5)); "
 		    "not starting");
 		return -1;
 	}
@@ -431,13 +431,13 @@ wx_exchange(const char *code, char openid[WX_OPENID_MAX + 1])
 	case WX_OK:
 		break;
 	case WX_CONFIG:
-		log_warn("weixin: the token endpoint refused the 公众号's "
+		log_warn("weixin: the token endpoint refused the official account's "
 		    "credentials or this server's address (errcode %lld): "
 		    "check Weixin.AppId, Weixin.Secret and the IP whitelist",
 		    errcode);
 		break;
 	case WX_SNAPSHOT:
-		log_info("weixin: sign-in from 快照页模式 (virtual openid) "
+		log_info("weixin: sign-in from a snapshot page (virtual openid) "
 		    "refused");
 		break;
 	default:

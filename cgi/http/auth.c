@@ -10,6 +10,7 @@
 #include "http/auth.h"
 #include "infra/config.h"
 #include "infra/db.h"
+#include "infra/lang.h"
 #include "infra/log.h"
 #include "infra/text.h"
 
@@ -38,11 +39,11 @@ static struct db_set set = DB_SET("auth", stmts);
 static const struct role {
 	const char	*name;	/* database */
 	int		 bit;
-	const char	*zh;	/* shown in the layout */
+	const char	*zh;	/* shown in the layout: a word's key */
 } roles[] = {
-	{ "operator", R_OPERATOR, "采集单位管理员" },
-	{ "teacher", R_TEACHER, "学校负责老师" },
-	{ "staff", R_STAFF, "现场工作人员" },
+	{ "operator", R_OPERATOR, "Lang.Admin.Role.operator" },
+	{ "teacher", R_TEACHER, "Lang.Admin.Role.teacher" },
+	{ "staff", R_STAFF, "Lang.Admin.Role.staff" },
 };
 
 int
@@ -145,7 +146,8 @@ auth_login(const char *username, const char *pw, const char *client,
 		/* A user that exists is named (and its school can see the
 		 * attempt); an unknown name only by the text typed. */
 		if ((rc = login_audit("login_fail", username, *uid, school,
-		    client, known ? "密码错误" : "用户名不存在")) < 0)
+		    client, L(known ? "Lang.Admin.Audit.WrongPassword" :
+		    "Lang.Admin.Audit.NoSuchUser"))) < 0)
 			return rc;
 		*uid = 0;
 		if ((rc = throttle_hit(key, limit, AUTH_WINDOW, 1)) < 0)
@@ -155,7 +157,7 @@ auth_login(const char *username, const char *pw, const char *client,
 	if (disabled) {
 		log_info("admin login: user %lld disabled", *uid);
 		if ((rc = login_audit("login_fail", username, *uid, school,
-		    client, "账号已停用")) < 0)
+		    client, L("Lang.Admin.Audit.UserDisabled"))) < 0)
 			return rc;
 		return 403;
 	}
@@ -189,7 +191,7 @@ auth_load_user(struct req *r)
 	web_set(r, "User.School", school);
 	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 		if (roles[i].bit == r->s.role)
-			web_set(r, "User.RoleName", roles[i].zh);
+			web_set(r, "User.RoleName", L(roles[i].zh));
 	web_set(r, "User.Role", role);
 	if (r->s.role == R_OPERATOR)
 		web_set(r, "User.IsOperator", "1");

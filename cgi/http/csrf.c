@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "infra/config.h"
+#include "infra/lang.h"
 #include "infra/log.h"
 #include "http/web.h"
 #include "http/http.h"
@@ -41,7 +42,7 @@ csrf_check(struct req *r)
 	if (!r->s.token || csrf == NULL || strlen(csrf) != 43 ||
 	    sodium_memcmp(csrf, r->s.csrf, 43) != 0) {
 		log_info("%s %s: CSRF check failed", r->app->name, r->path);
-		r->err = "页面已过期，请返回上一页刷新后重试。";
+		r->err = L("Lang.Http.CsrfExpired");
 		return 403;
 	}
 	return 0;

@@ -13,7 +13,9 @@
 #include "infra/clock.h"
 #include "infra/config.h"
 #include "infra/db.h"
+#include "infra/lang.h"
 #include "infra/log.h"
+#include "infra/tmpl.h"
 #include "http/web.h"
 #include "http/http.h"
 #include "domain/outcome.h"
@@ -96,6 +98,25 @@ web_fail(struct req *r, int status, const char *msg)
 }
 
 int
+web_failv(struct req *r, int status, const char *key, const struct larg *a,
+    size_t n)
+{
+
+	(void)lang_fmtv(r->msg, sizeof(r->msg), key, a, n);	/* logged */
+	return web_fail(r, status, r->msg);
+}
+
+void
+web_setv(struct req *r, const char *hdfkey, const char *word,
+    const struct larg *a, size_t n)
+{
+	char	 buf[1024];
+
+	(void)lang_fmtv(buf, sizeof(buf), word, a, n);	/* logged */
+	hdf_set_value(r->hdf, hdfkey, buf);
+}
+
+int
 web_page(struct req *r, const char *tmpl)
 {
 
@@ -151,17 +172,17 @@ title(int status)
 {
 
 	switch (status) {
-	case 400: return "请求无效";
-	case 403: return "无权访问";
-	case 404: return "页面不存在";
-	case 405: return "不支持的请求方式";
-	case 409: return "操作冲突";
-	case 413: return "文件过大";
-	case 415: return "文件类型不支持";
-	case 422: return "提交的信息有误";
-	case 429: return "操作过于频繁";
-	case 503: return "系统繁忙";
-	default: return "系统错误";
+	case 400: return L("Lang.Http.400");
+	case 403: return L("Lang.Http.403");
+	case 404: return L("Lang.Http.404");
+	case 405: return L("Lang.Http.405");
+	case 409: return L("Lang.Http.409");
+	case 413: return L("Lang.Http.413");
+	case 415: return L("Lang.Http.415");
+	case 422: return L("Lang.Http.422");
+	case 429: return L("Lang.Http.429");
+	case 503: return L("Lang.Http.503");
+	default: return L("Lang.Http.500");
 	}
 }
 
@@ -193,29 +214,19 @@ headers(struct req *r, int status, const char *ctype)
 		    r->inline_file ? "inline" : "attachment", r->filename);
 }
 
-static NEOERR *
-render_cb(void *ctx, char *s)
-{
-
-	return string_append((STRING *)ctx, s);
-}
-
 /* Render a template to a string.  Returns 0, or -1 (logged). */
 static int
 render(struct req *r, const char *tmpl, STRING *out)
 {
-	CSPARSE	*cs = NULL;
 	NEOERR	*err;
 	STRING	 e;
 	char	 id[17];
 
 	string_init(out);
-	if ((err = cs_init(&cs, r->hdf)) == STATUS_OK &&
-	    (err = cgi_register_strfuncs(cs)) == STATUS_OK &&
-	    (err = cs_parse_file(cs, tmpl)) == STATUS_OK)
-		err = cs_render(cs, out, render_cb);
-	cs_destroy(&cs);
-	if (err == STATUS_OK)
+	/* The words, Lang.*: ClearSilver looks a name up there when the
+	 * request's HDF has no such name (read-only: set: in a template
+	 * writes to the request's HDF). */
+	if ((err = tmpl_render(r->hdf, lang_hdf(), tmpl, out)) == STATUS_OK)
 		return 0;
 	string_init(&e);
 	nerr_error_string(err, &e);

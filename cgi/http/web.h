@@ -17,6 +17,7 @@
 #include <ClearSilver.h>
 
 #include "domain/outcome.h"
+#include "infra/lang.h"
 #include "infra/throttle.h"
 #include "infra/valid.h"
 
@@ -111,6 +112,7 @@ struct req {
 	/* response */
 	const char		*tmpl;	/* template for 200/409/415/422/429 */
 	const char		*err;	/* message for error pages and forms */
+	char			 msg[1024];	/* ... when formatted (web_failw) */
 	char			 location[512];
 	const char		*ctype;	/* raw body (PG_RAW) */
 	unsigned char		*body;	/* malloc'd, freed by the core */
@@ -155,6 +157,12 @@ int		 web_redirect(struct req *, const char *fmt, ...) __attribute__((format(pri
 /* Form error: remember message and status; the handler then renders its
  * form as for a GET and returns web_page(). */
 int		 web_fail(struct req *, int status, const char *msg);
+/* The same with a word with values (lang.h), formatted into r->msg:
+ * web_failw(r, 422, "Lang.Field.Required", LS("label", x)). */
+#define web_failw(r, status, key, ...)					\
+	web_failv((r), (status), (key), LARGS(__VA_ARGS__))
+int		 web_failv(struct req *, int status, const char *key,
+		    const struct larg *, size_t);
 /* Render tmpl: returns r->status if a failure was recorded, else 200. */
 int		 web_page(struct req *, const char *tmpl);
 /* Map a db.h error code to 503 (connection) or 500. */
@@ -187,5 +195,11 @@ int		 web_write(struct req *, const void *, size_t);
  * a page never shows a cut or missing value as if it were whole. */
 void		 web_set(struct req *, const char *key, const char *val);
 void		 web_setf(struct req *, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Set key to a word with values (lang.h): web_setw(r, "Tmp.Refused",
+ * "Lang.Student.Refused.Until", LS("why", w), LS("when", t)). */
+#define web_setw(r, hdfkey, word, ...)					\
+	web_setv((r), (hdfkey), (word), LARGS(__VA_ARGS__))
+void		 web_setv(struct req *, const char *hdfkey, const char *word,
+		    const struct larg *, size_t);
 
 #endif

@@ -6,11 +6,13 @@
 
 #include "infra/clock.h"
 #include "infra/idnum.h"
+#include "infra/lang.h"
 
-static const char *const R_LEN = "身份证号应为18位";
-static const char *const R_CHARS = "身份证号只能包含数字和末位X";
-static const char *const R_DATE = "身份证号出生日期无效";
-static const char *const R_CHECK = "身份证号校验位错误";
+/* The reasons: words. */
+static const char *const R_LEN = "Lang.Field.Id.Length";
+static const char *const R_CHARS = "Lang.Field.Id.Chars";
+static const char *const R_DATE = "Lang.Field.Id.Date";
+static const char *const R_CHECK = "Lang.Field.Id.Check";
 
 /* ISO 7064 MOD 11-2 weights (2^(17-i) mod 11) and check characters. */
 static const int	 weights[17] =
@@ -105,7 +107,7 @@ idnum_check_on(const char *in, char out[19], const char **reason, long today)
 	return 1;
 bad:
 	if (reason != NULL)
-		*reason = r;
+		*reason = L(r);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "infra/lang.h"
 #include "infra/text.h"
 #include "infra/valid.h"
 
@@ -116,60 +117,60 @@ valid_field(const struct field *f, char *raw, struct fval *fv)
 	len = strlen(v);
 	fv->s = v;
 	if (len == 0)
-		return (f->flags & F_REQ) ? "请填写此项" : NULL;
+		return (f->flags & F_REQ) ? L("Lang.Field.Valid.Required") : NULL;
 	/* Text is limited in characters, as the utf8mb4 columns it goes to
 	 * count them (a name of 64 characters of 𠮷 is 256 bytes); other
 	 * types are ASCII, where both are the same. */
 	text = f->type == FT_TEXT || f->type == FT_LINES;
 	if (f->max > 0 && len > (text ? UTF8_BUF((size_t)f->max) - 1 : f->max))
-		return "内容过长";
+		return L("Lang.Field.Valid.TooLong");
 	if (!utf8_valid(v, len))
-		return "包含无效字符";
+		return L("Lang.Field.Valid.BadChars");
 	if (text && f->max > 0 && utf8_chars(v) > f->max)
-		return "内容过长";
+		return L("Lang.Field.Valid.TooLong");
 	switch (f->type) {
 	case FT_INT:
 		if (len > 15)
-			return "请输入有效的数字";
+			return L("Lang.Field.Valid.Number");
 		for (a = 0; v[a] != '\0'; a++)
 			if (!isdigit((unsigned char)v[a]))
-				return "请输入有效的数字";
+				return L("Lang.Field.Valid.Number");
 		n = strtoll(v, &end, 10);
 		fv->i = n;
 		break;
 	case FT_TEXT:
 		if (!clean(v, 0))
-			return "包含无效字符";
+			return L("Lang.Field.Valid.BadChars");
 		break;
 	case FT_LINES:
 		if (!clean(v, 1))
-			return "包含无效字符";
+			return L("Lang.Field.Valid.BadChars");
 		break;
 	case FT_RAW:
 		if (!clean(v, 0))
-			return "包含无效字符";
+			return L("Lang.Field.Valid.BadChars");
 		break;
 	case FT_CODE:
 		for (a = 0; v[a] != '\0'; a++)
 			if (!isalnum((unsigned char)v[a]) && v[a] != '-' &&
 			    v[a] != '_' && v[a] != '.')
-				return "只能包含字母、数字";
+				return L("Lang.Field.Valid.Code");
 		break;
 	case FT_DATE:
 		if (valid_date(v, &a, &b, &c) != 0)
-			return "日期格式应为 YYYY-MM-DD";
+			return L("Lang.Field.Valid.Date");
 		break;
 	case FT_TIME:
 		if (valid_time(v, &a, &b) != 0)
-			return "时间格式应为 HH:MM";
+			return L("Lang.Field.Valid.Time");
 		break;
 	case FT_MONEY:
 		if (valid_money(v, &fv->i) != 0)
-			return "金额格式不正确";
+			return L("Lang.Field.Valid.Money");
 		break;
 	case FT_BOOL:
 		if (strcmp(v, "1") != 0 && strcmp(v, "on") != 0)
-			return "取值无效";
+			return L("Lang.Field.Valid.Bool");
 		fv->i = 1;
 		break;
 	case FT_FILE:

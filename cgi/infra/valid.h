@@ -27,7 +27,7 @@ struct field {
 	enum ftype	 type;
 	unsigned	 max;	/* characters (FT_TEXT, FT_LINES), else bytes */
 	unsigned	 flags;
-	const char	*label;	/* Chinese name for error messages */
+	const char	*label;	/* its name in messages: a word's key */
 };
 
 struct fval {
@@ -40,7 +40,7 @@ struct fval {
 
 /*
  * Check the raw value v of field f and fill fv.  v is modified in place
- * (trimmed).  Returns NULL when valid, else a Chinese message for the user.
+ * (trimmed).  Returns NULL when valid, else a message for the user (a word).
  */
 const char	*valid_field(const struct field *f, char *v, struct fval *fv);
 

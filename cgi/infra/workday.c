@@ -245,7 +245,7 @@ mark_line(struct cal *c, int kind, const char *where, const char *val)
 			if (kind == DAY_WORK && wd != 0 && wd != 6) {
 				set_err("%s: %04d-%02d-%02d is a weekday, a "
 				    "working day already; a make-up day "
-				    "(调休上班) is a Saturday or Sunday",
+				    "(Work) is a Saturday or Sunday",
 				    where, zy, zm, zd);
 				return -1;
 			}

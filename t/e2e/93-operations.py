@@ -133,8 +133,8 @@ like(site, r"return 301 https://", "port 80 sends to https")
 like(site, r"unix:/run/tucai/student\.sock", "the programs' sockets under /run/tucai")
 subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", os.path.join(d, "k.pem"),
                 "-out", os.path.join(d, "c.pem"), "-days", "1", "-subj", "/CN=t"], capture_output=True, check=True)
-site = site.replace("/etc/letsencrypt/live/photo.example.edu.cn/fullchain.pem", os.path.join(d, "c.pem"))
-site = site.replace("/etc/letsencrypt/live/photo.example.edu.cn/privkey.pem", os.path.join(d, "k.pem"))
+site = site.replace("/etc/ssl/certs/tucai.pem", os.path.join(d, "c.pem"))
+site = site.replace("/etc/ssl/private/tucai.key", os.path.join(d, "k.pem"))
 with open(os.path.join(d, "site.conf"), "w", encoding="utf-8") as f:
     f.write(site)
 with open(os.path.join(d, "main.conf"), "w") as f:

@@ -3,9 +3,15 @@
  *
  * libFuzzer:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -DTUCAI_LIBFUZZER \
- *     -Icgi t/fuzz/fuzz_roster.c cgi/infra/roster.c cgi/infra/text.c \
- *     cgi/infra/idnum.c -lcsv -o fuzz_roster
- *   ./fuzz_roster t/fuzz/corpus/roster
+ *     -Icgi -I/usr/include/ClearSilver -DSYSCONFDIR='"/etc"' \
+ *     -DPKGDATADIR='"."' t/fuzz/fuzz_roster.c cgi/domain/roster.c \
+ *     cgi/infra/text.c cgi/infra/idnum.c cgi/infra/lang.c \
+ *     cgi/infra/config.c cgi/infra/log.c -lcsv -lneo_utl -lsodium \
+ *     -lz -o fuzz_roster
+ *   TUCAI_LANG=lang ./fuzz_roster t/fuzz/corpus/roster
+ * The roster's column names are words (lang/zh.hdf): the harness reads
+ * them from $TUCAI_LANG, else $srcdir/lang, else ./lang, and stops when
+ * it cannot (without them no header would ever match).
  * AFL++ or a plain build: compile without -DTUCAI_LIBFUZZER and run
  *   fuzz_roster FILE...   (or read standard input when no FILE is given).
  *
@@ -19,10 +25,33 @@
 #include <string.h>
 
 #include "infra/idnum.h"
+#include "infra/lang.h"
 #include "domain/roster.h"
 #include "infra/text.h"
 
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* The words, once: see above. */
+static void
+words(void)
+{
+	static int	 loaded;
+	const char	*dir = getenv("TUCAI_LANG"), *src = getenv("srcdir");
+	char		 buf[1024];
+
+	if (loaded)
+		return;
+	if (dir == NULL && src != NULL) {
+		snprintf(buf, sizeof(buf), "%s/lang", src);
+		dir = buf;
+	}
+	if (lang_load(dir != NULL ? dir : "lang") != 0) {
+		fprintf(stderr, "fuzz_roster: cannot read zh.hdf (set "
+		    "TUCAI_LANG to the lang folder)\n");
+		abort();
+	}
+	loaded = 1;
+}
 
 /* Abort if s breaks the field promises. */
 static void
@@ -41,6 +70,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char		 err[256], norm[19];
 	size_t		 i;
 
+	words();
 	if (roster_parse(data, size, &r, err, sizeof(err)) != 0) {
 		if (r.nrows != 0 || r.nrejects != 0 || err[0] == '\0' ||
 		    !utf8_valid(err, strlen(err)))

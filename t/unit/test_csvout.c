@@ -7,6 +7,7 @@
 
 #include "infra/csvout.h"
 #include "domain/roster.h"
+#include "infra/lang.h"
 #include "tap.h"
 
 /* Write one field into a fresh GBK-less, BOM-less view: returns the
@@ -121,11 +122,16 @@ main(void)
 {
 	struct csvout	 c;
 	struct roster	 r;
-	char		*b, err[256];
+	char		*b, err[256], words[1024];
 	size_t		 len;
 	int		 rc;
 
-	plan(28);
+	plan(29);
+
+	/* The roster's column names are words. */
+	snprintf(words, sizeof(words), "%s/lang", getenv("srcdir") ?
+	    getenv("srcdir") : ".");
+	ok(lang_load(words) == 0, "the words (lang/zh.hdf) load");
 
 	csvout_init(&c, 0);
 	csvout_field(&c, "a");

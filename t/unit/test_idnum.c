@@ -2,9 +2,11 @@
  * test_idnum.c - TAP tests for idnum.c (GB 11643-1999 ID numbers).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "infra/idnum.h"
+#include "infra/lang.h"
 #include "tap.h"
 
 /* Build a valid ID from 17 digits; out must hold 19 bytes. */
@@ -32,11 +34,16 @@ bad(const char *in, const char *want)
 int
 main(void)
 {
-	char		 out[19], id[19], m[64], l4[5];
+	char		 out[19], id[19], m[1024], l4[5];
 	const char	*why;
 	int		 i, allok;
 
-	plan(29);
+	plan(30);
+
+	/* The reasons are words. */
+	snprintf(m, sizeof(m), "%s/lang", getenv("srcdir") ? getenv("srcdir") :
+	    ".");
+	ok(lang_load(m) == 0, "the words (lang/zh.hdf) load");
 
 	ok(idnum_check("11010519491231002X", out, &why) == 1 &&
 	    strcmp(out, "11010519491231002X") == 0,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "domain/roster.h"
+#include "infra/lang.h"
 #include "tap.h"
 #include "infra/text.h"
 
@@ -122,11 +123,16 @@ int
 main(void)
 {
 	struct roster	 r;
-	char		 err[256], m[64], *buf, *big;
+	char		 err[256], m[64], words[1024], *buf, *big;
 	size_t		 len, i;
 	int		 rc;
 
-	plan(59);
+	plan(60);
+
+	/* The column names and messages are words. */
+	snprintf(words, sizeof(words), "%s/lang", getenv("srcdir") ?
+	    getenv("srcdir") : ".");
+	ok(lang_load(words) == 0, "the words (lang/zh.hdf) load");
 
 	/* The demo fixture. */
 	buf = fixture("roster-demo.csv", &len);

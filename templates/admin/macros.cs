@@ -1,6 +1,6 @@
 <?cs def:state_label(s) ?><?cs if:s == "held" ?><span class="ad-tag ad-tag--warn">待支付</span><?cs elif:s == "booked" ?><span class="ad-tag ad-tag--info">已预约</span><?cs elif:s == "checked_in" ?><span class="ad-tag ad-tag--info">已签到</span><?cs elif:s == "collected" ?><span class="ad-tag ad-tag--ok">已采集</span><?cs elif:s == "cancelled" ?><span class="ad-tag">已取消</span><?cs elif:s == "expired" ?><span class="ad-tag">已过期</span><?cs else ?><span class="ad-tag ad-tag--bad">未预约</span><?cs /if ?><?cs /def ?>
 <?cs def:pay_label(s) ?><?cs if:s == "created" ?>待支付<?cs elif:s == "authorized" ?>已冻结<?cs elif:s == "captured" ?>已扣款<?cs elif:s == "voided" ?>已解冻<?cs elif:s == "failed" ?>失败<?cs elif:s == "lapsed" ?>冻结已过期<?cs elif:s == "onsite" ?>现场收费<?cs else ?><?cs var:s ?><?cs /if ?><?cs /def ?>
-<?cs def:role_label(r) ?><?cs if:r == "operator" ?>采集单位管理员<?cs elif:r == "teacher" ?>学校负责老师<?cs elif:r == "staff" ?>现场工作人员<?cs else ?><?cs var:r ?><?cs /if ?><?cs /def ?>
+<?cs def:role_label(r) ?><?cs if:Lang.Admin.Role[r] ?><?cs var:Lang.Admin.Role[r] ?><?cs else ?><?cs var:r ?><?cs /if ?><?cs /def ?>
 <?cs # The audit trail in Chinese: every action code audit_add() writes, its
    entities and fields, and the values that are codes.  One table for
    /admin/audit and the record page's history; t/e2e/38-audit.py checks

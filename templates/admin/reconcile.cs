@@ -39,7 +39,7 @@
   <?cs if:!subcount(Recon.Cashup) ?><p class="ad-empty">暂无现场收费。</p><?cs else ?>
   <table class="ad-table">
     <thead><tr><th>日期</th><th>工作人员</th><th>方式</th><th class="n">笔数</th><th class="n">金额（元）</th></tr></thead>
-    <tbody><?cs each:c = Recon.Cashup ?><tr><td><?cs var:c.day ?></td><td><?cs var:c.actor ?></td><td><?cs if:c.method == "cash" ?>现金<?cs elif:c.method == "wechat" ?>微信<?cs elif:c.method == "alipay" ?>支付宝<?cs elif:c.method == "card" ?>银行卡<?cs else ?><?cs var:c.method ?><?cs /if ?></td><td class="n"><?cs var:c.n ?></td><td class="n"><?cs var:c.yuan ?></td></tr><?cs /each ?></tbody>
+    <tbody><?cs each:c = Recon.Cashup ?><tr><td><?cs var:c.day ?></td><td><?cs var:c.actor ?></td><td><?cs if:Lang.Pay.Method[c.method] ?><?cs var:Lang.Pay.Method[c.method] ?><?cs else ?><?cs var:c.method ?><?cs /if ?></td><td class="n"><?cs var:c.n ?></td><td class="n"><?cs var:c.yuan ?></td></tr><?cs /each ?></tbody>
   </table>
   <?cs /if ?>
 </section>

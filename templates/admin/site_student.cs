@@ -74,7 +74,7 @@
     <h2 id="st-pay-h">费用</h2>
     <p class="st-pay">
     <?cs if:Payment.0.state == "captured" ?><span class="st-tag st-tag--ok">已扣款</span> ¥<?cs var:Payment.0.amount ?>
-    <?cs elif:Payment.0.state == "onsite" ?><span class="st-tag st-tag--ok">现场已收费</span> ¥<?cs var:Payment.0.amount ?>（<?cs if:Payment.0.method == "cash" ?>现金<?cs elif:Payment.0.method == "wechat" ?>微信<?cs elif:Payment.0.method == "alipay" ?>支付宝<?cs elif:Payment.0.method == "card" ?>银行卡<?cs else ?><?cs var:Payment.0.method ?><?cs /if ?>）
+    <?cs elif:Payment.0.state == "onsite" ?><span class="st-tag st-tag--ok">现场已收费</span> ¥<?cs var:Payment.0.amount ?>（<?cs if:Lang.Pay.Method[Payment.0.method] ?><?cs var:Lang.Pay.Method[Payment.0.method] ?><?cs else ?><?cs var:Payment.0.method ?><?cs /if ?>）
     <?cs elif:Site.CaptureRetry ?><span class="st-tag st-tag--warn">扣款待重试</span> ¥<?cs var:Payment.0.amount ?> 已冻结
     <?cs elif:Payment.0.state == "authorized" ?><span class="st-tag">已冻结</span> ¥<?cs var:Payment.0.amount ?>（拍照后扣款）
     <?cs elif:Site.FeeDue ?><span class="st-tag st-tag--warn"><?cs if:Booking.0.pay_onsite == "1" ?>到场支付<?cs else ?>未支付<?cs /if ?> — 现场收费</span> ¥<?cs var:s.fee ?>
