@@ -65,8 +65,10 @@ page_login(struct req *r)
 			return web_dberr(rc);
 		if (rc == 422)
 			web_fail(r, 422, L("Lang.Admin.Login.Wrong"));
-		else if (rc == 429)
+		else if (rc == 429) {
+			r->retry_after = throttle_left(AUTH_WINDOW);
 			web_fail(r, 429, L("Lang.Admin.Login.Throttled"));
+		}
 		else if (rc == 403)
 			web_fail(r, 403, L("Lang.Admin.Login.Disabled"));
 		else {
@@ -521,16 +523,23 @@ static const struct field reports_view_fields[] = {
 /* GET /admin/reports: the queue of the user's school; POST
  * /admin/reports/ID: answer one (audited). */
 static int
-page_reports(struct req *r)
+reports_render(struct req *r, const char *done)
 {
 	int	 rc;
 
 	web_set(r, "Page.Title", L("Lang.Admin.Title.Reports"));
 	web_set(r, "Page.Nav", "reports");
-	web_set(r, "Page.Done", web_has(r, "done") ? web_str(r, "done") : "");
+	web_set(r, "Page.Done", done);
 	if ((rc = report_queue_hdf(r->hdf, scope_filter(r))) < 0)
 		return web_dberr(rc);
 	return web_page(r, "admin/reports.cs");
+}
+
+static int
+page_reports(struct req *r)
+{
+
+	return reports_render(r, web_has(r, "done") ? web_str(r, "done") : "");
 }
 
 static int
@@ -544,9 +553,11 @@ page_report_answer(struct req *r)
 		return web_dberr(rc);
 	if (rc == 0 || (scope_filter(r) != 0 && scope_filter(r) != school))
 		return 404;
+	if (r->status != 0)	/* the answer refused at the door */
+		return reports_render(r, "");
 	if (web_str(r, "answer") == NULL) {
 		web_fail(r, 422, L("Lang.Admin.Report.NoAnswer"));
-		return page_reports(r);
+		return reports_render(r, "");
 	}
 	if ((rc = report_answer(r->id[0], web_str(r, "answer"), &a)) < 0)
 		return web_dberr(rc);
@@ -644,6 +655,8 @@ page_roster_commit(struct req *r)
 
 	if ((rc = scope_task(r, r->id[0], NULL)) != 0)
 		return rc;
+	if (r->status != 0)	/* the upload id refused at the door */
+		return r->status;
 	rc = adb_upload_get(web_int(r, "upload"), r->s.key, r->s.user_id,
 	    r->id[0], &buf, &len);
 	if (rc < 0)

@@ -34,6 +34,7 @@
 #include "infra/qr.h"
 #include "domain/report.h"
 #include "domain/resolve.h"
+#include "domain/seats.h"
 #include "domain/task.h"
 #include "infra/text.h"
 #include "infra/util.h"
@@ -66,8 +67,6 @@
 enum stmt {
 	STMT_TASK_BY_CODE,
 	STMT_STUDENT,
-	STMT_DAYS,
-	STMT_SLOTS,
 	STMT_FIND,
 	STMT_FIND_PENDING,
 	STMT_TOKEN,
@@ -80,15 +79,6 @@ enum stmt {
 	STMT__MAX
 };
 
-/*
- * Seats of unpaid holds past their time count as free on the pages,
- * though the page writes nothing: booking_take() gives them back when it
- * finds the slot full, and the sweep does for the rest.  Needs slot s.
- */
-#define LAPSED_HOLDS							\
-	"(SELECT COUNT(*) FROM booking h WHERE h.slot_id = s.id "	\
-	"AND h.state = 'held' AND h.hold_expires_at < UTC_TIMESTAMP())"
-
 static const char *const stmts[STMT__MAX] = {
 	/* STMT_TASK_BY_CODE: the task, and whether its window is open */
 	"SELECT id, is_open = 1 AND "
@@ -97,22 +87,6 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_STUDENT */
 	"SELECT collect_code, name, id_number, student_no, edu_category, "
 	"edu_level, class_name FROM student WHERE id = ? AND task_id = ?",
-	/* STMT_DAYS: bookable days of the task's window with seats left */
-	"SELECT DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') AS day, "
-	"DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%m-%d') AS md, "
-	"DAYOFWEEK(s.starts_at + INTERVAL 8 HOUR) AS dow, "
-	"SUM(s.capacity - s.booked + " LAPSED_HOLDS ") AS seats_left "
-	"FROM slot s JOIN task t ON t.id = s.task_id "
-	"WHERE s.task_id = ? AND s.starts_at > UTC_TIMESTAMP() "
-	"AND DATE(s.starts_at + INTERVAL 8 HOUR) BETWEEN t.first_day AND t.last_day "
-	"GROUP BY day, md, dow ORDER BY day",
-	/* STMT_SLOTS: one day's slots */
-	"SELECT id, DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%H:%i') AS t_from, "
-	"DATE_FORMAT(ends_at + INTERVAL 8 HOUR, '%H:%i') AS t_to, "
-	"capacity - booked + " LAPSED_HOLDS " AS seats_left FROM slot s "
-	"WHERE task_id = ? AND starts_at > UTC_TIMESTAMP() "
-	"AND DATE_FORMAT(starts_at + INTERVAL 8 HOUR, '%Y-%m-%d') = ? "
-	"ORDER BY starts_at",
 	/* STMT_FIND: the latest student with this 采集码 (open or closed
 	 * task), with the ID number to compare */
 	"SELECT id, task_id, id_number FROM student WHERE collect_code = ? "
@@ -282,17 +256,37 @@ load_booking(struct req *r, struct booking *b)
 	return rc;
 }
 
-/*
- * The steps a page needs (ST_* bits) after the task.  Loads the task.
- * Returns 0 when they are done, else 303 to the first step missing (or a
- * failure status).
- */
+/* The session's task with the signature of its seats and the student's
+ * active booking (id, state), read in one round trip and shown (the
+ * slots page).  Returns 1, 0 (no task), or db code. */
 static int
-steps(struct req *r, long long need, struct task *t)
+load_task_seats(struct req *r, struct task *t, long long *bid,
+    enum booking_state *st)
 {
 	int	 rc;
 
-	if ((rc = load_task(r, t)) < 0)
+	memset(t, 0, sizeof(*t));
+	*bid = 0;
+	*st = BS_NONE;
+	if (r->s.task_id == 0)
+		return 0;
+	if ((rc = task_get_seats(r->s.task_id, r->s.student_id, t, bid,
+	    st)) == 1)
+		task_hdf(r, t);
+	return rc;
+}
+
+/*
+ * The steps a page needs (ST_* bits) after the task, which the caller
+ * read into t (rc is what the read returned: 1 found, 0 none, or a db
+ * code).  Returns 0 when they are done, else 303 to the first step
+ * missing (or a failure status).
+ */
+static int
+steps_read(struct req *r, long long need, const struct task *t, int rc)
+{
+
+	if (rc < 0)
 		return web_dberr(rc);
 	if (rc == 0)
 		return web_redirect(r, "/task");
@@ -305,6 +299,14 @@ steps(struct req *r, long long need, struct task *t)
 	    t->require_id_photo)
 		return web_redirect(r, "/idcard");
 	return 0;
+}
+
+/* The same, reading the task. */
+static int
+steps(struct req *r, long long need, struct task *t)
+{
+
+	return steps_read(r, need, t, load_task(r, t));
 }
 
 /* --- guessing ------------------------------------------------------------
@@ -1107,36 +1109,103 @@ page_idcard(struct req *r)
 
 /* --- 第5步 slots ------------------------------------------------------------- */
 
-/* Days and the chosen day's slots into Days.* and Slots.*.  0 or status. */
-static int
-load_slots(struct req *r, const char *want)
+/* t (UNIX time) in Beijing time. */
+static void
+cn_tm(long long t, struct tm *tm)
 {
-	char		 key[64];
-	const char	*day = NULL, *d;
-	int		 n, i, rc;
+	time_t	 tt = (time_t)(t + 8 * 3600);
 
-	if ((n = db_hdf(r->hdf, "Days", &set, STMT_DAYS, "i",
-	    r->s.task_id)) < 0)
+	gmtime_r(&tt, tm);
+}
+
+/* Days.N.name or Slots.N.name = val. */
+static void
+row_set(struct req *r, const char *list, int n, const char *name,
+    const char *val)
+{
+	char	 key[64];
+
+	snprintf(key, sizeof(key), "%s.%d.%s", list, n, name);
+	web_set(r, key, val);
+}
+
+/* The same with a number. */
+static void
+row_int(struct req *r, const char *list, int n, const char *name,
+    long long v)
+{
+	char	 val[24];
+
+	snprintf(val, sizeof(val), "%lld", v);
+	row_set(r, list, n, name, val);
+}
+
+/*
+ * The bookable days (with the seats left on each) into Days.* and the
+ * chosen day's slots into Slots.*: want when it is one of them, else the
+ * first day with a seat, else the first.  The seats come from seats.c,
+ * checked against the signature read with the task (sig).  0 or status.
+ */
+static int
+load_slots(struct req *r, const char *want, const char *sig)
+{
+	const struct seat_slot	*s;
+	struct tm		 tm;
+	char			 day[16], prev[16] = "", v[16];
+	char			 first[16] = "", free_day[16] = "", pick[16] = "";
+	long long		 left = 0;
+	int			 n, i, nd = 0;
+
+	if ((n = seats_list(r->s.task_id, sig, &s)) < 0)
 		return web_dberr(n);
-	for (i = 0; i < n; i++) {
-		snprintf(key, sizeof(key), "Days.%d.day", i);
-		d = hdf_get_value(r->hdf, key, "");
-		if (want != NULL && strcmp(d, want) == 0) {
-			day = d;
-			break;
+	for (i = 0; i <= n; i++) {
+		if (i < n) {
+			cn_tm(s[i].starts, &tm);
+			strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 		}
-		snprintf(key, sizeof(key), "Days.%d.seats_left", i);
-		if (day == NULL && hdf_get_int_value(r->hdf, key, 0) > 0)
-			day = d;
+		if (nd > 0 && (i == n || strcmp(day, prev) != 0)) {
+			/* the day before is complete */
+			row_int(r, "Days", nd - 1, "seats_left", left);
+			if (free_day[0] == '\0' && left > 0)
+				snprintf(free_day, sizeof(free_day), "%s", prev);
+		}
+		if (i == n)
+			break;
+		if (nd == 0 || strcmp(day, prev) != 0) {
+			row_set(r, "Days", nd, "day", day);
+			strftime(v, sizeof(v), "%m-%d", &tm);
+			row_set(r, "Days", nd, "md", v);
+			row_int(r, "Days", nd, "dow", tm.tm_wday + 1);
+			if (nd == 0)
+				snprintf(first, sizeof(first), "%s", day);
+			if (pick[0] == '\0' && want != NULL && strcmp(day, want) == 0)
+				snprintf(pick, sizeof(pick), "%s", day);
+			snprintf(prev, sizeof(prev), "%s", day);
+			left = 0;
+			nd++;
+		}
+		left += s[i].left;
 	}
-	if (day == NULL && n > 0)
-		day = hdf_get_value(r->hdf, "Days.0.day", NULL);
-	if (day == NULL)
+	if (nd == 0)
 		return 0;
-	web_set(r, "Day", day);
-	rc = db_hdf(r->hdf, "Slots", &set, STMT_SLOTS, "is", r->s.task_id,
-	    hdf_get_value(r->hdf, "Day", ""));
-	return rc < 0 ? web_dberr(rc) : 0;
+	if (pick[0] == '\0')
+		snprintf(pick, sizeof(pick), "%s", free_day[0] ? free_day : first);
+	web_set(r, "Day", pick);
+	for (i = 0, nd = 0; i < n; i++) {
+		cn_tm(s[i].starts, &tm);
+		strftime(v, sizeof(v), "%Y-%m-%d", &tm);
+		if (strcmp(v, pick) != 0)
+			continue;
+		row_int(r, "Slots", nd, "id", s[i].id);
+		strftime(v, sizeof(v), "%H:%M", &tm);
+		row_set(r, "Slots", nd, "t_from", v);
+		cn_tm(s[i].ends, &tm);
+		strftime(v, sizeof(v), "%H:%M", &tm);
+		row_set(r, "Slots", nd, "t_to", v);
+		row_int(r, "Slots", nd, "seats_left", s[i].left);
+		nd++;
+	}
+	return 0;
 }
 
 /* Outcomes of taking or moving a seat: status and message. */
@@ -1168,7 +1237,15 @@ change_confirm(struct req *r)
 	return web_page(r, "student/slot_change.cs");
 }
 
-/* GET/POST /slots : pick a slot (第5步), or move the booking to another. */
+/*
+ * GET/POST /slots : pick a slot (第5步), or move the booking to another.
+ * A page view is two round trips, three when the seats changed: the
+ * session; the task with the signature of its seats and the student's
+ * active booking; the seats (kept a second, seats.c).  A student who has
+ * a booking reads it too.  No write on a page view: seats of unpaid
+ * holds past their time go back in the sweep, and at booking time when a
+ * slot is full.
+ */
 static int
 page_slots(struct req *r)
 {
@@ -1176,22 +1253,21 @@ page_slots(struct req *r)
 	struct task		 t;
 	struct booking		 b;
 	long long		 bid;
-	int			 rc, active;
+	int			 rc, active, held;
 
 	web_set(r, "Page.Title", L("Lang.Student.Title.Slots"));
 	web_set(r, "Page.Back", "/");
-	if ((rc = steps(r, ST_ALL, &t)) != 0)
+	if ((rc = steps_read(r, ST_ALL, &t, load_task_seats(r, &t, &bid,
+	    &st))) != 0)
 		return rc;
-	/* No write on a page view: seats of unpaid holds past their time go
-	 * back in the sweep, and at booking time when a slot looks full. */
-	if ((active = booking_active(r->s.student_id, &bid, &st)) < 0)
-		return web_dberr(active);
+	active = bid > 0;
 	if (active && st != BS_HELD && st != BS_BOOKED)
 		return web_redirect(r, "/booking");	/* checked in */
+	memset(&b, 0, sizeof(b));
+	if (active && (rc = load_booking(r, &b)) < 0)
+		return web_dberr(rc);
 
 	if (r->method == M_POST) {
-		if (active && (rc = load_booking(r, &b)) < 0)
-			return web_dberr(rc);
 		if (!web_has(r, "slot_id"))
 			web_fail(r, 422, L("Lang.Student.Slots.None"));
 		else if (!web_has(r, "agree"))
@@ -1200,34 +1276,30 @@ page_slots(struct req *r)
 			if (active && !web_has(r, "confirm") &&
 			    web_int(r, "slot_id") != b.slot_id)
 				return change_confirm(r);
-			if (active)
+			if (active) {
 				rc = booking_change(bid, web_int(r, "slot_id"));
-			else
+				held = st == BS_HELD;
+			} else
 				rc = booking_take(r->s.task_id, t.fee_fen,
 				    r->s.student_id, web_int(r, "slot_id"),
-				    &bid);
+				    &bid, &held);
 			if (rc == BK_ACTIVE || rc == BK_STATE)
 				return web_redirect(r, "/booking");
 			if (rc == 0) {
-				if ((rc = booking_active(r->s.student_id,
-				    &bid, &st)) < 0)
-					return web_dberr(rc);
 				if ((rc = wx_bind_session(r, bid)) != 0)
 					return rc;
 				if ((r->s.flags & ST_IDTYPED) &&
 				    (rc = db_exec(&set, STMT_IDCHECK, "ii", bid,
 				    r->s.student_id)) < 0)
 					return web_dberr(rc);
-				return web_redirect(r, st == BS_HELD ?
-				    "/pay" : "/booking");
+				return web_redirect(r, held ? "/pay" :
+				    "/booking");
 			}
 			if ((rc = seat_failed(r, rc)) >= 500)
 				return rc;
 		}
 	}
-	if (active && (rc = load_booking(r, &b)) < 0)
-		return web_dberr(rc);
-	if ((rc = load_slots(r, web_str(r, "date"))) != 0)
+	if ((rc = load_slots(r, web_str(r, "date"), t.seats_sig)) != 0)
 		return rc;
 	return web_page(r, "student/slots.cs");
 }

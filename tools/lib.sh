@@ -50,7 +50,11 @@ URL=http://127.0.0.1:$TUCAI_PORT
 # /pay/notify; with one pool for both, a burst of payments deadlocked until
 # the 5 s timeouts).
 FCGI_PROGRAMS=(student upload notify admin bank)
-TUCAI_WORKERS=${TUCAI_WORKERS:-2}	# worker processes per FastCGI program
+# Worker processes per FastCGI program: twice the cores by default.  A
+# worker spends part of every request waiting (MariaDB's round trips, a
+# booking's commit on disk), so one per core leaves cores idle; tools/bench
+# measured 2, 4 and 8 on 2 cores (README "Performance").
+TUCAI_WORKERS=${TUCAI_WORKERS:-$((2 * $(nproc 2>/dev/null || echo 1)))}
 TUCAI_UPLOAD_WORKERS=${TUCAI_UPLOAD_WORKERS:-1}	# ... of the upload pool
 TUCAI_NOTIFY_WORKERS=${TUCAI_NOTIFY_WORKERS:-2}	# ... of the notify pool
 UPLOAD_CONN=$((TUCAI_UPLOAD_WORKERS * 4))
@@ -73,7 +77,7 @@ APP_USER=www-data
 TUCAI_PKGS=(build-essential autoconf automake libtool pkg-config libfcgi-dev
 	clearsilver-dev libmariadb-dev mariadb-server mariadb-client
 	libqrencode-dev libmagic-dev libzbar-dev libsodium-dev
-	libcurl4-openssl-dev libcsv-dev libarchive-dev libpng-dev libjpeg-dev libexif-dev
+	libcurl4-openssl-dev libcsv-dev libarchive-dev libpng-dev libjpeg-dev libvips-dev
 	nginx-light spawn-fcgi multiwatch imagemagick chromium
 	fonts-wqy-microhei gsfonts wrk zip unzip qrencode zbar-tools curl python3
 	valgrind libxlsxwriter-dev python3-openpyxl libjansson-dev
@@ -412,14 +416,22 @@ db_install() {
 		{ tail -n 20 "$LOGDIR/mariadb-install.log" >&2; die "mariadb-install-db failed"; }
 }
 
+# The server runs with MariaDB's defaults (innodb_flush_log_at_trx_commit=1:
+# every commit is on disk before it returns; no binary log).
+# TUCAI_DB_ARGS adds options for an experiment, e.g. the binary log with
+# its group commit: "--log-bin=$TUCAI_VAR/db/binlog --sync-binlog=1"
+# (README "Performance").
 db_start() {
 	db_pid >/dev/null && return 0
 	[[ -d $DBDIR/mysql ]] || db_install
 	rm -f "$DB_SOCK"
+	local extra=()
+	read -r -a extra <<<"${TUCAI_DB_ARGS:-}"
 	start_bg "$DB_PID" "$LOGDIR/mariadb.out" mariadbd --no-defaults \
 		--datadir="$DBDIR" --user=root --socket="$DB_SOCK" --skip-networking \
 		--pid-file="$DB_PID" --log-error="$LOGDIR/mariadb.log" \
-		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci
+		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+		"${extra[@]}"
 	db_wait
 }
 

@@ -71,8 +71,13 @@ static const char *const stmts[STMT__MAX] = {
 	"AND DATE(s.starts_at + INTERVAL 8 HOUR) BETWEEN t.first_day AND t.last_day",
 	/* STMT_SEAT_GIVE */
 	"UPDATE slot SET booked = booked - 1 WHERE id = ? AND booked > 0",
-	/* STMT_SLOT_CHECK: a future slot of this open task, in its window? */
-	"SELECT s.id FROM slot s JOIN task t ON t.id = s.task_id "
+	/* STMT_SLOT_CHECK: a future slot of this open task, in its window?
+	 * Has it a seat free, and how many of its holds ran out unpaid
+	 * (their seats can go back)?  Read without locks */
+	"SELECT s.id, s.booked < s.capacity, (SELECT COUNT(*) FROM booking h "
+	"WHERE h.slot_id = s.id "
+	"AND h.state = 'held' AND h.hold_expires_at < UTC_TIMESTAMP()) "
+	"FROM slot s JOIN task t ON t.id = s.task_id "
 	"WHERE s.id = ? AND s.task_id = ? AND s.starts_at > UTC_TIMESTAMP() "
 	"AND t.is_open = 1 "
 	"AND DATE(s.starts_at + INTERVAL 8 HOUR) BETWEEN t.first_day AND t.last_day",
@@ -226,48 +231,75 @@ fail(int rc)
 	return rc;
 }
 
-/* Why did STMT_SEAT_TAKE change nothing?  BK_BADSLOT, BK_FULL or db. */
+/* Seats of the last slot slot_check() looked at that unpaid holds past
+ * their time still occupy. */
+static long long	 lapsed_holds;
+
+/*
+ * The slot as committed, outside any transaction and without a lock:
+ * 0 when it has a seat free, BK_FULL, BK_BADSLOT (not a future slot of
+ * this open task in its window), or db; sets lapsed_holds.  Before a
+ * take, so that a full slot is answered without a transaction (most
+ * answers of an opening minute); after a take that found no seat, to say
+ * why.  The seat itself is only ever taken by STMT_SEAT_TAKE.
+ */
+static int
+slot_check(long long task_id, long long slot_id)
+{
+	long long	 id, free_seat = 0;
+	int		 rc;
+
+	lapsed_holds = 0;
+	rc = db_one(&set, STMT_SLOT_CHECK, "ii", "iii", slot_id, task_id, &id,
+	    &free_seat, &lapsed_holds);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return BK_BADSLOT;
+	return free_seat ? 0 : BK_FULL;
+}
+
+/* Why did STMT_SEAT_TAKE change nothing?  BK_BADSLOT, BK_FULL (with
+ * lapsed_holds) or db.  After the transaction's end. */
 static int
 why_not(long long task_id, long long slot_id)
 {
-	long long	 id;
-	int		 rc;
+	int	 rc;
 
-	rc = db_one(&set, STMT_SLOT_CHECK, "ii", "i", slot_id, task_id, &id);
-	if (rc < 0)
-		return rc;
-	return rc == 0 ? BK_BADSLOT : BK_FULL;
+	rc = slot_check(task_id, slot_id);
+	return rc == 0 ? BK_FULL : rc;	/* taken meanwhile */
 }
 
 static int	 expire_where(int stmt, long long id);
 
 
-static int
-take_once(long long task_id, long long fee, long long student_id,
-    long long slot_id, long long *booking_id)
-{
+/* The request's work on a seat, made ready before its transaction. */
+struct take {
+	long long	 task_id, student_id, slot_id;
+	long long	 hold;		/* minutes the seat waits for the money */
 	char		 token[33];
-	long long	 hold;
-	int		 rc;
+};
+
+/* The seat and the booking row, in one transaction of four round trips
+ * (three, and the check, when the last seat went meanwhile). */
+static int
+take_once(const struct take *tk, long long *booking_id)
+{
+	int	 rc;
 
 	*booking_id = 0;
-	/* A seat waits for the money only where money is paid online; with
-	 * the on-site provider it is booked, and the station collects.
-	 * Everything that can be is done before the transaction. */
-	hold = fee > 0 && pay_online() ? conf_int("Booking.HoldMinutes", 15) :
-	    0;
-	util_token_hex(token, 16);
 	if ((rc = db_begin()) < 0)
 		return rc;
-	if ((rc = db_exec(&set, STMT_SEAT_TAKE, "ii", slot_id, task_id)) < 0)
+	if ((rc = db_exec(&set, STMT_SEAT_TAKE, "ii", tk->slot_id,
+	    tk->task_id)) < 0)
 		return fail(rc);
 	if (rc != 1) {
 		db_rollback();
-		return why_not(task_id, slot_id);
+		return why_not(tk->task_id, tk->slot_id);
 	}
-	rc = db_exec(&set, STMT_INSERT, "iiissii", task_id, student_id,
-	    slot_id, bs_name(hold > 0 ? BS_HELD : BS_BOOKED), token, hold,
-	    hold);
+	rc = db_exec(&set, STMT_INSERT, "iiissii", tk->task_id,
+	    tk->student_id, tk->slot_id, bs_name(tk->hold > 0 ? BS_HELD :
+	    BS_BOOKED), tk->token, tk->hold, tk->hold);
 	if (rc == DB_DUP)
 		return fail(BK_ACTIVE);
 	if (rc < 0)
@@ -280,17 +312,35 @@ take_once(long long task_id, long long fee, long long student_id,
 
 int
 booking_take(long long task_id, long long fee, long long student_id,
-    long long slot_id, long long *booking_id)
+    long long slot_id, long long *booking_id, int *held)
 {
-	int	 rc;
+	struct take	 tk;
+	int		 rc;
 
-	DB_TX(rc, take_once(task_id, fee, student_id, slot_id, booking_id));
+	/* Everything that can be is done before the transaction: a seat
+	 * waits for the money only where money is paid online (with the
+	 * on-site provider it is booked, and the station collects); the
+	 * token is drawn once, for every try. */
+	tk.task_id = task_id;
+	tk.student_id = student_id;
+	tk.slot_id = slot_id;
+	tk.hold = fee > 0 && pay_online() ?
+	    conf_int("Booking.HoldMinutes", 15) : 0;
+	util_token_hex(tk.token, 16);
+	*held = tk.hold > 0;
+	*booking_id = 0;
+	/* A full slot is told so without a transaction: no row lock is
+	 * asked for, none waited for behind the commits of those who got
+	 * the last seats.  Else the transaction decides. */
+	if ((rc = slot_check(task_id, slot_id)) == 0)
+		DB_TX(rc, take_once(&tk, booking_id));
 	/* Full?  Seats whose unpaid hold ran out go back before anyone is
 	 * told so, whether or not the sweep has run yet; then once more.
-	 * Only here: a page view never writes. */
-	if (rc == BK_FULL && (rc = expire_where(STMT_EXPIRE_SLOT, slot_id)) >= 0)
-		DB_TX(rc, rc > 0 ? take_once(task_id, fee, student_id,
-		    slot_id, booking_id) : BK_FULL);
+	 * Only here, and only when the check that found the slot full saw
+	 * such holds: a page view never writes. */
+	if (rc == BK_FULL && lapsed_holds > 0 &&
+	    (rc = expire_where(STMT_EXPIRE_SLOT, slot_id)) >= 0)
+		DB_TX(rc, rc > 0 ? take_once(&tk, booking_id) : BK_FULL);
 	return rc;
 }
 
@@ -334,8 +384,8 @@ booking_change(long long booking_id, long long new_slot)
 	int	 rc;
 
 	DB_TX(rc, change_once(booking_id, new_slot));
-	if (rc == BK_FULL && (rc = expire_where(STMT_EXPIRE_SLOT,
-	    new_slot)) >= 0)
+	if (rc == BK_FULL && lapsed_holds > 0 &&
+	    (rc = expire_where(STMT_EXPIRE_SLOT, new_slot)) >= 0)
 		DB_TX(rc, rc > 0 ? change_once(booking_id, new_slot) : BK_FULL);
 	return rc;
 }

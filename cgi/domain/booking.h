@@ -75,18 +75,22 @@ struct sweep_counts {
 #define BK_PROVIDER	7	/* the payment provider failed: run again */
 
 /*
- * Take a seat on slot_id of task_id for a student, in one transaction: a
- * conditional UPDATE of the slot (booked < capacity, future, task open),
- * then the booking row: 'held' until now + Booking.HoldMinutes, or
+ * Take a seat on slot_id of task_id for a student.  A slot that reads
+ * full (as committed, no lock) is answered BK_FULL at once; else in one
+ * transaction: a conditional UPDATE of the slot (booked < capacity,
+ * future, task open), then the booking row: 'held' until now + Booking.HoldMinutes, or
  * 'booked' at once when the task is free (fee 0).  A fresh 128-bit token
  * is the 预约二维码 payload.  Returns 0 with *booking_id, BK_FULL,
  * BK_BADSLOT, BK_ACTIVE (the unique key booking_active refused a second
  * active booking: nothing changed), or a db.h error code.  fee_fen is
- * the task's fee, from the task row the request read already.  Seats of
- * holds past their time are given back only when the slot is full.
+ * the task's fee, from the task row the request read already.  *held
+ * says whether a seat taken waits for the money ('held', the student
+ * goes on to pay) or is booked.  Seats of holds past their time are
+ * given back only when the slot is full and has such holds.
  */
 int	 booking_take(long long task_id, long long fee_fen,
-	    long long student_id, long long slot_id, long long *booking_id);
+	    long long student_id, long long slot_id, long long *booking_id,
+	    int *held);
 
 /*
  * Move a held or booked booking to another slot of its task, atomically:

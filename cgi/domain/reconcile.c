@@ -401,7 +401,8 @@ twice(struct recon *r, const struct tlist *l, struct bline *b, long nb)
 		for (caps = 0, j = i; j < n && v[j]->booking == v[i]->booking;
 		    j++) {
 			snprintf(key.ref, sizeof(key.ref), "%s", v[j]->ref);
-			f = bsearch(&key, b, (size_t)nb, sizeof(*b), by_ref);
+			f = nb > 0 ? bsearch(&key, b, (size_t)nb, sizeof(*b), by_ref) :
+		    NULL;
 			if (strcmp(v[j]->state, "captured") == 0 ||
 			    (f != NULL && strcmp(f->state, "captured") == 0))
 				caps++;
@@ -479,7 +480,10 @@ reconcile(const char *day, const struct actor *who, struct recon *r)
 		rc = DB_ERR;
 		goto out;
 	}
-	qsort(b, (size_t)nb, sizeof(*b), by_ref);
+	/* An empty statement (no order yet) has no lines: b is NULL, which
+	 * qsort() and bsearch() must not be given, even for 0 elements. */
+	if (nb > 0)
+		qsort(b, (size_t)nb, sizeof(*b), by_ref);
 	if ((rc = db_each(&set, STMT_PAYMENTS, on_payment, &l, "sss", d, d,
 	    d)) < 0)
 		goto out;
@@ -491,7 +495,8 @@ reconcile(const char *day, const struct actor *who, struct recon *r)
 		const struct tline *t = &l.t[i];
 
 		snprintf(key.ref, sizeof(key.ref), "%s", t->ref);
-		f = bsearch(&key, b, (size_t)nb, sizeof(*b), by_ref);
+		f = nb > 0 ? bsearch(&key, b, (size_t)nb, sizeof(*b), by_ref) :
+		    NULL;
 		r->checked++;
 		count(tt, t->cday, 0, strcmp(t->state, "captured") == 0 ?
 		    t->amount : 0);

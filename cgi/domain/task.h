@@ -4,6 +4,7 @@
 #ifndef TUCAI_TASK_H
 #define TUCAI_TASK_H
 
+#include "domain/bstate.h"
 #include "infra/text.h"
 
 struct task {
@@ -19,9 +20,19 @@ struct task {
 	char		 school_code[17];
 	char		 contact_name[UTF8_BUF(64)];
 	char		 contact_phone[UTF8_BUF(32)];
+	char		 seats_sig[80];	/* task_get_seats(): seats.h */
 };
 
 /* The task with its school.  1 found, 0 none, or a db.h error code. */
 int	 task_get(long long id, struct task *);
+
+/*
+ * The same in one round trip with what the slots page needs besides: the
+ * signature of the task's seats (SEATS_SIG, seats.h: the kept seat counts
+ * are used while it holds) and the student's active booking, as
+ * booking_active() reads it (*booking_id 0 and BS_NONE when none).
+ */
+int	 task_get_seats(long long id, long long student_id, struct task *,
+	    long long *booking_id, enum booking_state *);
 
 #endif

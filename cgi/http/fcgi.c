@@ -7,7 +7,8 @@
  * One request at a time per process (the CGI kit keeps global state).
  * Started without a FastCGI socket on stdin (from a shell, a test), the
  * program answers one CGI request: environment and stdin in, the response
- * on stdout (FCGX_IsCGI).
+ * on stdout (FCGX_IsCGI).  In CGI mode TUCAI_ROUTES=1 prints the route
+ * table instead (print_routes), for the tests.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +29,7 @@
 #include "infra/db.h"
 #include "infra/lang.h"
 #include "infra/log.h"
+#include "infra/tmpl.h"
 #include "http/web.h"
 #include "http/http.h"
 #include "domain/booking.h"
@@ -283,6 +285,87 @@ cgi_mode(void)
 }
 
 /*
+ * The route table, for the tests (TUCAI_ROUTES=1 in CGI mode only): one
+ * JSON object a line per page, in the order of the tables:
+ *   {"path": "/task", "methods": ["GET", "POST"], "flags": ["FORM"],
+ *    "roles": 0, "fields": [{"name": "task_code", "type": "code",
+ *    "max": 32, "flags": ["REQ"], "label": "任务代码"}, ...]}
+ */
+static const char *const ftype_names[] = {
+	"int", "text", "lines", "code", "date", "time", "money", "bool",
+	"file", "raw",
+};
+_Static_assert(sizeof(ftype_names) / sizeof(ftype_names[0]) == FT_RAW + 1,
+    "ftype_names");
+
+static const struct {
+	unsigned	 bit;
+	const char	*name;
+} pg_flag_names[] = {
+	{ PG_FORM, "FORM" }, { PG_SESSION, "SESSION" }, { PG_NOCSRF, "NOCSRF" },
+	{ PG_RAW, "RAW" }, { PG_PUBLIC_CACHE, "PUBLIC_CACHE" },
+};
+
+/* A JSON string (the labels are UTF-8, written as they are). */
+static void
+json_str(const char *s)
+{
+
+	putchar('"');
+	for (; s != NULL && *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void
+print_routes(const struct app *app)
+{
+	const struct page	*pg;
+	const struct field	*f;
+	size_t			 i, j, k;
+	const char		*sep;
+
+	for (i = 0; i < app->npages + app->nmore; i++) {
+		pg = i < app->npages ? &app->pages[i] :
+		    &app->more[i - app->npages];
+		printf("{\"path\": ");
+		json_str(pg->path);
+		printf(", \"methods\": [%s%s%s], \"flags\": [",
+		    (pg->methods & M_GET) ? "\"GET\"" : "",
+		    (pg->methods & M_GET) && (pg->methods & M_POST) ? ", " : "",
+		    (pg->methods & M_POST) ? "\"POST\"" : "");
+		for (sep = "", k = 0; k < sizeof(pg_flag_names) /
+		    sizeof(pg_flag_names[0]); k++)
+			if (pg->flags & pg_flag_names[k].bit) {
+				printf("%s\"%s\"", sep, pg_flag_names[k].name);
+				sep = ", ";
+			}
+		printf("], \"roles\": %u, \"fields\": [", pg->roles);
+		for (j = 0; j < pg->nfields; j++) {
+			f = &pg->fields[j];
+			printf("%s{\"name\": ", j > 0 ? ", " : "");
+			json_str(f->name);
+			printf(", \"type\": \"%s\", \"max\": %u, \"flags\": [%s], "
+			    "\"label\": ", (size_t)f->type < sizeof(ftype_names) /
+			    sizeof(ftype_names[0]) ? ftype_names[f->type] : "?",
+			    f->max, (f->flags & F_REQ) ? "\"REQ\"" : "");
+			if (f->label != NULL)
+				json_str(L(f->label));
+			else
+				printf("null");
+			putchar('}');
+		}
+		printf("]}\n");
+	}
+}
+
+/*
  * SIGTERM (multiwatch or spawn-fcgi stopping us): finish the request in
  * hand, then leave the accept loop and exit normally.  No SA_RESTART, so a
  * blocking accept() returns at once.
@@ -308,6 +391,12 @@ web_main(const struct app *app)
 	 * louder failure (the file is named in the log). */
 	if (lang_init() != 0)
 		return 1;
+	if (cgi_mode() && getenv("TUCAI_ROUTES") != NULL) {
+		/* The route table for the tests (labels in words), nothing
+		 * else. */
+		print_routes(app);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
 	if (strlen(conf_str("Site.FormKey", "")) < 32) {
 		log_warn("Site.FormKey is missing or shorter than 32 "
 		    "characters (tucai.hdf(5)): not starting");
@@ -346,6 +435,7 @@ web_main(const struct app *app)
 		FCGX_Finish_r(&fx);
 	}
 	FCGX_Free(&fx, 1);
+	tmpl_forget();
 	db_close();
 	log_info("stopped");
 	return 0;

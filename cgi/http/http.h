@@ -32,7 +32,13 @@ int		 http_check_fields(struct req *);
 int		 http_match(const char *pat, const char *path, long long id[2]);
 int		 http_check_ctype(const char *ct);
 int		 http_has_pct00(const char *s, size_t len);
+/* The NUL scan of the body being read (cb_read): start it for a POST of
+ * content type ct (0, or 400 for a multipart type whose boundary cannot
+ * be scanned), feed it every read, end it: 1 when a NUL byte was found
+ * where the CGI kit would cut a value at it. */
+int		 http_scan_start(int post, const char *ct);
 void		 http_scan_body(const char *buf, int n);
+int		 http_scan_end(void);
 int		 field_index(const struct req *, const char *name);
 
 /* session.c: the session named by the cookie (0, or a db.h code) */

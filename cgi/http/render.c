@@ -15,6 +15,7 @@
 #include "infra/db.h"
 #include "infra/lang.h"
 #include "infra/log.h"
+#include "infra/tmpl.h"
 #include "http/web.h"
 #include "http/http.h"
 #include "domain/outcome.h"
@@ -213,34 +214,19 @@ headers(struct req *r, int status, const char *ctype)
 		    r->inline_file ? "inline" : "attachment", r->filename);
 }
 
-static NEOERR *
-render_cb(void *ctx, char *s)
-{
-
-	return string_append((STRING *)ctx, s);
-}
-
 /* Render a template to a string.  Returns 0, or -1 (logged). */
 static int
 render(struct req *r, const char *tmpl, STRING *out)
 {
-	CSPARSE	*cs = NULL;
 	NEOERR	*err;
 	STRING	 e;
 	char	 id[17];
 
 	string_init(out);
-	if ((err = cs_init(&cs, r->hdf)) == STATUS_OK)
-		/* The words, Lang.*: ClearSilver looks a name up here when
-		 * the request's HDF has no such name (read-only: set: in a
-		 * template writes to the request's HDF). */
-		cs->global_hdf = lang_hdf();
-	if (err == STATUS_OK &&
-	    (err = cgi_register_strfuncs(cs)) == STATUS_OK &&
-	    (err = cs_parse_file(cs, tmpl)) == STATUS_OK)
-		err = cs_render(cs, out, render_cb);
-	cs_destroy(&cs);
-	if (err == STATUS_OK)
+	/* The words, Lang.*: ClearSilver looks a name up there when the
+	 * request's HDF has no such name (read-only: set: in a template
+	 * writes to the request's HDF). */
+	if ((err = tmpl_render(r->hdf, lang_hdf(), tmpl, out)) == STATUS_OK)
 		return 0;
 	string_init(&e);
 	nerr_error_string(err, &e);

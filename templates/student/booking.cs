@@ -45,7 +45,6 @@
   <a class="weui-btn weui-btn_default tc-btn" href="/slots">更改预约时间</a>
 </div>
 <form method="get" action="/booking/cancel" class="tc-actions">
-  <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
   <button type="submit" class="weui-btn weui-btn_warn tc-btn tc-btn_plain">取消预约</button>
 </form>
 <p class="tc-tips">取消后座位立即释放；已冻结的费用将在 3 个工作日内原路返回。</p>

@@ -11,6 +11,9 @@
 <body class="wx-body" data-weui-theme="light">
 <header class="wx-bar">微信授权（沙箱）</header>
 <main class="wx-main">
+<?cs if:Page.Error ?>
+<div class="weui-toptips weui-toptips_warn wx-error" role="alert"><?cs var:Page.Error ?></div>
+<?cs /if ?>
 <form method="post" action="/weixin-sandbox/phone" class="wx-form" autocomplete="off">
   <input type="hidden" name="ts" value="<?cs var:Wx.Ts ?>">
   <input type="hidden" name="sig" value="<?cs var:Wx.Sig ?>">
