@@ -77,7 +77,7 @@ APP_USER=www-data
 TUCAI_PKGS=(build-essential autoconf automake libtool pkg-config libfcgi-dev
 	clearsilver-dev libmariadb-dev mariadb-server mariadb-client
 	libqrencode-dev libmagic-dev libzbar-dev libsodium-dev
-	libcurl4-openssl-dev libcsv-dev libarchive-dev libpng-dev libjpeg-dev libexif-dev
+	libcurl4-openssl-dev libcsv-dev libarchive-dev libpng-dev libjpeg-dev libvips-dev
 	nginx-light spawn-fcgi multiwatch imagemagick chromium
 	fonts-wqy-microhei gsfonts wrk zip unzip qrencode zbar-tools curl python3
 	valgrind libxlsxwriter-dev python3-openpyxl libjansson-dev

@@ -43,6 +43,7 @@ enum stmt {
 	STMT_STUDENT_MASK,
 	STMT_AUDIT_MASK,
 	STMT_UPLOAD_DEL,
+	STMT_OPENID_DEL,
 	STMT_TASK_PURGED,
 	STMT_DUE,
 	STMT__MAX
@@ -96,6 +97,10 @@ static const char *const stmts[STMT__MAX] = {
 	"OR LOCATE('*', IFNULL(a.after_val, '*')) = 0)",
 	/* STMT_UPLOAD_DEL: roster files between preview and commit */
 	"DELETE FROM roster_upload WHERE task_id = ?",
+	/* STMT_OPENID_DEL: the WeChat users' hashes (schema/014): a purged
+	 * task's booking is no longer found by openid */
+	"UPDATE booking SET wx_openid = NULL WHERE task_id = ? "
+	"AND wx_openid IS NOT NULL",
 	/* STMT_TASK_PURGED */
 	"UPDATE task SET purged_at = UTC_TIMESTAMP() WHERE id = ? "
 	"AND purged_at IS NULL",
@@ -275,6 +280,8 @@ purge_final(long long task_id, const struct actor *who, struct purge_info *pi,
 	if ((rc = db_exec(&set, STMT_UPLOAD_DEL, "i", task_id)) < 0)
 		goto fail;
 	pi->uploads = rc;
+	if ((rc = db_exec(&set, STMT_OPENID_DEL, "i", task_id)) < 0)
+		goto fail;
 	if ((rc = db_exec(&set, STMT_TASK_PURGED, "i", task_id)) < 0)
 		goto fail;
 	snprintf(after, sizeof(after), "idcards=%d masked=%d audit_masked=%d "

@@ -37,128 +37,6 @@
 #include "domain/weixin.h"
 #include "infra/workday.h"
 
-extern char **environ;
-
-/*
- * The request's I/O: the FastCGI request, or in CGI mode (fx == NULL) the
- * process's environment, stdin and stdout.  The callbacks are ClearSilver's
- * (cgiwrap_init_emu), with data = the FCGX_Request or NULL.
- */
-
-static int
-cb_read(void *data, char *buf, int len)
-{
-	int	 n;
-
-	if (data != NULL)
-		n = FCGX_GetStr(buf, len, ((FCGX_Request *)data)->in);
-	else
-		n = (int)fread(buf, 1, (size_t)len, stdin);
-	http_scan_body(buf, n);
-	return n;
-}
-
-static int
-cb_writef(void *data, const char *fmt, va_list ap)
-{
-
-	/* ClearSilver treats any non-zero return as an error. */
-	if (data == NULL)
-		return vfprintf(stdout, fmt, ap) < 0 ? -1 : 0;
-	return FCGX_VFPrintF(((FCGX_Request *)data)->out, fmt, ap) < 0 ? -1 : 0;
-}
-
-static int
-cb_write(void *data, const char *buf, int len)
-{
-
-	if (data == NULL)
-		return (int)fwrite(buf, 1, (size_t)len, stdout);
-	return FCGX_PutStr(buf, len, ((FCGX_Request *)data)->out);
-}
-
-static char **
-envp_of(void *data)
-{
-
-	return data != NULL ? ((FCGX_Request *)data)->envp : environ;
-}
-
-static char *
-cb_getenv(void *data, const char *name)
-{
-	char	*v = data != NULL ? FCGX_GetParam(name, envp_of(data)) :
-		    getenv(name);
-
-	return v ? strdup(v) : NULL;	/* ClearSilver frees it */
-}
-
-static int
-cb_putenv(void *data, const char *k, const char *v)
-{
-
-	return -1;
-}
-
-static int
-cb_iterenv(void *data, int n, char **k, char **v)
-{
-	char	**env = envp_of(data);
-	char	 *eq;
-	int	  i;
-
-	*k = *v = NULL;
-	for (i = 0; env[i] != NULL && i < n; i++)
-		continue;
-	if (env[i] == NULL || (eq = strchr(env[i], '=')) == NULL)
-		return 0;
-	*k = strndup(env[i], (size_t)(eq - env[i]));
-	*v = strdup(eq + 1);
-	return 0;
-}
-
-const char *
-http_param(struct req *r, const char *name)
-{
-
-	if (r->fx == NULL)
-		return getenv(name);
-	return FCGX_GetParam(name, ((FCGX_Request *)r->fx)->envp);
-}
-
-int
-http_out(struct req *r, const void *buf, size_t len)
-{
-
-	if (len == 0)
-		return 0;
-	if (r->fx == NULL)
-		return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
-	return FCGX_PutStr(buf, (int)len, ((FCGX_Request *)r->fx)->out) ==
-	    (int)len ? 0 : -1;
-}
-
-int
-http_outs(struct req *r, const char *s)
-{
-
-	return http_out(r, s, strlen(s));
-}
-
-int
-http_outf(struct req *r, const char *fmt, ...)
-{
-	char	 buf[2048];
-	va_list	 ap;
-	int	 n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		return -1;	/* a header line never is this long */
-	return http_out(r, buf, (size_t)n);
-}
 
 static int
 dispatch(struct req *r)
@@ -238,8 +116,8 @@ handle(const struct app *app, FCGX_Request *fx)
 	memset(&r, 0, sizeof(r));
 	r.app = app;
 	r.fx = fx;
-	cgiwrap_init_emu(fx, cb_read, cb_writef, cb_write, cb_getenv,
-	    cb_putenv, cb_iterenv);
+	cgiwrap_init_emu(fx, io_read, io_writef, io_write, io_getenv,
+	    io_putenv, io_iterenv);
 	if ((err = hdf_init(&hdf)) != STATUS_OK) {
 		nerr_ignore(&err);
 		return;
@@ -289,10 +167,11 @@ cgi_mode(void)
  * JSON object a line per page, in the order of the tables:
  *   {"path": "/task", "methods": ["GET", "POST"], "flags": ["FORM"],
  *    "roles": 0, "fields": [{"name": "task_code", "type": "code",
- *    "max": 32, "flags": ["REQ"], "label": "Lang.Field.TaskCode",
+ *    "max": 32, "flags": ["REQ"], "label": "任务代码",
  *    "text": "任务代码"}, ...]}
- * (after the configuration and the words are read: text is the label's
- * word, as the messages name the field).
+ * (after the configuration and the words are read: label is the label's
+ * word or null, text the field's name in the messages: that word, or the
+ * field's own name).
  */
 static const char *const ftype_names[] = {
 	"int", "text", "lines", "code", "date", "time", "money", "bool",
@@ -359,10 +238,11 @@ print_routes(const struct app *app)
 			    sizeof(ftype_names[0]) ? ftype_names[f->type] : "?",
 			    f->max, (f->flags & F_REQ) ? "\"REQ\"" : "");
 			if (f->label != NULL)
-				json_str(f->label);
+				json_str(L(f->label));
 			else
 				printf("null");
-			/* The field's name in the messages (request.c). */
+			/* The field's name in the messages (request.c): its
+			 * label, or its name when it has none. */
 			printf(", \"text\": ");
 			json_str(f->label != NULL ? L(f->label) : f->name);
 			putchar('}');
@@ -398,7 +278,8 @@ web_main(const struct app *app)
 	if (lang_init() != 0)
 		return 1;
 	if (cgi_mode() && getenv("TUCAI_ROUTES") != NULL) {
-		/* The route table for the tests, nothing else. */
+		/* The route table for the tests (labels in words), nothing
+		 * else. */
 		print_routes(app);
 		return fflush(stdout) == 0 ? 0 : 1;
 	}

@@ -3,11 +3,14 @@
  *
  * Every function sniffs the content with libmagic, reads the dimensions
  * from the header and refuses oversized images before any pixel memory
- * is allocated, then decodes fully (libmagic alone is never trusted).
- * Corrupt data never aborts the process: libjpeg and libpng errors are
- * caught with setjmp and reported as IMG_CORRUPT.
+ * is allocated, checks the file is whole (JPEG up to EOI, PNG up to
+ * IEND), then decodes fully (libmagic alone is never trusted).  libvips
+ * decodes, resizes (lanczos3) and re-encodes, streaming; the QR
+ * decoder's JPEG gray planes come from libjpeg.  Corrupt data never
+ * aborts the process: decoder errors are reported as IMG_CORRUPT.
  *
- * The only global state is the libmagic cookie set up by img_init().
+ * Global state: the libmagic cookie set up by img_init(), and libvips,
+ * set up once per process on first use (one worker thread, no cache).
  */
 #ifndef TUCAI_IMAGE_H
 #define TUCAI_IMAGE_H
@@ -42,7 +45,9 @@ void		 img_budget(long long max_side, long long max_megapixels);
 
 /*
  * Opens and loads the libmagic database (once per process, before the
- * accept loop; later calls do nothing).  Returns 0 or -1.
+ * accept loop; later calls do nothing).  Returns 0 or -1.  libvips is
+ * started later, by the first decode (a request without images never
+ * pays for it).
  */
 int		 img_init(void);
 
@@ -72,20 +77,23 @@ void		 img_free(struct img *);
 
 /*
  * Sniffs, checks the header dimensions, then decodes buf to 8-bit gray
- * (gray != 0) or RGB.  JPEG is decoded by libjpeg at scale 1/denom
- * (denom 1, 2, 4 or 8; others mean 1) and turned upright by its EXIF
- * Orientation; PNG is decoded in full (alpha composited on white) and
- * box-averaged down by denom.  On IMG_OK, *out holds pixels the caller
- * frees with img_free(); on error *out is zeroed.
+ * (gray != 0: BT.601 luminance) or RGB.  JPEG is decoded at scale
+ * 1/denom by DCT scaling (denom 1, 2, 4 or 8; others mean 1; lowered so
+ * that no side is 0; sides rounded down, except libjpeg's gray planes,
+ * rounded up) and turned upright by its EXIF Orientation; PNG (alpha
+ * composited on white) is box-averaged down by denom as it is read.
+ * On IMG_OK, *out holds pixels the caller frees with img_free(); on
+ * error *out is zeroed.
  */
 int		 img_decode(const void *buf, size_t len, int gray,
 		    unsigned denom, struct img *out);
 
 /*
- * Collection photo: decode, orient, centre-crop to 3:4, resample to
- * 480x640 RGB, encode baseline JPEG without metadata, quality 90 down
- * in steps of 5 until the output is at most max_bytes (never below 60:
- * IMG_TOOBIG if even 60 is too big).  On IMG_OK *jpg (malloc'd, caller
+ * Collection photo: decode (shrunk on load), centre-crop to 3:4,
+ * resample (lanczos3) to 480x640 RGB, orient, encode a baseline 4:2:0
+ * JPEG without metadata (no JFIF, EXIF, ICC or XMP segment) at the
+ * highest quality from 90 down to 60 whose output is at most max_bytes
+ * (IMG_TOOBIG if even 60 is too big).  On IMG_OK *jpg (malloc'd, caller
  * frees) and *jpglen hold the JPEG, *quality the quality used, and
  * *bg_ok is 1 when the top and side border strips are a uniform light
  * colour, else 0.  On error *jpg is NULL.
@@ -95,8 +103,8 @@ int		 img_photo(const void *buf, size_t len, size_t max_bytes,
 		    int *bg_ok);
 
 /*
- * ID-card photo: decode, orient, scale so the longer side is at most
- * 1600, re-encode as JPEG quality 85 without metadata.  Returns
+ * ID-card photo: decode, scale (lanczos3) so the longer side is at most
+ * 1600, orient, re-encode as JPEG quality 85 without metadata.  Returns
  * IMG_CORRUPT when the image is unusable (shorter side under 200 px or
  * nearly uniform), other codes as img_decode().  On IMG_OK *jpg is
  * malloc'd (caller frees); on error it is NULL.
@@ -107,8 +115,10 @@ int		 img_reencode_idcard(const void *buf, size_t len,
 /*
  * Helpers shared with qr.c.  img_decode_type() is img_decode() for an
  * already sniffed type with orientation optional (orient != 0 applies
- * it).  img_downscale() box-averages in place by an integer factor
- * (> 1); returns IMG_OK or IMG_SYSERR (image unchanged).
+ * it; gray JPEG is libjpeg's luminance plane, turned by libvips).
+ * img_downscale() box-averages in place by an integer factor (> 1):
+ * w / f by h / f, the remainder dropped; returns IMG_OK or IMG_SYSERR
+ * (image unchanged).
  */
 int		 img_decode_type(const void *buf, size_t len,
 		    enum img_type type, int gray, unsigned denom, int orient,

@@ -193,8 +193,17 @@ ok(any(n.startswith(A["idn"]) for n in names), "the archive names the photos by 
 
 photos_before = sql("SELECT COUNT(*) FROM photo p JOIN student s ON s.id = p.student_id "
                     "WHERE s.task_id = %d" % T["id"])
+# A WeChat user's hash on the task's bookings (schema/014): the purge
+# clears it, so that nobody finds a purged task's booking by openid.
+sql("UPDATE booking SET wx_openid = UNHEX(SHA2('purge-test', 256)) "
+    "WHERE task_id = %d" % T["id"])
+openids = sql("SELECT COUNT(*) FROM booking WHERE task_id = %d AND wx_openid IS NOT NULL"
+              % T["id"])
 rc, out, err = cli("purge", T["code"])
 is_(rc, 0, "purge after the export: done")
+ok(openids not in (None, "0"), "the task's bookings had a WeChat user's hash before")
+is_(sql("SELECT COUNT(*) FROM booking WHERE task_id = %d AND wx_openid IS NOT NULL"
+        % T["id"]), "0", "the purge cleared the WeChat users' hashes")
 like(out, r"2 ID-card photos removed, 3 ID numbers masked", "counts printed")
 is_(idcards(T), 0, "the ID-card photos are gone")
 rows = sql_rows("SELECT collect_code, id_number, name, student_no FROM student "

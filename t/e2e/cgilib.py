@@ -166,7 +166,8 @@ def run(prog, method="GET", path="/", query="", body=b"", ctype=None, cookie=Non
 
 def routes(prog):
     """The route table of prog: a list of {"path", "methods", "flags",
-    "roles", "fields": [{"name", "type", "max", "flags", "label" (a word's key), "text" (the word)}]}."""
+    "roles", "fields": [{"name", "type", "max", "flags", "label" (its word,
+    or None), "text" (its name in the messages)}]}."""
     p = subprocess.run(_cmd(prog), input=b"", env=_env({"GATEWAY_INTERFACE": "CGI/1.1",
                                                         "TUCAI_ROUTES": "1"}),
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)

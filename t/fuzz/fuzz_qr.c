@@ -1,13 +1,12 @@
 /*
  * fuzz_qr.c - fuzz harness for qr_decode_image() (and so for the whole
- * image path: libmagic sniffing, header checks, libjpeg, libpng, libexif,
- * zbar).
+ * image path: libmagic sniffing, header checks, libjpeg, libvips, zbar).
  *
  * libFuzzer:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -DTUCAI_LIBFUZZER \
  *     -Icgi $(pkg-config --cflags zbar libqrencode libpng libjpeg \
- *     libexif libmagic) cgi/infra/image.c cgi/infra/qr.c t/fuzz/fuzz_qr.c \
- *     $(pkg-config --libs zbar libqrencode libpng libjpeg libexif \
+ *     vips libmagic) cgi/infra/image.c cgi/infra/qr.c t/fuzz/fuzz_qr.c \
+ *     $(pkg-config --libs zbar libqrencode libpng libjpeg vips \
  *     libmagic) -o fuzz_qr
  *   ./fuzz_qr -max_len=2000000 -rss_limit_mb=1024 CORPUS_DIR
  *   (seed CORPUS_DIR with t/lib/mkimages.sh output)

@@ -1,5 +1,5 @@
 /*
- * test_request.c - the NUL scan of request bodies (http/request.c): the
+ * test_scan.c - the NUL scan of request bodies (http/scan.c): the
  * CGI kit keeps values as C strings, so a NUL byte would cut a value
  * short; it is found in urlencoded bodies (%00 or raw) and in multipart
  * headers and non-file values, never in a file's bytes.  Every body is
