@@ -169,16 +169,67 @@ task_hdf(struct req *r, const struct task *t)
 	web_set(r, "Task.contact_phone", t->contact_phone);
 }
 
+/*
+ * The session, read with its task and its student's active booking in
+ * one statement (app.load_session; issue 14: a page view in as few round
+ * trips as the data allows), the slots page with the seats' signature
+ * too.  The task and the booking are kept for this request in r->pre,
+ * for load_task() and load_task_seats(), while the session still names
+ * the same task and student.
+ */
+static struct task_session	 pre;
+
+static int	 page_slots(struct req *);
+
+static int
+student_session(struct req *r)
+{
+	int	 rc;
+
+	if (!sess_token(r))
+		return 0;
+	rc = task_session_get(r->s.key, SESS_STUDENT, sess_idle_minutes(r),
+	    r->page->fn == page_slots, &pre);
+	if (rc <= 0)
+		return rc;
+	r->s.user_id = pre.user_id;
+	r->s.task_id = pre.task_id;
+	r->s.student_id = pre.student_id;
+	r->s.flags = pre.flags;
+	r->s.pending = pre.pending;
+	snprintf(r->s.wx_openid, sizeof(r->s.wx_openid), "%s", pre.wx_openid);
+	r->pre = &pre;
+	return sess_found(r, pre.age);
+}
+
+/* What student_session() read, when it is still the session's. */
+static const struct task_session *
+pre_read(const struct req *r)
+{
+	const struct task_session *p = r->pre;
+
+	if (p == NULL || !p->has_task || p->task_id != r->s.task_id ||
+	    p->student_id != r->s.student_id)
+		return NULL;
+	return p;
+}
+
 /* The session's task, read and shown.  Returns 1, 0 (none), or db code. */
 static int
 load_task(struct req *r, struct task *t)
 {
+	const struct task_session *p;
 	int	 rc;
 
 	memset(t, 0, sizeof(*t));
 	if (r->s.task_id == 0)
 		return 0;
-	if ((rc = task_get(r->s.task_id, t)) == 1)
+	if ((p = pre_read(r)) != NULL) {
+		*t = p->t;
+		rc = 1;
+	} else
+		rc = task_get(r->s.task_id, t);
+	if (rc == 1)
 		task_hdf(r, t);
 	return rc;
 }
@@ -263,6 +314,7 @@ static int
 load_task_seats(struct req *r, struct task *t, long long *bid,
     enum booking_state *st)
 {
+	const struct task_session *p;
 	int	 rc;
 
 	memset(t, 0, sizeof(*t));
@@ -270,8 +322,15 @@ load_task_seats(struct req *r, struct task *t, long long *bid,
 	*st = BS_NONE;
 	if (r->s.task_id == 0)
 		return 0;
-	if ((rc = task_get_seats(r->s.task_id, r->s.student_id, t, bid,
-	    st)) == 1)
+	if ((p = pre_read(r)) != NULL && p->has_seats) {
+		*t = p->t;
+		*bid = p->booking_id;
+		*st = p->state;
+		rc = 1;
+	} else
+		rc = task_get_seats(r->s.task_id, r->s.student_id, t, bid,
+		    st);
+	if (rc == 1)
 		task_hdf(r, t);
 	return rc;
 }
@@ -1239,12 +1298,12 @@ change_confirm(struct req *r)
 
 /*
  * GET/POST /slots : pick a slot (第5步), or move the booking to another.
- * A page view is two round trips, three when the seats changed: the
- * session; the task with the signature of its seats and the student's
- * active booking; the seats (kept a second, seats.c).  A student who has
- * a booking reads it too.  No write on a page view: seats of unpaid
- * holds past their time go back in the sweep, and at booking time when a
- * slot is full.
+ * A page view is one round trip, two when the seats changed: the session
+ * with its task, the signature of the task's seats and the student's
+ * active booking (student_session); the seats (kept a second, seats.c).
+ * A student who has a booking reads it too.  No write on a page view:
+ * seats of unpaid holds past their time go back in the sweep, and at
+ * booking time when a slot is full.
  */
 static int
 page_slots(struct req *r)
@@ -1974,6 +2033,7 @@ static const struct app app = {
 	.pages = pages,
 	.npages = sizeof(pages) / sizeof(pages[0]),
 	.init = student_init,
+	.load_session = student_session,
 	.stale_after = STALE_AFTER,
 	.stale_flag = ST_STALE,
 };

@@ -1,15 +1,17 @@
 /*
  * seats.c - the seats left on a task's slots for the student pages, one
  * statement, kept per worker for at most a second (issue 14: GET /slots
- * in at most three round trips, and usually two).
+ * in at most three round trips, and usually one).
  *
  * A kept list is used only while the task's seat signature (SEATS_SIG,
  * which the request's task statement reads) is unchanged, the list is
- * younger than a second, and the test clock (clock.c) did not move.  So
- * a seat taken or given back anywhere, or a hold running out unpaid,
- * shows on the next page; what may be up to a second old is a slot that
- * started or was deleted meanwhile, or two changes in one microsecond
- * (in one second under a test clock, which the server's clock follows).
+ * younger than a second, no hold it counts as taken has run out since
+ * (the list reads when the first does), and the test clock (clock.c) did
+ * not move.  So a seat taken or given back anywhere, or a hold running
+ * out unpaid, shows on the next page; what may be up to a second old is
+ * a slot that started or was deleted meanwhile, or two changes in one
+ * microsecond (in one second under a test clock, which the server's
+ * clock follows).
  * The booking itself never reads this (booking.c).
  */
 #include <stdio.h>
@@ -34,7 +36,11 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT s.id, UNIX_TIMESTAMP(s.starts_at), UNIX_TIMESTAMP(s.ends_at), "
 	"CAST(s.capacity AS SIGNED) - s.booked + "
 	"(SELECT COUNT(*) FROM booking h WHERE h.slot_id = s.id "
-	"AND h.state = 'held' AND h.hold_expires_at < UTC_TIMESTAMP()) "
+	"AND h.state = 'held' AND h.hold_expires_at < UTC_TIMESTAMP()), "
+	/* when the first hold still counted as taken runs out */
+	"(SELECT UNIX_TIMESTAMP(MIN(h.hold_expires_at)) FROM booking h "
+	"WHERE h.slot_id = s.id AND h.state = 'held' "
+	"AND h.hold_expires_at >= UTC_TIMESTAMP()), UNIX_TIMESTAMP() "
 	"FROM slot s JOIN task t ON t.id = s.task_id "
 	"WHERE s.task_id = ? AND s.starts_at > UTC_TIMESTAMP() "
 	"AND DATE(s.starts_at + INTERVAL 8 HOUR) "
@@ -53,6 +59,9 @@ struct kept {
 	char			 sig[SIG_MAX];
 	double			 at;		/* monotonic seconds */
 	long long		 offset;	/* clock_offset() then */
+	long long		 db_now;	/* the server's UNIX time then */
+	long long		 runs_out;	/* ... when the first hold counted
+						 * as taken runs out; 0: none */
 	int			 n, cap;
 	struct seat_slot	*rows;
 };
@@ -73,8 +82,9 @@ row_cb(void *arg, int ncol, char **val, unsigned long *len)
 {
 	struct kept	*k = arg;
 	struct seat_slot *s;
+	long long	 t;
 
-	if (ncol < 4)
+	if (ncol < 6)
 		return 1;
 	if (k->n == k->cap) {
 		k->cap = k->cap ? k->cap * 2 : 64;
@@ -87,6 +97,10 @@ row_cb(void *arg, int ncol, char **val, unsigned long *len)
 	s->starts = val[1] ? strtoll(val[1], NULL, 10) : 0;
 	s->ends = val[2] ? strtoll(val[2], NULL, 10) : 0;
 	s->left = val[3] ? strtoll(val[3], NULL, 10) : 0;
+	if (val[4] != NULL && (t = strtoll(val[4], NULL, 10)) > 0 &&
+	    (k->runs_out == 0 || t < k->runs_out))
+		k->runs_out = t;
+	k->db_now = val[5] ? strtoll(val[5], NULL, 10) : 0;
 	return 0;
 }
 
@@ -108,8 +122,11 @@ seats_list(long long task_id, const char *sig,
 		if (kept[i].at < old->at)
 			old = &kept[i];
 	}
+	/* A hold runs out on the server's clock: the time since the list
+	 * was read, on the monotonic clock, is added to the server's then. */
 	if (k != NULL && *sig != '\0' && strcmp(k->sig, sig) == 0 &&
-	    now - k->at < MAX_AGE && k->offset == clock_offset()) {
+	    now - k->at < MAX_AGE && k->offset == clock_offset() &&
+	    (k->runs_out == 0 || k->db_now + (now - k->at) < k->runs_out)) {
 		*rows = k->rows;
 		return k->n;
 	}
@@ -119,6 +136,8 @@ seats_list(long long task_id, const char *sig,
 	}
 	k->n = 0;
 	k->at = 0;
+	k->runs_out = 0;
+	k->db_now = 0;
 	if ((rc = db_each(&set, STMT_LIST, row_cb, k, "i", task_id)) < 0) {
 		k->task_id = 0;
 		return rc;

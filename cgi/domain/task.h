@@ -35,4 +35,25 @@ int	 task_get(long long id, struct task *);
 int	 task_get_seats(long long id, long long student_id, struct task *,
 	    long long *booking_id, enum booking_state *);
 
+/*
+ * What every student page reads first, in one statement: the live
+ * session named by key (of that kind, seen within idle minutes, as
+ * http/session.c reads it), its task with its school, and its student's
+ * active booking; with seats, the seats' signature too (task_get_seats).
+ */
+struct task_session {
+	long long		 user_id, task_id, student_id, flags, pending;
+	long long		 age;		/* seconds since seen */
+	char			 wx_openid[65];
+	int			 has_task;	/* t was read */
+	int			 has_seats;	/* ... with t.seats_sig */
+	struct task		 t;
+	long long		 booking_id;	/* 0: none active */
+	enum booking_state	 state;
+};
+
+/* 1 found (the session), 0 none, or a db.h error code. */
+int	 task_session_get(const unsigned char key[32], int kind,
+	    long long idle, int seats, struct task_session *);
+
 #endif

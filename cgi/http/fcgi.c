@@ -48,7 +48,9 @@ dispatch(struct req *r)
 
 	/* session (public pages never touch it: they answer without the
 	 * database) */
-	if (!(r->page->flags & PG_PUBLIC_CACHE) && (rc = sess_load(r)) < 0)
+	if (!(r->page->flags & PG_PUBLIC_CACHE) &&
+	    (rc = r->app->load_session != NULL ? r->app->load_session(r) :
+	    sess_load(r)) < 0)
 		return web_dberr(rc);
 	if (r->s.token)
 		web_set(r, "CSRF", r->s.csrf);
@@ -116,6 +118,7 @@ handle(const struct app *app, FCGX_Request *fx)
 	memset(&r, 0, sizeof(r));
 	r.app = app;
 	r.fx = fx;
+	io_index(fx);
 	cgiwrap_init_emu(fx, io_read, io_writef, io_write, io_getenv,
 	    io_putenv, io_iterenv);
 	if ((err = hdf_init(&hdf)) != STATUS_OK) {

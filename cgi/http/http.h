@@ -26,6 +26,9 @@ struct req;
 int		 io_read(void *data, char *buf, int len);
 int		 io_writef(void *data, const char *fmt, va_list ap);
 int		 io_write(void *data, const char *buf, int len);
+/* Index the FastCGI request's parameters for io_getenv and http_param
+ * (data: the FCGX_Request, NULL in CGI mode); once a request, first. */
+void		 io_index(void *data);
 char		*io_getenv(void *data, const char *name);
 int		 io_putenv(void *data, const char *k, const char *v);
 int		 io_iterenv(void *data, int n, char **k, char **v);

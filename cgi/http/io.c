@@ -62,11 +62,94 @@ envp_of(void *data)
 	return data != NULL ? ((FCGX_Request *)data)->envp : environ;
 }
 
+/*
+ * The FastCGI request's parameters sorted by name, for lookups: the CGI
+ * kit asks for some forty names a request, and FCGX_GetParam compares
+ * each with every parameter.  Parameters past IO_PARAMS (nginx sends
+ * about thirty) are not indexed and are found by FCGX_GetParam.
+ */
+#define IO_PARAMS	128
+
+static char	**ienv;		/* the envp indexed, or NULL */
+static char	**iparam[IO_PARAMS];	/* into ienv */
+static size_t	  nparam;
+static int	  ipartial;	/* more parameters than indexed */
+
+/* "NAME=value" entries by NAME. */
+static int
+entry_cmp(const char *x, const char *y)
+{
+
+	for (; *x == *y && *x != '=' && *x != '\0'; x++, y++)
+		continue;
+	return (*x == '=' ? 0 : (unsigned char)*x) -
+	    (*y == '=' ? 0 : (unsigned char)*y);
+}
+
+/* ... and a name sent twice in the order sent, as FCGX_GetParam finds
+ * the first (iparam holds pointers into the envp array, in its order). */
+static int
+param_cmp(const void *a, const void *b)
+{
+	char **const	*x = a, **const *y = b;
+	int		 c;
+
+	if ((c = entry_cmp(**x, **y)) != 0)
+		return c;
+	return *x < *y ? -1 : *x > *y;
+}
+
+/* A name against a "NAME=value" entry. */
+static int
+name_cmp(const void *key, const void *ent)
+{
+	const char	*k = key, *e = **(char **const *)ent;
+
+	for (; *k == *e && *k != '\0'; k++, e++)
+		continue;
+	return (unsigned char)*k - (*e == '=' ? 0 : (unsigned char)*e);
+}
+
+void
+io_index(void *data)
+{
+	char	**env;
+
+	ienv = NULL;
+	nparam = 0;
+	ipartial = 0;
+	if (data == NULL || (env = ((FCGX_Request *)data)->envp) == NULL)
+		return;
+	for (; env[nparam] != NULL; nparam++)
+		if (nparam == IO_PARAMS) {
+			ipartial = 1;
+			break;
+		} else
+			iparam[nparam] = &env[nparam];
+	qsort(iparam, nparam, sizeof(iparam[0]), param_cmp);
+	ienv = ((FCGX_Request *)data)->envp;
+}
+
+/* The value of parameter name in the FastCGI request data. */
+static char *
+param(void *data, const char *name)
+{
+	char	***e, *eq;
+
+	if (ienv == NULL || ienv != ((FCGX_Request *)data)->envp || ipartial)
+		return FCGX_GetParam(name, ((FCGX_Request *)data)->envp);
+	if ((e = bsearch(name, iparam, nparam, sizeof(iparam[0]),
+	    name_cmp)) == NULL)
+		return NULL;
+	while (e > iparam && name_cmp(name, e - 1) == 0)
+		e--;	/* the first sent */
+	return (eq = strchr(**e, '=')) != NULL ? eq + 1 : NULL;
+}
+
 char *
 io_getenv(void *data, const char *name)
 {
-	char	*v = data != NULL ? FCGX_GetParam(name, envp_of(data)) :
-		    getenv(name);
+	char	*v = data != NULL ? param(data, name) : getenv(name);
 
 	return v ? strdup(v) : NULL;	/* ClearSilver frees it */
 }
@@ -101,7 +184,7 @@ http_param(struct req *r, const char *name)
 
 	if (r->fx == NULL)
 		return getenv(name);
-	return FCGX_GetParam(name, ((FCGX_Request *)r->fx)->envp);
+	return param(r->fx, name);
 }
 
 int

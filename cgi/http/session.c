@@ -105,18 +105,15 @@ idle_minutes(const struct req *r)
 }
 
 /*
- * The session named by the cookie.  A well-formed token is kept (its
- * CSRF token is valid) even when no row stands behind it; r->s.valid
- * says whether the database knows it.  Seen-at is written at most once a
- * minute.  Returns 0, or a db.h error code.
+ * The cookie's token: its key and CSRF token into r->s (r->s.token).  A
+ * well-formed token is kept (its CSRF token is valid) even when no row
+ * stands behind it.  1 when the cookie holds one, else 0.
  */
 int
-sess_load(struct req *r)
+sess_token(struct req *r)
 {
 	char		 key[128];
 	const char	*tok;
-	long long	 age = 0;
-	int		 rc;
 
 	snprintf(key, sizeof(key), "Cookie.%s", r->app->cookie);
 	tok = hdf_get_value(r->hdf, key, NULL);
@@ -126,15 +123,28 @@ sess_load(struct req *r)
 	crypto_hash_sha256(r->s.key, (const unsigned char *)tok, 64);
 	csrf_derive(r->s.key, r->s.csrf);
 	r->s.token = 1;
-	rc = db_one(&set, STMT_SESS_GET, "bii", "iiiiiis",
-	    (const char *)r->s.key, (size_t)32, (long long)r->app->kind,
-	    idle_minutes(r), &r->s.user_id, &r->s.task_id,
-	    &r->s.student_id, &r->s.flags, &r->s.pending, &age,
-	    r->s.wx_openid, sizeof(r->s.wx_openid));
-	if (rc <= 0)
-		return rc;
+	return 1;
+}
+
+long long
+sess_idle_minutes(const struct req *r)
+{
+
+	return idle_minutes(r);
+}
+
+/*
+ * The row of r->s's session was read (its fields are in r->s; age is the
+ * seconds since it was seen): the session is valid.  A session back after
+ * a long time is flagged, in the same write as the touch; seen-at is
+ * written at most once a minute.  0, or a db.h error code.
+ */
+int
+sess_found(struct req *r, long long age)
+{
+	int	 rc;
+
 	r->s.valid = 1;
-	/* Back after a long time: flagged in the same write as the touch. */
 	if (r->app->stale_after > 0 && age > r->app->stale_after &&
 	    r->s.student_id != 0)
 		r->s.flags |= r->app->stale_flag;
@@ -142,6 +152,28 @@ sess_load(struct req *r)
 	    r->s.flags, (const char *)r->s.key, (size_t)32)) < 0)
 		return rc;
 	return 0;
+}
+
+/*
+ * The session named by the cookie (sess_token), and its row when the
+ * database knows it (r->s.valid).  Returns 0, or a db.h error code.
+ */
+int
+sess_load(struct req *r)
+{
+	long long	 age = 0;
+	int		 rc;
+
+	if (!sess_token(r))
+		return 0;
+	rc = db_one(&set, STMT_SESS_GET, "bii", "iiiiiis",
+	    (const char *)r->s.key, (size_t)32, (long long)r->app->kind,
+	    idle_minutes(r), &r->s.user_id, &r->s.task_id,
+	    &r->s.student_id, &r->s.flags, &r->s.pending, &age,
+	    r->s.wx_openid, sizeof(r->s.wx_openid));
+	if (rc <= 0)
+		return rc;
+	return sess_found(r, age);
 }
 
 int

@@ -68,6 +68,10 @@ struct app {
 	/* Admin: load the session's user (role, school); 0 ok, 403 disabled,
 	 * 503 database.  NULL for apps without logins. */
 	int			(*load_user)(struct req *);
+	/* Read the session (instead of sess_load), with what the app's
+	 * pages read first, in one round trip (sess_token, sess_found);
+	 * 0 or a db.h code.  NULL: sess_load. */
+	int			(*load_session)(struct req *);
 	const char		*csp;		/* NULL: the strict default */
 	/* A session unused this many seconds (0: never) gets stale_flag in
 	 * its flags when it comes back: the app asks who it is again before
@@ -109,6 +113,8 @@ struct req {
 	long long		 id[2];	/* '#' captures in order */
 	struct fval		 v[WEB_MAXFIELDS];
 	struct session		 s;
+	void			*pre;	/* what app->load_session read besides
+					 * the session, for the app; NULL */
 	/* response */
 	const char		*tmpl;	/* template for 200/409/415/422/429 */
 	const char		*err;	/* message for error pages and forms */
@@ -179,6 +185,17 @@ int		 web_outcome(struct req *, enum outcome);
  */
 int		 sess_need(struct req *);
 int		 sess_save(struct req *);
+/*
+ * For an app that reads the session row itself, together with what its
+ * pages read first (app->load_session): sess_token() takes the cookie's
+ * token into r->s (1 when there is one); the app's statement reads the
+ * row as session.c does (the key, app->kind, seen within
+ * sess_idle_minutes()), puts its fields into r->s and calls
+ * sess_found() with the seconds since it was seen (0, or a db.h code).
+ */
+int		 sess_token(struct req *);
+long long	 sess_idle_minutes(const struct req *);
+int		 sess_found(struct req *, long long age);
 int		 sess_rotate(struct req *);
 void		 sess_end(struct req *);
 /* End every admin session of user_id except the request's own (a user
