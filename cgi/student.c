@@ -1168,78 +1168,43 @@ page_idcard(struct req *r)
 
 /* --- 第5步 slots ------------------------------------------------------------- */
 
-/* t (UNIX time) in Beijing time. */
-static void
-cn_tm(long long t, struct tm *tm)
-{
-	time_t	 tt = (time_t)(t + 8 * 3600);
-
-	gmtime_r(&tt, tm);
-}
-
-/* Days.N.name or Slots.N.name = val. */
-static void
-row_set(struct req *r, const char *list, int n, const char *name,
-    const char *val)
-{
-	char	 key[64];
-
-	snprintf(key, sizeof(key), "%s.%d.%s", list, n, name);
-	web_set(r, key, val);
-}
-
-/* The same with a number. */
-static void
-row_int(struct req *r, const char *list, int n, const char *name,
-    long long v)
-{
-	char	 val[24];
-
-	snprintf(val, sizeof(val), "%lld", v);
-	row_set(r, list, n, name, val);
-}
-
 /*
  * The bookable days (with the seats left on each) into Days.* and the
  * chosen day's slots into Slots.*: want when it is one of them, else the
  * first day with a seat, else the first.  The seats come from seats.c,
- * checked against the signature read with the task (sig).  0 or status.
+ * checked against the signature read with the task (sig), with their
+ * times in Beijing time.  0 or status.
  */
 static int
 load_slots(struct req *r, const char *want, const char *sig)
 {
 	const struct seat_slot	*s;
-	struct tm		 tm;
-	char			 day[16], prev[16] = "", v[16];
-	char			 first[16] = "", free_day[16] = "", pick[16] = "";
+	HDF			*row = NULL;
+	const char		*first = NULL, *free_day = NULL, *pick = NULL;
 	long long		 left = 0;
 	int			 n, i, nd = 0;
 
 	if ((n = seats_list(r->s.task_id, sig, &s)) < 0)
 		return web_dberr(n);
 	for (i = 0; i <= n; i++) {
-		if (i < n) {
-			cn_tm(s[i].starts, &tm);
-			strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-		}
-		if (nd > 0 && (i == n || strcmp(day, prev) != 0)) {
+		if (nd > 0 && (i == n || strcmp(s[i].day, s[i - 1].day) != 0)) {
 			/* the day before is complete */
-			row_int(r, "Days", nd - 1, "seats_left", left);
-			if (free_day[0] == '\0' && left > 0)
-				snprintf(free_day, sizeof(free_day), "%s", prev);
+			web_row_int(r, row, "seats_left", left);
+			if (free_day == NULL && left > 0)
+				free_day = s[i - 1].day;
 		}
 		if (i == n)
 			break;
-		if (nd == 0 || strcmp(day, prev) != 0) {
-			row_set(r, "Days", nd, "day", day);
-			strftime(v, sizeof(v), "%m-%d", &tm);
-			row_set(r, "Days", nd, "md", v);
-			row_int(r, "Days", nd, "dow", tm.tm_wday + 1);
+		if (nd == 0 || strcmp(s[i].day, s[i - 1].day) != 0) {
+			row = web_row(r, "Days", nd);
+			web_row_set(r, row, "day", s[i].day);
+			web_row_set(r, row, "md", s[i].md);
+			web_row_int(r, row, "dow", s[i].dow);
 			if (nd == 0)
-				snprintf(first, sizeof(first), "%s", day);
-			if (pick[0] == '\0' && want != NULL && strcmp(day, want) == 0)
-				snprintf(pick, sizeof(pick), "%s", day);
-			snprintf(prev, sizeof(prev), "%s", day);
+				first = s[i].day;
+			if (pick == NULL && want != NULL &&
+			    strcmp(s[i].day, want) == 0)
+				pick = s[i].day;
 			left = 0;
 			nd++;
 		}
@@ -1247,22 +1212,17 @@ load_slots(struct req *r, const char *want, const char *sig)
 	}
 	if (nd == 0)
 		return 0;
-	if (pick[0] == '\0')
-		snprintf(pick, sizeof(pick), "%s", free_day[0] ? free_day : first);
+	if (pick == NULL)
+		pick = free_day != NULL ? free_day : first;
 	web_set(r, "Day", pick);
 	for (i = 0, nd = 0; i < n; i++) {
-		cn_tm(s[i].starts, &tm);
-		strftime(v, sizeof(v), "%Y-%m-%d", &tm);
-		if (strcmp(v, pick) != 0)
+		if (strcmp(s[i].day, pick) != 0)
 			continue;
-		row_int(r, "Slots", nd, "id", s[i].id);
-		strftime(v, sizeof(v), "%H:%M", &tm);
-		row_set(r, "Slots", nd, "t_from", v);
-		cn_tm(s[i].ends, &tm);
-		strftime(v, sizeof(v), "%H:%M", &tm);
-		row_set(r, "Slots", nd, "t_to", v);
-		row_int(r, "Slots", nd, "seats_left", s[i].left);
-		nd++;
+		row = web_row(r, "Slots", nd++);
+		web_row_int(r, row, "id", s[i].id);
+		web_row_set(r, row, "t_from", s[i].t_from);
+		web_row_set(r, row, "t_to", s[i].t_to);
+		web_row_int(r, row, "seats_left", s[i].left);
 	}
 	return 0;
 }

@@ -11,7 +11,7 @@
 </head>
 <body class="tc-body" data-weui-theme="light">
 <?cs def:state_name(s) ?><?cs if:s == "held" ?>待支付<?cs elif:s == "booked" ?>预约成功<?cs elif:s == "checked_in" ?>已签到<?cs elif:s == "collected" ?>已采集<?cs elif:s == "cancelled" ?>已取消<?cs elif:s == "expired" ?>已过期<?cs else ?><?cs var:s ?><?cs /if ?><?cs /def ?>
-<?cs def:weekday(n) ?><?cs if:n == 1 ?>周日<?cs elif:n == 2 ?>周一<?cs elif:n == 3 ?>周二<?cs elif:n == 4 ?>周三<?cs elif:n == 5 ?>周四<?cs elif:n == 6 ?>周五<?cs elif:n == 7 ?>周六<?cs /if ?><?cs /def ?><?cs def:teacher() ?><?cs if:Task.contact_name || Task.contact_phone ?>学校负责老师：<?cs var:Task.contact_name ?><?cs if:Task.contact_phone ?>（<a href="tel:<?cs var:Task.contact_phone ?>"><?cs var:Task.contact_phone ?></a>）<?cs /if ?><?cs else ?>学校负责老师<?cs /if ?><?cs /def ?>
+<?cs def:weekday(n) ?><?cs var:Lang.Student.Weekday[n] ?><?cs /def ?><?cs def:teacher() ?><?cs if:Task.contact_name || Task.contact_phone ?>学校负责老师：<?cs var:Task.contact_name ?><?cs if:Task.contact_phone ?>（<a href="tel:<?cs var:Task.contact_phone ?>"><?cs var:Task.contact_phone ?></a>）<?cs /if ?><?cs else ?>学校负责老师<?cs /if ?><?cs /def ?>
 <?cs def:steps(n) ?><ol class="tc-steps" aria-label="预约步骤">
   <li class="<?cs if:n > 1 ?>is-done<?cs elif:n == 1 ?>is-now<?cs /if ?>"><span>1</span>任务代码</li>
   <li class="<?cs if:n > 2 ?>is-done<?cs elif:n == 2 ?>is-now<?cs /if ?>"><span>2</span>上传采集码</li>

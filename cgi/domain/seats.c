@@ -40,7 +40,13 @@ static const char *const stmts[STMT__MAX] = {
 	/* when the first hold still counted as taken runs out */
 	"(SELECT UNIX_TIMESTAMP(MIN(h.hold_expires_at)) FROM booking h "
 	"WHERE h.slot_id = s.id AND h.state = 'held' "
-	"AND h.hold_expires_at >= UTC_TIMESTAMP()), UNIX_TIMESTAMP() "
+	"AND h.hold_expires_at >= UTC_TIMESTAMP()), UNIX_TIMESTAMP(), "
+	/* Beijing time (UTC+8, no summer time) */
+	"DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%Y-%m-%d'), "
+	"DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%m-%d'), "
+	"DAYOFWEEK(s.starts_at + INTERVAL 8 HOUR), "
+	"DATE_FORMAT(s.starts_at + INTERVAL 8 HOUR, '%H:%i'), "
+	"DATE_FORMAT(s.ends_at + INTERVAL 8 HOUR, '%H:%i') "
 	"FROM slot s JOIN task t ON t.id = s.task_id "
 	"WHERE s.task_id = ? AND s.starts_at > UTC_TIMESTAMP() "
 	"AND DATE(s.starts_at + INTERVAL 8 HOUR) "
@@ -84,7 +90,7 @@ row_cb(void *arg, int ncol, char **val, unsigned long *len)
 	struct seat_slot *s;
 	long long	 t;
 
-	if (ncol < 6)
+	if (ncol < 11)
 		return 1;
 	if (k->n == k->cap) {
 		k->cap = k->cap ? k->cap * 2 : 64;
@@ -101,6 +107,11 @@ row_cb(void *arg, int ncol, char **val, unsigned long *len)
 	    (k->runs_out == 0 || t < k->runs_out))
 		k->runs_out = t;
 	k->db_now = val[5] ? strtoll(val[5], NULL, 10) : 0;
+	snprintf(s->day, sizeof(s->day), "%s", val[6] ? val[6] : "");
+	snprintf(s->md, sizeof(s->md), "%s", val[7] ? val[7] : "");
+	s->dow = val[8] ? atoi(val[8]) : 0;
+	snprintf(s->t_from, sizeof(s->t_from), "%s", val[9] ? val[9] : "");
+	snprintf(s->t_to, sizeof(s->t_to), "%s", val[10] ? val[10] : "");
 	return 0;
 }
 

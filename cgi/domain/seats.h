@@ -22,6 +22,11 @@ struct seat_slot {
 	long long	 starts, ends;	/* UNIX time */
 	long long	 left;		/* seats left; unpaid holds past their
 					 * time count as free */
+	/* the start and end in Beijing time, as the page shows them */
+	char		 day[11];	/* YYYY-MM-DD */
+	char		 md[6];		/* MM-DD */
+	int		 dow;		/* 1 Sunday .. 7 Saturday */
+	char		 t_from[6], t_to[6];	/* HH:MM */
 };
 
 /*

@@ -56,6 +56,50 @@ web_set(struct req *r, const char *key, const char *val)
 	}
 }
 
+HDF *
+web_row(struct req *r, const char *list, int n)
+{
+	NEOERR	*err;
+	HDF	*row;
+	char	 key[64];
+
+	if ((size_t)snprintf(key, sizeof(key), "%s.%d", list, n) >=
+	    sizeof(key)) {
+		r->hdf_failed = 1;
+		return NULL;
+	}
+	if ((err = hdf_get_node(r->hdf, key, &row)) != STATUS_OK) {
+		nerr_log_error(err);
+		nerr_ignore(&err);
+		r->hdf_failed = 1;
+		return NULL;
+	}
+	return row;
+}
+
+void
+web_row_set(struct req *r, HDF *row, const char *name, const char *val)
+{
+	NEOERR	*err;
+
+	if (row == NULL)
+		return;
+	if ((err = hdf_set_value(row, name, val)) != STATUS_OK) {
+		nerr_log_error(err);
+		nerr_ignore(&err);
+		r->hdf_failed = 1;
+	}
+}
+
+void
+web_row_int(struct req *r, HDF *row, const char *name, long long v)
+{
+	char	 buf[24];
+
+	snprintf(buf, sizeof(buf), "%lld", v);
+	web_row_set(r, row, name, buf);
+}
+
 void
 web_setf(struct req *r, const char *key, const char *fmt, ...)
 {

@@ -211,6 +211,13 @@ int		 web_write(struct req *, const void *, size_t);
  * formatted whole (too long) is logged, and the response becomes a 500:
  * a page never shows a cut or missing value as if it were whole. */
 void		 web_set(struct req *, const char *key, const char *val);
+/* Row n of a list for the template (list.n: "Slots.3"), made when
+ * missing, and its values set by name: for long lists, where every
+ * web_set would walk the path again.  NULL (and the response a 500, as
+ * web_set) when it cannot be made; web_row_set then does nothing. */
+HDF		*web_row(struct req *, const char *list, int n);
+void		 web_row_set(struct req *, HDF *row, const char *name, const char *val);
+void		 web_row_int(struct req *, HDF *row, const char *name, long long);
 void		 web_setf(struct req *, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Set key to a word with values (lang.h): web_setw(r, "Tmp.Refused",
  * "Lang.Student.Refused.Until", LS("why", w), LS("when", t)). */
