@@ -179,6 +179,9 @@ task_hdf(struct req *r, const struct task *t)
  */
 static struct task_session	 pre;
 
+/* A page that shows no task: its session is read alone (sess_load). */
+#define PG_NOTASK	PG_APP
+
 static int	 page_slots(struct req *);
 
 static int
@@ -186,6 +189,8 @@ student_session(struct req *r)
 {
 	int	 rc;
 
+	if (r->page->flags & PG_NOTASK)
+		return sess_load(r);
 	if (!sess_token(r))
 		return 0;
 	rc = task_session_get(r->s.key, SESS_STUDENT, sess_idle_minutes(r),
@@ -1937,7 +1942,7 @@ static const struct field find_fields[] = {
 };
 
 static const struct page pages[] = {
-	{ "/", M_GET, FIELDS(index_fields), 0, 0, page_index },
+	{ "/", M_GET, FIELDS(index_fields), PG_NOTASK, 0, page_index },
 	{ "/faq", M_GET, NOFIELDS, PG_PUBLIC_CACHE, 0, page_faq },
 	{ "/help", M_GET, NOFIELDS, PG_PUBLIC_CACHE, 0, page_help },
 	{ "/task", M_GET | M_POST, FIELDS(task_fields), PG_FORM, 0, page_task },

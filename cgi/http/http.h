@@ -54,8 +54,6 @@ void		 http_scan_body(const char *buf, int n);
 int		 http_scan_end(void);
 int		 field_index(const struct req *, const char *name);
 
-/* session.c: the session named by the cookie (0, or a db.h code) */
-int		 sess_load(struct req *);
 
 /* csrf.c */
 void		 csrf_derive(const unsigned char key[32], char out[44]);

@@ -30,6 +30,7 @@
 #define PG_NOCSRF	0x0004	/* POST authenticated otherwise (signed notification) */
 #define PG_RAW		0x0008	/* body is not HTML (PNG, CSV, ZIP) */
 #define PG_PUBLIC_CACHE	0x0010	/* not personal: may be cached; no session */
+#define PG_APP		0x1000	/* the program's own meaning (its table says) */
 
 /* roles (admin) */
 #define R_OPERATOR	0x01
@@ -194,6 +195,9 @@ int		 sess_save(struct req *);
  * sess_found() with the seconds since it was seen (0, or a db.h code).
  */
 int		 sess_token(struct req *);
+/* The session named by the cookie, read alone (what dispatch does for an
+ * app without load_session): 0, or a db.h code. */
+int		 sess_load(struct req *);
 long long	 sess_idle_minutes(const struct req *);
 int		 sess_found(struct req *, long long age);
 int		 sess_rotate(struct req *);
