@@ -183,6 +183,7 @@ static struct task_session	 pre;
 #define PG_NOTASK	PG_APP
 
 static int	 page_slots(struct req *);
+static void	 ocr_load(void);
 
 static int
 student_session(struct req *r)
@@ -1124,6 +1125,7 @@ page_idcard(struct req *r)
 		free(buf);
 		return rc < 0 ? web_dberr(rc) : 404;
 	}
+	ocr_load();
 	rc = ocr_idcard(buf, len, idn, &o, NULL);
 	explicit_bzero(idn, sizeof(idn));
 	if (rc == IMG_OK && o == OCR_MATCH)
@@ -1983,7 +1985,22 @@ student_init(void)
 		log_warn("libmagic could not be loaded: uploads are refused");
 	img_budget(conf_int("Upload.MaxSide", IMG_MAX_SIDE),
 	    conf_int("Upload.MaxMegapixels", IMG_MAX_PIXELS / 1000000));
-	/* Tesseract's model, once per worker (about 0.2 s, 30 MB) */
+}
+
+/*
+ * Tesseract's model, loaded by the first ID card a worker reads (about
+ * 0.2 s and 30 MB): the page workers never get one (uploads have a pool
+ * of their own, README "Deployment"), so they do not carry it.  Tried
+ * once per worker.
+ */
+static void
+ocr_load(void)
+{
+	static int	 tried;
+
+	if (tried)
+		return;
+	tried = 1;
 	if (ocr_init(conf_str("Ocr.TessData", NULL)) != 0)
 		log_warn("ID cards cannot be read: every /idcard upload is "
 		    "answered as unreadable (FAQ 1 stays open)");

@@ -83,8 +83,18 @@ utf8_chars(const char *s)
 	return n;
 }
 
-int
-utf8_has_control(const char *s)
+/* C1 controls, the line and paragraph separators, and the bidi
+ * embeddings, overrides and isolates (a U+202E turns "gpj.exe" around). */
+static int
+is_format_control(uint32_t c)
+{
+
+	return (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029 ||
+	    (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+static int
+has_control(const char *s, int c0)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 len = strlen(s), n;
@@ -93,15 +103,26 @@ utf8_has_control(const char *s)
 	while (len > 0) {
 		if ((n = utf8_dec(p, len, &c)) == 0)
 			return 1;
-		if (c < 0x20 || (c >= 0x7F && c <= 0x9F) ||
-		    c == 0x2028 || c == 0x2029 ||
-		    (c >= 0x202A && c <= 0x202E) ||
-		    (c >= 0x2066 && c <= 0x2069))
+		if ((c0 && c < 0x20) || is_format_control(c))
 			return 1;
 		p += n;
 		len -= n;
 	}
 	return 0;
+}
+
+int
+utf8_has_control(const char *s)
+{
+
+	return has_control(s, 1);
+}
+
+int
+utf8_has_format_control(const char *s)
+{
+
+	return has_control(s, 0);
 }
 
 void

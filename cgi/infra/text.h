@@ -36,6 +36,9 @@ size_t	 utf8_chars(const char *s);
  * DEL, C1), a line or paragraph separator (U+2028/9), a bidirectional
  * override or isolate (U+202A-E, U+2066-9) or is not valid UTF-8; else 0. */
 int	 utf8_has_control(const char *s);
+/* The same without C0 (so \n and \t pass): what a text field's own
+ * checks leave to it. */
+int	 utf8_has_format_control(const char *s);
 
 /*
  * Mask a personal name for display, by code points: one character ->

@@ -128,6 +128,10 @@ valid_field(const struct field *f, char *raw, struct fval *fv)
 		return L("Lang.Field.Valid.BadChars");
 	if (text && f->max > 0 && utf8_chars(v) > f->max)
 		return L("Lang.Field.Valid.TooLong");
+	/* Text shown to others (names, messages, answers) carries no
+	 * character that reorders or hides what is around it. */
+	if (text && utf8_has_format_control(v))
+		return L("Lang.Field.Valid.BadChars");
 	switch (f->type) {
 	case FT_INT:
 		if (len > 15)

@@ -50,6 +50,16 @@ main(void)
 	    "control character refused");
 	ok(check(FT_TEXT, 100, 0, "a\nb", &fv) != NULL, "newline refused in text");
 	ok(check(FT_LINES, 100, 0, "a\nb", &fv) == NULL, "newline ok in lines");
+	ok(check(FT_TEXT, 100, 0, "李\xe2\x80\xae" "gpj.exe", &fv) != NULL,
+	    "U+202E (right-to-left override) refused in text");
+	ok(check(FT_LINES, 100, 0, "a\xe2\x81\xa6" "b", &fv) != NULL,
+	    "U+2066 (left-to-right isolate) refused in lines");
+	ok(check(FT_LINES, 100, 0, "a\xe2\x80\xa8" "b", &fv) != NULL,
+	    "U+2028 (line separator) refused in lines");
+	ok(check(FT_TEXT, 100, 0, "a\xc2\x85" "b", &fv) != NULL,
+	    "U+0085 (a C1 control) refused in text");
+	ok(check(FT_TEXT, 100, 0, "李小芳\xe2\x80\x8f", &fv) == NULL,
+	    "U+200F (a right-to-left mark, no override) passes");
 	ok(check(FT_TEXT, 100, 0, "\xc0\xaf", &fv) != NULL,
 	    "overlong UTF-8 refused");
 	ok(check(FT_TEXT, 100, 0, "\xed\xa0\x80", &fv) != NULL,
