@@ -95,8 +95,8 @@ new_token(struct req *r, char hex[65])
 	web_set(r, "CSRF", r->s.csrf);
 }
 
-static long long
-idle_minutes(const struct req *r)
+long long
+sess_idle_minutes(const struct req *r)
 {
 
 	return r->app->kind == SESS_ADMIN ?
@@ -124,13 +124,6 @@ sess_token(struct req *r)
 	csrf_derive(r->s.key, r->s.csrf);
 	r->s.token = 1;
 	return 1;
-}
-
-long long
-sess_idle_minutes(const struct req *r)
-{
-
-	return idle_minutes(r);
 }
 
 /*
@@ -168,7 +161,7 @@ sess_load(struct req *r)
 		return 0;
 	rc = db_one(&set, STMT_SESS_GET, "bii", "iiiiiis",
 	    (const char *)r->s.key, (size_t)32, (long long)r->app->kind,
-	    idle_minutes(r), &r->s.user_id, &r->s.task_id,
+	    sess_idle_minutes(r), &r->s.user_id, &r->s.task_id,
 	    &r->s.student_id, &r->s.flags, &r->s.pending, &age,
 	    r->s.wx_openid, sizeof(r->s.wx_openid));
 	if (rc <= 0)
